@@ -1,0 +1,80 @@
+/**
+ * Bearer tokens: a random secret shown once, stored as its sha256. JIEBANG_ADMIN_TOKEN, when
+ * set, is an admin token that lives only in the environment (the way to bootstrap).
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { tokens } from '../db/schema.js';
+import type { Caller } from '../engine/engine.js';
+import { AppError, notFound } from '../engine/errors.js';
+import type { TokenRole } from './roles.js';
+
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
+
+export interface NewToken {
+  role: TokenRole;
+  unit?: string | undefined;
+  person?: string | undefined;
+  label: string;
+  expiresAt?: string | undefined;
+}
+
+export function issueToken(db: Db, input: NewToken, now: string): { id: string; token: string } {
+  if ((input.role === 'issuer' || input.role === 'solver' || input.role === 'district') && !input.unit)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `A ${input.role} token names its unit.`,
+      `${input.role} 令牌须指定所属单位。`,
+      {
+        issues: [{ path: 'unit', message: 'required for this role' }],
+      },
+    );
+  if (input.role === 'expert' && !input.person)
+    throw new AppError('VALIDATION_FAILED', 'An expert token names its person.', '专家令牌须指定专家本人。', {
+      issues: [{ path: 'person', message: 'required for this role' }],
+    });
+  const id = randomUUID();
+  const token = `jb_${randomBytes(32).toString('base64url')}`;
+  db.insert(tokens)
+    .values({
+      id,
+      tokenHash: hashOf(token).toString('hex'),
+      role: input.role,
+      unit: input.unit ?? null,
+      person: input.person ?? null,
+      label: input.label,
+      createdAt: now,
+      expiresAt: input.expiresAt ?? null,
+    })
+    .run();
+  return { id, token };
+}
+
+export function revokeToken(db: Db, id: string, now: string): void {
+  const result = db.update(tokens).set({ revokedAt: now }).where(eq(tokens.id, id)).run();
+  if (result.changes === 0) throw notFound('token', id, '令牌');
+}
+
+export function createTokenResolver(db: Db, adminToken: string | undefined) {
+  const byHash = db
+    .select()
+    .from(tokens)
+    .where(eq(tokens.tokenHash, sql.placeholder('hash')))
+    .prepare();
+  const adminHash = adminToken ? hashOf(adminToken) : undefined;
+  /** The caller a secret stands for, or undefined when it is unknown, revoked or expired. */
+  return (secret: string, now: Date): Caller | undefined => {
+    const hash = hashOf(secret);
+    if (adminHash && timingSafeEqual(hash, adminHash)) return { tokenId: 'admin-env', role: 'admin' };
+    const row = byHash.get({ hash: hash.toString('hex') });
+    if (!row || row.revokedAt !== null) return undefined;
+    if (row.expiresAt !== null && Date.parse(row.expiresAt) <= now.getTime()) return undefined;
+    return {
+      tokenId: row.id,
+      role: row.role as TokenRole,
+      ...(row.unit ? { unit: row.unit } : {}),
+      ...(row.person ? { person: row.person } : {}),
+    };
+  };
+}

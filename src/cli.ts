@@ -1,0 +1,31 @@
+/** The `jiebang` command: serve, migrate. */
+import { Command } from 'commander';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { migrateDatabase } from './db/migrate.js';
+import { startServer } from './server.js';
+
+const program = new Command('jiebang').description('揭榜挂帅 challenge service');
+
+program
+  .command('serve', { isDefault: true })
+  .description('run the HTTP API (migrates the database first)')
+  .action(async () => {
+    await startServer(loadConfig());
+  });
+
+program
+  .command('migrate')
+  .description('apply pending migrations and seed the guide programme, then exit')
+  .action(() => {
+    const config = loadConfig();
+    const db = openDatabase(config.dbPath);
+    migrateDatabase(db, new Date().toISOString());
+    db.$client.close();
+    console.log(`migrated ${config.dbPath}`);
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+/** The environment, parsed once (api.md "Running it"). */
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  JIEBANG_DB: z.string().min(1).default('./data/jiebang.db'),
+  JIEBANG_ADMIN_TOKEN: z.string().min(16, 'JIEBANG_ADMIN_TOKEN must be at least 16 characters').optional(),
+  JIEBANG_TEST_CLOCK: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dbPath: string;
+  adminToken: string | undefined;
+  testClock: boolean;
+  logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dbPath: e.JIEBANG_DB,
+    adminToken: e.JIEBANG_ADMIN_TOKEN,
+    testClock: e.JIEBANG_TEST_CLOCK,
+    logLevel: e.LOG_LEVEL,
+  };
+}

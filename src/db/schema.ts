@@ -1,0 +1,146 @@
+/**
+ * The database, in drizzle's SQLite dialect. `events` is the audit log: append-only (triggers
+ * in the migrations refuse UPDATE and DELETE), hash-chained per challenge. `challenges` holds
+ * the latest snapshot and the columns every list filter uses, indexed.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { unitTypes } from '../registry/unit-types.js';
+
+export const programmes = sqliteTable('programmes', {
+  id: text('id').primaryKey(),
+  settings: text('settings', { mode: 'json' }).notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const units = sqliteTable(
+  'units',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    type: text('type', { enum: unitTypes }).notNull(),
+    inCity: integer('in_city', { mode: 'boolean' }).notNull(),
+    legalPerson: integer('legal_person', { mode: 'boolean' }).notNull(),
+    district: text('district'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('units_type').on(t.type)],
+);
+
+export const persons = sqliteTable(
+  'persons',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    unit: text('unit')
+      .notNull()
+      .references(() => units.code),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('persons_unit').on(t.unit)],
+);
+
+export const challenges = sqliteTable(
+  'challenges',
+  {
+    id: text('id').primaryKey(),
+    programmeId: text('programme_id')
+      .notNull()
+      .references(() => programmes.id),
+    /** Per-programme number, for readable ids (wlmq-2026-0001). */
+    number: integer('number').notNull(),
+    kind: text('kind').notNull(),
+    domain: text('domain').notNull(),
+    title: text('title').notNull(),
+    issuerUnit: text('issuer_unit').notNull(),
+    districtUnit: text('district_unit').notNull(),
+    stage: text('stage').notNull(),
+    /** The latest snapshot, `{value, context}`, as the machine persists it. */
+    snapshot: text('snapshot').notNull(),
+    version: integer('version').notNull(),
+    machineVersion: text('machine_version').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('challenges_programme_number').on(t.programmeId, t.number),
+    index('challenges_stage').on(t.stage),
+    index('challenges_kind').on(t.kind),
+    index('challenges_domain').on(t.domain),
+    index('challenges_issuer').on(t.issuerUnit),
+    index('challenges_district').on(t.districtUnit),
+  ],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    globalSeq: integer('global_seq').primaryKey({ autoIncrement: true }),
+    challengeId: text('challenge_id')
+      .notNull()
+      .references(() => challenges.id),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    payload: text('payload').notNull(),
+    /** Registry facts the guards read, gathered before the transition (design.md). */
+    facts: text('facts'),
+    actor: text('actor').notNull(),
+    at: text('at').notNull(),
+    machineVersion: text('machine_version').notNull(),
+    stateAfter: text('state_after').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('events_challenge_seq').on(t.challengeId, t.seq), index('events_at').on(t.at)],
+);
+
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    /** Keys are scoped to the caller's token, so two clients never collide. */
+    tokenId: text('token_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    response: text('response').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.key] })],
+);
+
+export const timers = sqliteTable(
+  'timers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    challengeId: text('challenge_id')
+      .notNull()
+      .references(() => challenges.id),
+    type: text('type').notNull(),
+    dueAt: text('due_at').notNull(),
+    /** Due time in epoch ms, for ordering and range scans. */
+    dueMs: integer('due_ms').notNull(),
+    status: text('status', { enum: ['pending', 'fired', 'cancelled', 'refused'] }).notNull(),
+    createdAt: text('created_at').notNull(),
+    settledAt: text('settled_at'),
+    /** The event seq the firing appended, when it fired. */
+    eventSeq: integer('event_seq'),
+  },
+  (t) => [
+    index('timers_pending_due').on(t.dueMs).where(sql`status = 'pending'`),
+    index('timers_challenge').on(t.challengeId, t.status),
+  ],
+);
+
+export const tokens = sqliteTable('tokens', {
+  id: text('id').primaryKey(),
+  /** sha256 of the secret: the secret itself is shown once and never stored. */
+  tokenHash: text('token_hash').notNull().unique(),
+  role: text('role').notNull(),
+  unit: text('unit'),
+  person: text('person'),
+  label: text('label').notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at'),
+  revokedAt: text('revoked_at'),
+});

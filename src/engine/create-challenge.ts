@@ -1,0 +1,80 @@
+/**
+ * Creates a draft: event 1 of its log (`CREATE`) carries the draft and a copy of the
+ * programme's settings, so the challenge keeps the rules it was created under and replay
+ * starts from the event alone.
+ */
+import { initialTransition } from 'xstate';
+import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
+import { type CreateChallengeBody, completeDraft } from '../../machines/challenge/events.js';
+import { q10NotClassified } from '../../machines/challenge/rules.js';
+import type { CreateInput } from '../../machines/challenge/types.js';
+import { MACHINE_VERSION } from '../../machines/challenge/version.js';
+import { type ProgrammeSettings, programmeSettingsSchema } from '../../machines/programme.js';
+import { appendEvent } from './commit.js';
+import type { Caller, EngineDeps } from './engine.js';
+import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
+import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
+import { actorOf } from './send-event.js';
+import { type ChallengeView, challengeView } from './view.js';
+
+export interface CreateChallengeInput {
+  body: CreateChallengeBody;
+  caller: Caller;
+  idempotencyKey?: string;
+}
+
+export function createChallenge(
+  deps: EngineDeps,
+  input: CreateChallengeInput,
+): { statusCode: number; view: ChallengeView; replayed: boolean } {
+  const { store, cache, clock } = deps;
+  const { body, caller } = input;
+  if (caller.role !== 'issuer')
+    throw forbidden('Only an issuer token creates a challenge.', '只有发榜方可以创建榜单。');
+
+  const requestHash = requestHashOf({ create: body });
+  const earlier = earlierResponse(store, caller, input.idempotencyKey, requestHash);
+  if (earlier) return earlier;
+
+  const programme = store.programmeById.get({ id: body.programmeId });
+  if (!programme) throw notFound('programme', body.programmeId, '申报批次');
+  const settings: ProgrammeSettings = programmeSettingsSchema.parse(programme.settings);
+  const { programmeId, ...fields } = body;
+  if (!settings.catalogue.domains.includes(fields.domain))
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `"${fields.domain}" is not a domain of ${programmeId}'s catalogue: ${settings.catalogue.domains.join(', ')}.`,
+      `“${fields.domain}”不在 ${programmeId} 的征集方向目录中。`,
+      { issues: [{ path: 'domain', message: 'not in the programme catalogue' }] },
+    );
+  const classified = q10NotClassified(fields.classified === true);
+  if (classified.length > 0) throw ruleViolation(classified);
+
+  const draft = completeDraft(fields);
+  const at = clock.now().toISOString();
+  const actor = actorOf(caller);
+
+  const result = store.transaction(() => {
+    const number = store.nextNumber.get({ programmeId })?.n ?? 1;
+    const id = `${programmeId}-${String(number).padStart(4, '0')}`;
+    const createInput: CreateInput = { id, programmeId, settings, draft, at, actor };
+    const [snapshot] = initialTransition(challengeMachine, createInput);
+    const appended = appendEvent(store, {
+      challengeId: id,
+      expectedVersion: 0,
+      type: 'CREATE',
+      payload: { id, programmeId, settings, draft },
+      facts: undefined,
+      actor,
+      at,
+      next: snapshot,
+      number,
+    });
+    const view = challengeView(snapshot, { version: appended.version, machineVersion: MACHINE_VERSION }, caller.role);
+    rememberResponse(store, caller, input.idempotencyKey, requestHash, 201, view, at);
+    return { id, snapshot, appended, view };
+  });
+  cache.set(result.id, result.appended.version, result.snapshot);
+  if (result.appended.timersChanged) deps.onTimersChanged?.();
+  return { statusCode: 201, view: result.view, replayed: false };
+}

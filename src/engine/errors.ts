@@ -1,0 +1,76 @@
+/**
+ * One error hierarchy, mapped once by the HTTP error handler (api.md "Errors"). Code throws a
+ * typed error with a stable code; the handler adds the request id and hides any internals.
+ */
+import type { Violation } from '../../machines/challenge/types.js';
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'VERSION_CONFLICT'
+  | 'RULE_VIOLATION'
+  | 'EVENT_NOT_ALLOWED'
+  | 'IDEMPOTENCY_MISMATCH'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
+
+export const statusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  VERSION_CONFLICT: 409,
+  RULE_VIOLATION: 422,
+  EVENT_NOT_ALLOWED: 422,
+  IDEMPOTENCY_MISMATCH: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+export interface ErrorDetails {
+  clause?: string;
+  violations?: Violation[];
+  allowedEvents?: string[];
+  issues?: { path: string; message: string }[];
+  currentVersion?: number;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly messageZh: string;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, messageZh: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.messageZh = messageZh;
+    this.details = details;
+  }
+
+  get status(): number {
+    return statusOf[this.code];
+  }
+}
+
+export const notFound = (what: string, id: string, whatZh: string) =>
+  new AppError('NOT_FOUND', `No ${what} "${id}".`, `未找到${whatZh}“${id}”。`);
+
+export const forbidden = (message: string, messageZh: string) => new AppError('FORBIDDEN', message, messageZh);
+
+export const ruleViolation = (violations: Violation[]) => {
+  const first = violations[0] as Violation;
+  const summary =
+    violations.length === 1
+      ? first.message
+      : `${violations.length} rules refuse this: ${violations.map((v) => v.clause).join(', ')}. ${first.message}`;
+  const summaryZh =
+    violations.length === 1
+      ? first.message_zh
+      : `${violations.length} 项规则不允许：${violations.map((v) => v.clause).join('、')}。${first.message_zh}`;
+  return new AppError('RULE_VIOLATION', summary, summaryZh, { clause: first.clause, violations });
+};

@@ -1,0 +1,30 @@
+/**
+ * Registry facts an event's guards need, looked up before the transition and stored inside the
+ * event (design.md): replay re-checks the facts the decision was made on, never today's registry.
+ */
+import type { ChallengeEvent, EventFacts, StaffEventType } from '../../machines/challenge/events.js';
+import type { ChallengeContext } from '../../machines/challenge/types.js';
+import type { Store } from './store.js';
+
+export function gatherFacts(
+  store: Pick<Store, 'unitByCode' | 'personById'>,
+  ctx: ChallengeContext,
+  type: StaffEventType,
+): EventFacts | undefined {
+  if (type !== 'SUBMIT') return undefined;
+  const unitCodes = [ctx.draft.issuerUnit, ctx.draft.districtUnit];
+  const facts: Required<EventFacts> = { units: {}, persons: {} };
+  for (const code of unitCodes) {
+    const unit = store.unitByCode.get({ code });
+    facts.units[code] = unit
+      ? { registered: true, type: unit.type, inCity: unit.inCity, legalPerson: unit.legalPerson }
+      : { registered: false };
+  }
+  for (const id of new Set([ctx.draft.leader, ...ctx.draft.team].filter((p) => p !== ''))) {
+    const person = store.personById.get({ id });
+    facts.persons[id] = person ? { registered: true, unit: person.unit } : { registered: false };
+  }
+  return facts;
+}
+
+export type { ChallengeEvent };

@@ -1,0 +1,64 @@
+/**
+ * Fires one due timer as an ordinary event from the `system` actor, through the same
+ * transition and transaction as any staff event. The timer row is settled in that transaction,
+ * so a timer fires exactly once, across restarts and processes. A timer that fires after its
+ * due time (the server was down) is recorded with how late it was.
+ */
+import { transition } from 'xstate';
+import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
+import type { Actor, ChallengeEvent, SystemEventType } from '../../machines/challenge/events.js';
+import { violationsOf } from '../../machines/challenge/rules.js';
+import { appendEvent } from './commit.js';
+import type { EngineDeps } from './engine.js';
+import type { TimerRow } from './store.js';
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };
+/** Firing more than this after the due time is recorded as late. */
+export const LATE_AFTER_MS = 1000;
+
+export type FireOutcome = { fired: true; seq: number } | { fired: false; reason: string };
+
+export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutcome {
+  const { store, cache } = deps;
+  const atIso = at.toISOString();
+  const row = store.challengeById.get({ id: timer.challengeId });
+  if (!row) return settle(deps, timer, 'refused', atIso, 'challenge missing');
+  const current = cache.load(row.id, row.version, row.snapshot);
+  const lateMs = Math.max(0, at.getTime() - timer.dueMs);
+  const timerInfo = { timerId: timer.id, dueAt: timer.dueAt, lateMs, late: lateMs > LATE_AFTER_MS };
+  const event = {
+    type: timer.type as SystemEventType,
+    timer: timerInfo,
+    at: atIso,
+    actor: SYSTEM_ACTOR,
+  } as ChallengeEvent;
+  const [next] = transition(challengeMachine, current, event);
+  if (next === current) {
+    // The state moved on without cancelling this timer (should not happen: timers follow the
+    // state). Settle it so it is not retried forever, and say why.
+    const why = violationsOf(current.context, event)
+      .map((v) => v.clause)
+      .join(', ');
+    return settle(deps, timer, 'refused', atIso, why || 'not handled in this state');
+  }
+  const appended = store.transaction(() =>
+    appendEvent(store, {
+      challengeId: row.id,
+      expectedVersion: row.version,
+      type: timer.type,
+      payload: { timer: timerInfo },
+      facts: undefined,
+      actor: SYSTEM_ACTOR,
+      at: atIso,
+      next,
+      timerId: timer.id,
+    }),
+  );
+  cache.set(row.id, appended.version, next);
+  return { fired: true, seq: appended.version };
+}
+
+function settle(deps: EngineDeps, timer: TimerRow, status: 'refused', at: string, reason: string): FireOutcome {
+  deps.store.settleTimer.run({ id: timer.id, status, at, eventSeq: null });
+  return { fired: false, reason };
+}

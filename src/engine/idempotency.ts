@@ -1,0 +1,57 @@
+/**
+ * Idempotency-Key (api.md): the same key and body return the first response; the same key with
+ * another body is 422. Keys are scoped to the caller's token. Only accepted requests are kept:
+ * a refused request changed nothing, so retrying it simply asks again.
+ */
+import { canonicalJson, sha256Hex } from './canonical.js';
+import type { Caller } from './engine.js';
+import { AppError } from './errors.js';
+import type { Store } from './store.js';
+import type { ChallengeView } from './view.js';
+
+export interface StoredResponse {
+  statusCode: number;
+  view: ChallengeView;
+  replayed: true;
+}
+
+export const requestHashOf = (request: unknown): string => sha256Hex(canonicalJson(request));
+
+export function earlierResponse(
+  store: Pick<Store, 'idempotencyGet'>,
+  caller: Caller,
+  key: string | undefined,
+  requestHash: string,
+): StoredResponse | undefined {
+  if (key === undefined) return undefined;
+  const earlier = store.idempotencyGet.get({ tokenId: caller.tokenId, key });
+  if (!earlier) return undefined;
+  if (earlier.requestHash !== requestHash)
+    throw new AppError(
+      'IDEMPOTENCY_MISMATCH',
+      'This Idempotency-Key was used with a different request; use a new key for a new request.',
+      '该 Idempotency-Key 已用于另一请求，新的请求请使用新的键。',
+    );
+  return { statusCode: earlier.statusCode, view: JSON.parse(earlier.response) as ChallengeView, replayed: true };
+}
+
+/** Call inside the transaction that commits the request. */
+export function rememberResponse(
+  store: Pick<Store, 'idempotencyPut'>,
+  caller: Caller,
+  key: string | undefined,
+  requestHash: string,
+  statusCode: number,
+  view: ChallengeView,
+  at: string,
+): void {
+  if (key === undefined) return;
+  store.idempotencyPut.run({
+    tokenId: caller.tokenId,
+    key,
+    requestHash,
+    statusCode,
+    response: JSON.stringify(view),
+    at,
+  });
+}

@@ -1,0 +1,82 @@
+/** Reads that change nothing: the challenge list (cursor-paginated) and a challenge's history. */
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { challenges, events } from '../db/schema.js';
+import { AppError, notFound } from './errors.js';
+
+export interface ChallengeFilter {
+  programme?: string | undefined;
+  stage?: string | undefined;
+  kind?: string | undefined;
+  domain?: string | undefined;
+  issuer?: string | undefined;
+  district?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (id === '' || encodeCursor(id) !== cursor)
+    throw new AppError('VALIDATION_FAILED', 'The cursor is not one this API returned.', '分页游标无效。', {
+      issues: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
+  return id;
+}
+
+export function listChallenges(db: Db, f: ChallengeFilter) {
+  const where: SQL[] = [];
+  if (f.programme) where.push(eq(challenges.programmeId, f.programme));
+  if (f.stage) where.push(eq(challenges.stage, f.stage));
+  if (f.kind) where.push(eq(challenges.kind, f.kind));
+  if (f.domain) where.push(eq(challenges.domain, f.domain));
+  if (f.issuer) where.push(eq(challenges.issuerUnit, f.issuer));
+  if (f.district) where.push(eq(challenges.districtUnit, f.district));
+  if (f.cursor) where.push(gt(challenges.id, decodeCursor(f.cursor)));
+  const rows = db
+    .select({
+      id: challenges.id,
+      programmeId: challenges.programmeId,
+      kind: challenges.kind,
+      domain: challenges.domain,
+      title: challenges.title,
+      issuerUnit: challenges.issuerUnit,
+      districtUnit: challenges.districtUnit,
+      stage: challenges.stage,
+      version: challenges.version,
+      updatedAt: challenges.updatedAt,
+    })
+    .from(challenges)
+    .where(and(...where))
+    .orderBy(asc(challenges.id))
+    .limit(f.limit + 1)
+    .all();
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return { items: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
+}
+
+export function challengeHistory(db: Db, id: string) {
+  if (!db.select({ id: challenges.id }).from(challenges).where(eq(challenges.id, id)).get())
+    throw notFound('challenge', id, '榜单');
+  return db
+    .select()
+    .from(events)
+    .where(eq(events.challengeId, id))
+    .orderBy(asc(events.seq))
+    .all()
+    .map((e) => ({
+      seq: e.seq,
+      globalSeq: e.globalSeq,
+      type: e.type,
+      payload: JSON.parse(e.payload) as unknown,
+      facts: e.facts === null ? null : (JSON.parse(e.facts) as unknown),
+      actor: JSON.parse(e.actor) as unknown,
+      at: e.at,
+      machineVersion: e.machineVersion,
+      stateAfter: JSON.parse(e.stateAfter) as unknown,
+      prevHash: e.prevHash,
+      hash: e.hash,
+    }));
+}

@@ -1,0 +1,96 @@
+/**
+ * Fires timers when they fall due. One setTimeout for the earliest pending timer, re-armed
+ * after every commit that changes timers; on start, everything already due (the server was
+ * down) fires at once, in due order, recorded as late. With the test clock, `advanceTo` steps
+ * the clock to each due time in order, so deadlines fire as they would have in real time.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { EngineDeps } from './engine.js';
+import { AppError } from './errors.js';
+import { fireTimer } from './fire-timer.js';
+
+/** setTimeout's longest delay (~24.8 days); a later timer is re-armed when this one wakes. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+/** After an unexpected failure, wait this long before trying again (no busy loop). */
+const RETRY_AFTER_MS = 5000;
+
+export class Scheduler {
+  private handle: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.fireDue();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = undefined;
+  }
+
+  /** Fires every timer due by the clock's now, in due order; then sleeps until the next one. */
+  fireDue(): number {
+    const now = this.deps.clock.now();
+    let fired = 0;
+    let failed = false;
+    for (const timer of this.deps.store.dueTimers.all({ nowMs: now.getTime() })) {
+      const result = this.fireOne(timer, now);
+      if (result === 'fired') fired += 1;
+      if (result === 'failed') failed = true;
+    }
+    this.arm(failed ? RETRY_AFTER_MS : 0);
+    return fired;
+  }
+
+  /** Test clock only: moves time to `target`, firing each timer at its own due time on the way. */
+  advanceTo(target: Date): { now: Date; fired: number } {
+    const { clock, store } = this.deps;
+    let fired = 0;
+    const tried = new Set<number>();
+    for (;;) {
+      // Re-read each time: a firing can add or cancel timers.
+      const timer = store.dueTimers.all({ nowMs: target.getTime() }).find((t) => !tried.has(t.id));
+      if (!timer) break;
+      tried.add(timer.id);
+      clock.advanceTo(new Date(Math.max(timer.dueMs, clock.now().getTime())));
+      if (this.fireOne(timer, clock.now()) === 'fired') fired += 1;
+    }
+    const now = clock.advanceTo(target);
+    this.arm();
+    return { now, fired };
+  }
+
+  /** Re-arms the single wake-up for the earliest pending timer. */
+  arm(minDelayMs = 0): void {
+    if (!this.running) return;
+    if (this.handle) clearTimeout(this.handle);
+    const next = this.deps.store.nextTimer.get();
+    if (!next) return;
+    const untilDue = next.dueMs - this.deps.clock.now().getTime();
+    const delay = Math.min(Math.max(minDelayMs, untilDue), MAX_DELAY_MS);
+    this.handle = setTimeout(() => this.fireDue(), delay);
+    this.handle.unref();
+  }
+
+  private fireOne(timer: Parameters<typeof fireTimer>[1], at: Date): 'fired' | 'skipped' | 'failed' {
+    const about = { timer: timer.id, challenge: timer.challengeId, type: timer.type };
+    try {
+      const outcome = fireTimer(this.deps, timer, at);
+      if (outcome.fired) this.log.info({ ...about, seq: outcome.seq }, 'timer fired');
+      else this.log.warn({ ...about, reason: outcome.reason }, 'timer refused');
+      return outcome.fired ? 'fired' : 'skipped';
+    } catch (err) {
+      // A conflict means another writer moved the challenge first; the timer stays pending
+      // (or was cancelled by that writer) and is looked at again on the next wake-up.
+      if (err instanceof AppError && err.code === 'VERSION_CONFLICT') return 'skipped';
+      this.log.error({ ...about, err }, 'timer failed; retrying later');
+      return 'failed';
+    }
+  }
+}

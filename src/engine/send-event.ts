@@ -1,0 +1,118 @@
+/**
+ * The single path by which a challenge changes (design.md): parse, load one row, compute the
+ * pure transition, then one synchronous transaction; effects run after commit. A refusal
+ * changes nothing and says why, with the clauses of every rule that refused.
+ */
+import { transition } from 'xstate';
+import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
+import { stageOf } from '../../machines/challenge/deadlines.js';
+import type { Actor, ChallengeEvent, StaffEventType } from '../../machines/challenge/events.js';
+import { violationsOf } from '../../machines/challenge/rules.js';
+import { MACHINE_VERSION } from '../../machines/challenge/version.js';
+import { mayRoleSend, rolesFor } from '../access/roles.js';
+import { appendEvent, versionConflict } from './commit.js';
+import type { Caller, EngineDeps } from './engine.js';
+import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
+import { gatherFacts } from './facts.js';
+import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
+import { allowedEventsFor, type ChallengeView, challengeView, handledEvents } from './view.js';
+
+export interface SendEventInput {
+  challengeId: string;
+  /** Already validated against `eventBodySchema` by the route. */
+  body: { type: StaffEventType } & Record<string, unknown>;
+  caller: Caller;
+  ifMatch?: number;
+  idempotencyKey?: string;
+}
+
+export interface SendEventResult {
+  statusCode: number;
+  view: ChallengeView;
+  /** True when an Idempotency-Key replay returned the first response. */
+  replayed: boolean;
+}
+
+export function actorOf(caller: Caller): Actor {
+  return {
+    id: caller.tokenId,
+    role: caller.role,
+    ...(caller.unit ? { unit: caller.unit } : {}),
+    ...(caller.person ? { person: caller.person } : {}),
+  };
+}
+
+export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventResult {
+  const { store, cache, clock } = deps;
+  const { challengeId, body, caller } = input;
+
+  const requestHash = requestHashOf({ challengeId, body });
+  const earlier = earlierResponse(store, caller, input.idempotencyKey, requestHash);
+  if (earlier) return earlier;
+
+  const row = store.challengeById.get({ id: challengeId });
+  if (!row) throw notFound('challenge', challengeId, '榜单');
+  if (input.ifMatch !== undefined && input.ifMatch !== row.version) throw versionConflict(input.ifMatch);
+
+  const current = cache.load(row.id, row.version, row.snapshot);
+  const stage = stageOf(current.value);
+  if (!mayRoleSend(caller.role, body.type, current.context.kind, stage))
+    throw forbidden(
+      `A ${caller.role} token may not send ${body.type} here (allowed: ${rolesFor(body.type).join(', ')}).`,
+      `${caller.role} 角色无权在此发送 ${body.type}（允许的角色：${rolesFor(body.type).join('、')}）。`,
+    );
+
+  const facts = gatherFacts(store, current.context, body.type);
+  const at = clock.now().toISOString();
+  const actor = actorOf(caller);
+  const event = { ...body, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;
+
+  const [next] = transition(challengeMachine, current, event);
+  if (next === current) throw refusal(current, event, caller);
+
+  const { type: _type, ...payload } = body;
+  const appended = store.transaction(() => {
+    const result = appendEvent(store, {
+      challengeId,
+      expectedVersion: row.version,
+      type: body.type,
+      payload,
+      facts,
+      actor,
+      at,
+      next,
+    });
+    const view = challengeView(next, { version: result.version, machineVersion: MACHINE_VERSION }, caller.role);
+    rememberResponse(store, caller, input.idempotencyKey, requestHash, 200, view, at);
+    return { ...result, view };
+  });
+
+  cache.set(challengeId, appended.version, next);
+  if (appended.timersChanged) deps.onTimersChanged?.();
+  return { statusCode: 200, view: appended.view, replayed: false };
+}
+
+/** Why the machine did not take the event: not possible in this state, or the rules that refuse it. */
+function refusal(
+  current: ReturnType<typeof challengeMachine.resolveState>,
+  event: ChallengeEvent,
+  caller: Caller,
+): AppError {
+  const allowed = allowedEventsFor(current, caller.role);
+  if (!handledEvents(current).has(event.type)) {
+    const stage = stageOf(current.value);
+    return new AppError(
+      'EVENT_NOT_ALLOWED',
+      `${event.type} is not possible while the challenge is in ${stage}. Possible now: ${allowed.join(', ') || 'nothing'}.`,
+      `榜单当前处于 ${stage} 阶段，不能执行 ${event.type}。当前可执行：${allowed.join('、') || '无'}。`,
+      { allowedEvents: allowed },
+    );
+  }
+  const violations = violationsOf(current.context, event);
+  if (violations.length > 0) return ruleViolation(violations);
+  // Every guarded branch is "rules allow ∧ condition", and each event has an unconditional
+  // branch, so an event the state handles is refused only by a rule. Kept as a safety net.
+  return new AppError('EVENT_NOT_ALLOWED', `${event.type} is not possible now.`, `当前不能执行 ${event.type}。`, {
+    allowedEvents: allowed,
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * Every statement the engine runs, prepared once (drizzle's query builder per request halves
+ * throughput; a prepared statement matches raw better-sqlite3). Nothing here decides anything:
+ * the engine calls these inside its one transaction.
+ */
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { challenges, events, idempotencyKeys, persons, programmes, timers, units } from '../db/schema.js';
+
+const p = sql.placeholder;
+
+export function createStore(db: Db) {
+  const statements = {
+    challengeById: db
+      .select()
+      .from(challenges)
+      .where(eq(challenges.id, p('id')))
+      .prepare(),
+    insertChallenge: db
+      .insert(challenges)
+      .values({
+        id: p('id'),
+        programmeId: p('programmeId'),
+        number: p('number'),
+        kind: p('kind'),
+        domain: p('domain'),
+        title: p('title'),
+        issuerUnit: p('issuerUnit'),
+        districtUnit: p('districtUnit'),
+        stage: p('stage'),
+        snapshot: p('snapshot'),
+        version: p('version'),
+        machineVersion: p('machineVersion'),
+        createdAt: p('at'),
+        updatedAt: p('at'),
+      })
+      .prepare(),
+    /** Optimistic concurrency: only the version the transition was computed from is replaced. */
+    updateChallenge: db
+      .update(challenges)
+      .set({
+        kind: sql`${p('kind')}`,
+        domain: sql`${p('domain')}`,
+        title: sql`${p('title')}`,
+        issuerUnit: sql`${p('issuerUnit')}`,
+        districtUnit: sql`${p('districtUnit')}`,
+        stage: sql`${p('stage')}`,
+        snapshot: sql`${p('snapshot')}`,
+        version: sql`${p('version')}`,
+        machineVersion: sql`${p('machineVersion')}`,
+        updatedAt: sql`${p('at')}`,
+      })
+      .where(and(eq(challenges.id, p('id')), eq(challenges.version, p('expectedVersion'))))
+      .prepare(),
+    nextNumber: db
+      .select({ n: sql<number>`coalesce(max(${challenges.number}), 0) + 1` })
+      .from(challenges)
+      .where(eq(challenges.programmeId, p('programmeId')))
+      .prepare(),
+    lastEvent: db
+      .select({ seq: events.seq, hash: events.hash })
+      .from(events)
+      .where(eq(events.challengeId, p('id')))
+      .orderBy(sql`${events.seq} desc`)
+      .limit(1)
+      .prepare(),
+    insertEvent: db
+      .insert(events)
+      .values({
+        challengeId: p('challengeId'),
+        seq: p('seq'),
+        type: p('type'),
+        payload: p('payload'),
+        facts: p('facts'),
+        actor: p('actor'),
+        at: p('at'),
+        machineVersion: p('machineVersion'),
+        stateAfter: p('stateAfter'),
+        prevHash: p('prevHash'),
+        hash: p('hash'),
+      })
+      .prepare(),
+    history: db
+      .select()
+      .from(events)
+      .where(eq(events.challengeId, p('id')))
+      .orderBy(asc(events.seq))
+      .prepare(),
+    idempotencyGet: db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.tokenId, p('tokenId')), eq(idempotencyKeys.key, p('key'))))
+      .prepare(),
+    idempotencyPut: db
+      .insert(idempotencyKeys)
+      .values({
+        tokenId: p('tokenId'),
+        key: p('key'),
+        requestHash: p('requestHash'),
+        statusCode: p('statusCode'),
+        response: p('response'),
+        createdAt: p('at'),
+      })
+      .prepare(),
+    pendingTimersOf: db
+      .select()
+      .from(timers)
+      .where(and(eq(timers.challengeId, p('id')), eq(timers.status, 'pending')))
+      .prepare(),
+    insertTimer: db
+      .insert(timers)
+      .values({
+        challengeId: p('challengeId'),
+        type: p('type'),
+        dueAt: p('dueAt'),
+        dueMs: p('dueMs'),
+        status: 'pending',
+        createdAt: p('at'),
+      })
+      .prepare(),
+    settleTimer: db
+      .update(timers)
+      .set({ status: sql`${p('status')}`, settledAt: sql`${p('at')}`, eventSeq: sql`${p('eventSeq')}` })
+      .where(and(eq(timers.id, p('id')), eq(timers.status, 'pending')))
+      .prepare(),
+    dueTimers: db
+      .select()
+      .from(timers)
+      .where(and(eq(timers.status, 'pending'), lte(timers.dueMs, p('nowMs'))))
+      .orderBy(asc(timers.dueMs), asc(timers.id))
+      .prepare(),
+    nextTimer: db
+      .select({ dueMs: timers.dueMs })
+      .from(timers)
+      .where(eq(timers.status, 'pending'))
+      .orderBy(asc(timers.dueMs))
+      .limit(1)
+      .prepare(),
+    unitByCode: db
+      .select()
+      .from(units)
+      .where(eq(units.code, p('code')))
+      .prepare(),
+    personById: db
+      .select()
+      .from(persons)
+      .where(eq(persons.id, p('id')))
+      .prepare(),
+    programmeById: db
+      .select()
+      .from(programmes)
+      .where(eq(programmes.id, p('id')))
+      .prepare(),
+  };
+  return {
+    db,
+    ...statements,
+    /** Runs `fn` in one IMMEDIATE transaction: synchronous, so a throw rolls everything back. */
+    transaction<T>(fn: () => T): T {
+      return db.$client.transaction(fn).immediate();
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+export type ChallengeRow = typeof challenges.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type TimerRow = typeof timers.$inferSelect;

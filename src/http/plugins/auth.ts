@@ -1,0 +1,50 @@
+/**
+ * Bearer tokens on every /api/v1 request (401 without a valid one), and the role each route
+ * declares in `config.roles` (403 for any other role).
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { TokenRole } from '../../access/roles.js';
+import { createTokenResolver } from '../../access/tokens.js';
+import type { Caller } from '../../engine/engine.js';
+import { AppError, forbidden } from '../../engine/errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller;
+  }
+  interface FastifyContextConfig {
+    /** Roles that may call the route; absent = any authenticated caller. */
+    roles?: readonly TokenRole[];
+    /** The route needs no token (health, docs). */
+    public?: boolean;
+  }
+}
+
+const unauthenticated = (why: string, whyZh: string) => new AppError('UNAUTHENTICATED', why, whyZh);
+
+export default fp(
+  async (app: FastifyInstance, opts: { adminToken: string | undefined }) => {
+    const resolve = createTokenResolver(app.jiebang.db, opts.adminToken);
+    app.decorateRequest('caller', null as unknown as Caller);
+    app.addHook('onRequest', async (request) => {
+      if (request.routeOptions.config.public || !request.url.startsWith('/api/')) return;
+      const header = request.headers.authorization;
+      const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (!match?.[1])
+        throw unauthenticated('Send Authorization: Bearer <token>.', '请在请求头中携带 Authorization: Bearer <令牌>。');
+      const caller = resolve(match[1], app.jiebang.clock.now());
+      if (!caller) throw unauthenticated('The token is unknown, revoked or expired.', '令牌无效、已撤销或已过期。');
+      request.caller = caller;
+    });
+    app.addHook('preHandler', async (request) => {
+      const roles = request.routeOptions.config.roles;
+      if (roles && !roles.includes(request.caller.role))
+        throw forbidden(
+          `This needs one of the roles ${roles.join(', ')}; the token's role is ${request.caller.role}.`,
+          `此操作需要以下角色之一：${roles.join('、')}；当前令牌角色为 ${request.caller.role}。`,
+        );
+    });
+  },
+  { name: 'auth', dependencies: ['engine'] },
+);

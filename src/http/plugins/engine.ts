@@ -1,0 +1,43 @@
+/**
+ * Opens the database (migrating it and seeding the guide's programme), and builds the engine's
+ * dependencies and the timer scheduler. Everything else reaches them through `app.jiebang`.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Db } from '../../db/client.js';
+import { migrateDatabase } from '../../db/migrate.js';
+import type { Clock } from '../../engine/clock.js';
+import type { EngineDeps } from '../../engine/engine.js';
+import { Scheduler } from '../../engine/scheduler.js';
+import { SnapshotCache } from '../../engine/snapshots.js';
+import { createStore } from '../../engine/store.js';
+
+export interface EngineOptions {
+  db: Db;
+  clock: Clock;
+  /** Start the scheduler when the app is ready (off in tests that drive timers by hand). */
+  scheduler: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jiebang: { db: Db; deps: EngineDeps; scheduler: Scheduler; clock: Clock };
+  }
+}
+
+export default fp(
+  async (app: FastifyInstance, opts: EngineOptions) => {
+    const { db, clock } = opts;
+    migrateDatabase(db, clock.now().toISOString());
+    const deps: EngineDeps = { store: createStore(db), cache: new SnapshotCache(), clock };
+    const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
+    deps.onTimersChanged = () => scheduler.arm();
+    app.decorate('jiebang', { db, deps, scheduler, clock });
+    if (opts.scheduler) app.addHook('onReady', async () => scheduler.start());
+    app.addHook('onClose', async () => {
+      scheduler.stop();
+      db.$client.close();
+    });
+  },
+  { name: 'engine' },
+);

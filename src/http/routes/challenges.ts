@@ -1,0 +1,167 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createChallengeSchema, eventBodySchema, type StaffEventType } from '../../../machines/challenge/events.js';
+import { roles } from '../../access/roles.js';
+import { createChallenge } from '../../engine/create-challenge.js';
+import { challengeHistory, listChallenges } from '../../engine/queries.js';
+import { readChallenge } from '../../engine/read-challenge.js';
+import { sendEvent } from '../../engine/send-event.js';
+import { challengeViewSchema, errors } from '../schemas.js';
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+const writeHeaders = z.looseObject({
+  'if-match': z
+    .string()
+    .regex(/^(W\/)?"?\d{1,15}"?$/, 'a version number, e.g. "3"')
+    .optional()
+    .describe('the version the change is based on; 409 VERSION_CONFLICT when stale'),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('the same key and body return the first response; another body with it is 422'),
+});
+const versionOf = (ifMatch: string | undefined) =>
+  ifMatch === undefined ? undefined : Number(ifMatch.replace(/\D/g, ''));
+
+const summarySchema = z.object({
+  id: z.string(),
+  programmeId: z.string(),
+  kind: z.string(),
+  domain: z.string(),
+  title: z.string(),
+  issuerUnit: z.string(),
+  districtUnit: z.string(),
+  stage: z.string(),
+  version: z.number(),
+  updatedAt: z.string(),
+});
+
+const historyEntry = z.object({
+  seq: z.number(),
+  globalSeq: z.number(),
+  type: z.string(),
+  payload: z.unknown(),
+  facts: z.unknown().describe('registry facts the guards read, gathered before the transition'),
+  actor: z.unknown(),
+  at: z.string(),
+  machineVersion: z.string(),
+  stateAfter: z.unknown(),
+  prevHash: z.string(),
+  hash: z.string().describe('sha256(prevHash ‖ canonical JSON of the row)'),
+});
+
+/** Challenges: create, list, read, send events, read history. Each handler is one engine call. */
+const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { deps, db } = app.jiebang;
+  const readers = roles.filter((r) => r !== 'admin');
+
+  app.post(
+    '/challenges',
+    {
+      config: { roles: ['issuer'] },
+      schema: {
+        tags: ['challenges'],
+        summary: 'Create a draft challenge (collection stage)',
+        description: '`classified: true` is refused at once (Q-10): classified projects go to the bureau offline.',
+        headers: writeHeaders,
+        body: createChallengeSchema,
+        response: { 201: challengeViewSchema, ...errors.event },
+      },
+    },
+    async (request, reply) => {
+      const result = createChallenge(deps, {
+        body: request.body,
+        caller: request.caller,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      return reply.code(result.statusCode).header('etag', `"${result.view.version}"`).send(result.view);
+    },
+  );
+
+  app.get(
+    '/challenges',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['challenges'],
+        summary: 'List challenges (cursor pagination, ordered by id)',
+        querystring: z.object({
+          programme: z.string().max(64).optional(),
+          stage: z.string().max(64).optional(),
+          kind: z.enum(['techBreakthrough', 'achievementTransfer']).optional(),
+          domain: z.string().max(64).optional(),
+          issuer: z.string().max(64).optional(),
+          district: z.string().max(64).optional(),
+          cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: {
+          200: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }),
+          400: errors.write[400],
+          ...errors.read,
+        },
+      },
+    },
+    async (request) => listChallenges(db, request.query),
+  );
+
+  app.get(
+    '/challenges/:id',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['challenges'],
+        summary: 'A challenge as the caller sees it',
+        params: idParams,
+        response: { 200: challengeViewSchema, ...errors.read },
+      },
+    },
+    async (request, reply) => {
+      const view = readChallenge(deps, request.params.id, request.caller);
+      return reply.header('etag', `"${view.version}"`).send(view);
+    },
+  );
+
+  app.post(
+    '/challenges/:id/events',
+    {
+      schema: {
+        tags: ['challenges'],
+        summary: 'Send an event to a challenge',
+        description:
+          'The body is `{type, …payload}`; which roles may send each type is in api.md. A refused event changes nothing: 422 RULE_VIOLATION lists every failing clause, 422 EVENT_NOT_ALLOWED lists what the state takes now.',
+        params: idParams,
+        headers: writeHeaders,
+        body: eventBodySchema,
+        response: { 200: challengeViewSchema, ...errors.event },
+      },
+    },
+    async (request, reply) => {
+      const result = sendEvent(deps, {
+        challengeId: request.params.id,
+        body: request.body as { type: StaffEventType } & Record<string, unknown>,
+        caller: request.caller,
+        ifMatch: versionOf(request.headers['if-match']),
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      return reply.code(result.statusCode).header('etag', `"${result.view.version}"`).send(result.view);
+    },
+  );
+
+  app.get(
+    '/challenges/:id/history',
+    {
+      config: { roles: ['auditor', 'bureau', 'issuer'] },
+      schema: {
+        tags: ['audit'],
+        summary: "A challenge's every event, hash-chained",
+        params: idParams,
+        response: { 200: z.object({ items: z.array(historyEntry) }), ...errors.read },
+      },
+    },
+    async (request) => ({ items: challengeHistory(db, request.params.id) }),
+  );
+};
+export default challengeRoutes;

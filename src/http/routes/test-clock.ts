@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { instant } from '../../../machines/programme.js';
+import { addIsoDuration } from '../../engine/duration.js';
+import { AppError } from '../../engine/errors.js';
+import { errors } from '../schemas.js';
+
+/**
+ * The test clock (api.md): registered only when the server runs with JIEBANG_TEST_CLOCK=1.
+ * Moves time forward, never back, firing every timer that falls due, in due order.
+ */
+const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { clock, scheduler } = app.jiebang;
+  app.post(
+    '/test/clock',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['test'],
+        summary: 'Move the test clock forward and fire due timers (JIEBANG_TEST_CLOCK=1 only)',
+        body: z.union([
+          z.strictObject({ now: instant }),
+          z.strictObject({ advanceBy: z.string().min(2).max(40).describe('ISO 8601 duration, e.g. P5D or PT1H') }),
+        ]),
+        response: { 200: z.object({ now: z.string(), fired: z.number().int() }), ...errors.write },
+      },
+    },
+    async (request) => {
+      const current = clock.now();
+      const target =
+        'now' in request.body ? new Date(request.body.now) : addIsoDuration(current, request.body.advanceBy);
+      if (target.getTime() < current.getTime())
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `The test clock only moves forward (it is ${current.toISOString()}).`,
+          `测试时钟只能向前调整（当前为 ${current.toISOString()}）。`,
+          {
+            issues: [{ path: 'body', message: 'time would move back' }],
+          },
+        );
+      const { now, fired } = scheduler.advanceTo(target);
+      return { now: now.toISOString(), fired };
+    },
+  );
+};
+export default testClockRoutes;

@@ -1,0 +1,86 @@
+/** Response schemas shared by routes and the OpenAPI document. */
+import { z } from 'zod';
+
+export const violationSchema = z.object({
+  clause: z.string().describe('rule ID from rules.md (or a P-n process rule)'),
+  message: z.string(),
+  message_zh: z.string(),
+});
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum([
+        'VALIDATION_FAILED',
+        'UNAUTHENTICATED',
+        'FORBIDDEN',
+        'NOT_FOUND',
+        'VERSION_CONFLICT',
+        'RULE_VIOLATION',
+        'EVENT_NOT_ALLOWED',
+        'IDEMPOTENCY_MISMATCH',
+        'PAYLOAD_TOO_LARGE',
+        'RATE_LIMITED',
+        'INTERNAL',
+      ]),
+      clause: z.string().optional(),
+      message: z.string(),
+      message_zh: z.string(),
+      violations: z.array(violationSchema).optional(),
+      allowedEvents: z.array(z.string()).optional(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      requestId: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+const e = errorSchema;
+/** The error responses of a route, for the OpenAPI document. */
+export const errors = {
+  read: { 401: e, 403: e, 404: e },
+  write: { 400: e, 401: e, 403: e, 404: e, 413: e },
+  event: { 400: e, 401: e, 403: e, 404: e, 409: e, 413: e, 422: e },
+};
+
+export const trackSchema = z
+  .object({
+    trackId: z.string().describe("the selected bid's bidId"),
+    solverUnit: z.string(),
+    route: z.string().nullable(),
+    agreedFundingCny: z.number(),
+    status: z.enum(['active', 'stopped', 'reported']),
+    contract: z.object({ contractNo: z.string(), registeredOn: z.string() }).nullable(),
+    paidCny: z.number().describe('challenge money recorded as paid for this track (base of Q-1b)'),
+    disbursedCny: z.number().describe('fiscal support disbursed, all phases'),
+    firstPhaseCny: z.number().describe('fiscal support disbursed in the first phase (H-4)'),
+    midterm: z.enum(['continue', 'stop']).nullable(),
+    progress: z.array(z.object({ milestone: z.string(), text: z.string(), at: z.string() })),
+    finalReportSha256: z.string().nullable(),
+  })
+  .meta({ id: 'Track' });
+
+export const challengeViewSchema = z
+  .object({
+    id: z.string(),
+    programmeId: z.string(),
+    kind: z.enum(['techBreakthrough', 'achievementTransfer']),
+    domain: z.string(),
+    title: z.string(),
+    issuerUnit: z.string(),
+    districtUnit: z.string(),
+    machineVersion: z.string(),
+    version: z.number().int().describe('send as If-Match: "<version>" to guard against lost updates'),
+    stage: z.string().describe('one of the nine stage ids, or an outcome'),
+    state: z.unknown().describe('the full state value, e.g. {"review":"formalCheck"}'),
+    outcome: z
+      .object({ kind: z.string(), clause: z.string().nullable(), reason: z.string(), at: z.string() })
+      .optional(),
+    tracks: z.array(trackSchema),
+    deadlines: z.array(z.object({ type: z.string(), dueAt: z.string() })),
+    allowedEvents: z.array(z.string()).describe('event types the caller may send now'),
+    panelScores: z.record(z.string(), z.number().nullable()),
+    details: z
+      .record(z.string(), z.unknown())
+      .describe('the challenge data: draft, attachments, bids, panel, scores, objections …'),
+  })
+  .meta({ id: 'Challenge' });
