@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { withCheckCharacter } from '../../src/registry/uscc.js';
-import { ADMIN_TOKEN, type Harness, type Reply } from './harness.js';
+import { ADMIN_TOKEN, type Harness, type Json, type Reply } from './harness.js';
 
 /** A valid unified social credit code, numbered. */
 export const code = (n: number, prefix = '91650100') => withCheckCharacter(prefix + String(n).padStart(9, '0'));
@@ -34,7 +34,7 @@ export interface Parties {
   experts: Record<string, string>;
 }
 
-async function ok(reply: Promise<Reply>, what: string): Promise<any> {
+async function ok(reply: Promise<Reply>, what: string): Promise<Json> {
   const r = await reply;
   if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
@@ -173,11 +173,11 @@ export class Scenario {
   }
 
   /** Sends and throws unless accepted. */
-  async ok(tokenValue: string, event: { type: string } & Record<string, unknown>): Promise<any> {
+  async ok(tokenValue: string, event: { type: string } & Record<string, unknown>): Promise<Json> {
     return ok(this.send(tokenValue, event), event.type);
   }
 
-  async view(tokenValue = this.p.bureau): Promise<any> {
+  async view(tokenValue = this.p.bureau): Promise<Json> {
     return ok(this.h.request('GET', `/api/v1/challenges/${this.id}`, tokenValue), 'view');
   }
 

@@ -12,7 +12,11 @@ import { manualClock } from '../../src/engine/clock.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-export interface Reply<T = any> {
+/** A reply body: JSON that tests assert on field by field, so its static type is left open. */
+// biome-ignore lint/suspicious/noExplicitAny: reply bodies are untyped JSON; the assertions check their shape.
+export type Json = any;
+
+export interface Reply<T = Json> {
   status: number;
   body: T;
   headers: Record<string, unknown>;
@@ -21,7 +25,7 @@ export interface Reply<T = any> {
 export interface Harness {
   app: FastifyInstance;
   dbFile: string;
-  request<T = any>(
+  request<T = Json>(
     method: string,
     url: string,
     token: string,
@@ -29,7 +33,7 @@ export interface Harness {
     headers?: Record<string, string>,
   ): Promise<Reply<T>>;
   /** POST /challenges/:id/events as `token`. */
-  send<T = any>(
+  send<T = Json>(
     token: string,
     id: string,
     event: { type: string } & Record<string, unknown>,
