@@ -64,13 +64,13 @@ export const forbidden = (message: string, messageZh: string) => new AppError('F
 
 export const ruleViolation = (violations: Violation[]) => {
   const first = violations[0] as Violation;
-  const summary =
-    violations.length === 1
-      ? first.message
-      : `${violations.length} rules refuse this: ${violations.map((v) => v.clause).join(', ')}. ${first.message}`;
-  const summaryZh =
-    violations.length === 1
-      ? first.message_zh
-      : `${violations.length} 项规则不允许：${violations.map((v) => v.clause).join('、')}。${first.message_zh}`;
-  return new AppError('RULE_VIOLATION', summary, summaryZh, { clause: first.clause, violations });
+  const clauses = [...new Set(violations.map((v) => v.clause))];
+  const many = violations.length > 1;
+  const message = many
+    ? `${violations.length} problems (${clauses.join(', ')}). First: ${first.message}`
+    : first.message;
+  const messageZh = many
+    ? `共 ${violations.length} 处问题（${clauses.join('、')}）。其一：${first.message_zh}`
+    : first.message_zh;
+  return new AppError('RULE_VIOLATION', message, messageZh, { clause: first.clause, violations });
 };

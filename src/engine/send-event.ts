@@ -58,7 +58,7 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const stage = stageOf(current.value);
   if (!mayRoleSend(caller.role, body.type, current.context.kind, stage))
     throw forbidden(
-      `A ${caller.role} token may not send ${body.type} here (allowed: ${rolesFor(body.type).join(', ')}).`,
+      `A token with role ${caller.role} may not send ${body.type} here (roles that may: ${rolesFor(body.type).join(', ')}).`,
       `${caller.role} 角色无权在此发送 ${body.type}（允许的角色：${rolesFor(body.type).join('、')}）。`,
     );
 
