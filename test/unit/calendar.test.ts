@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addMonths,
+  beijingDate,
+  endOfBeijingDay,
+  isWorkingDay,
+  nthWorkingDayAfter,
+  startOfBeijingDay,
+} from '../../machines/calendar.js';
+
+const calendar = { holidays: ['2026-10-01', '2026-10-02', '2026-10-05'], workdays: ['2026-10-10'] };
+
+describe('Beijing dates (X-10)', () => {
+  it('reads the Beijing date of an instant across the UTC midnight', () => {
+    expect(beijingDate('2026-06-10T15:59:59.999Z')).toBe('2026-06-10');
+    expect(beijingDate('2026-06-10T16:00:00.000Z')).toBe('2026-06-11');
+    expect(beijingDate('2026-06-11T00:30:00+08:00')).toBe('2026-06-11');
+  });
+
+  it('starts and ends a Beijing day at 00:00 and 23:59:59.999 +08:00', () => {
+    expect(startOfBeijingDay('2026-06-11')).toBe('2026-06-10T16:00:00.000Z');
+    expect(endOfBeijingDay('2026-06-11')).toBe('2026-06-11T15:59:59.999Z');
+  });
+});
+
+describe('working days', () => {
+  it('treats weekends and holidays as rest days and make-up days as working days', () => {
+    expect(isWorkingDay('2026-09-30', calendar)).toBe(true); // Wednesday
+    expect(isWorkingDay('2026-10-01', calendar)).toBe(false); // holiday, Thursday
+    expect(isWorkingDay('2026-10-03', calendar)).toBe(false); // Saturday
+    expect(isWorkingDay('2026-10-10', calendar)).toBe(true); // make-up Saturday
+  });
+
+  it('counts the n-th working day after the day of the instant, skipping rest days', () => {
+    // Friday 2026-06-05: five working days are Mon 8 … Fri 12.
+    expect(nthWorkingDayAfter('2026-06-05T15:00:00+08:00', 5, { holidays: [], workdays: [] })).toBe('2026-06-12');
+    // Wednesday 2026-09-30: Oct 1, 2, 5 are holidays, 3–4 weekend, so 1st = Oct 6 … 4th = Oct 9, 5th = Sat Oct 10 (make-up day).
+    expect(nthWorkingDayAfter('2026-09-30T09:00:00+08:00', 5, calendar)).toBe('2026-10-10');
+    // Late on a Beijing day that is still the previous day in UTC: the Beijing date counts.
+    expect(nthWorkingDayAfter('2026-06-04T17:00:00Z', 1, { holidays: [], workdays: [] })).toBe('2026-06-08');
+  });
+});
+
+describe('calendar months', () => {
+  it('adds months and clamps to the end of a shorter month', () => {
+    expect(addMonths('2026-08-01', 24)).toBe('2028-08-01');
+    expect(addMonths('2026-08-31', 6)).toBe('2027-02-28');
+    expect(addMonths('2027-08-31', 6)).toBe('2028-02-29');
+    expect(addMonths('2026-11-30', -3)).toBe('2026-08-30');
+    expect(addMonths('2026-01-15', -1)).toBe('2025-12-15');
+  });
+});
