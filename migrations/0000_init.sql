@@ -10,6 +10,7 @@ CREATE TABLE `challenges` (
 	`stage` text NOT NULL,
 	`snapshot` text NOT NULL,
 	`version` integer NOT NULL,
+	`head_hash` text NOT NULL,
 	`machine_version` text NOT NULL,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,

@@ -59,6 +59,8 @@ export const challenges = sqliteTable(
     /** The latest snapshot, `{value, context}`, as the machine persists it. */
     snapshot: text('snapshot').notNull(),
     version: integer('version').notNull(),
+    /** The hash of the event at `version`: the next event's prev_hash, without reading the log. */
+    headHash: text('head_hash').notNull(),
     machineVersion: text('machine_version').notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),

@@ -5,7 +5,7 @@
  */
 
 import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
-import { deadlinesOf, stageOf } from '../../machines/challenge/deadlines.js';
+import { type Deadline, deadlinesOf, stageOf } from '../../machines/challenge/deadlines.js';
 import type { Actor, EventFacts } from '../../machines/challenge/events.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import { canonicalJson, eventHash, GENESIS_HASH } from './canonical.js';
@@ -17,6 +17,10 @@ export interface AppendInput {
   challengeId: string;
   /** The version the transition was computed from; 0 creates the challenge. */
   expectedVersion: number;
+  /** The hash of the event at `expectedVersion` (the challenge row's head); none for a creation. */
+  headHash: string | null;
+  /** The snapshot the transition started from (none for a creation): timers are touched only if its deadlines differ. */
+  previous: ChallengeSnapshot | null;
   type: string;
   payload: unknown;
   facts: EventFacts | undefined;
@@ -40,29 +44,7 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
   const { challengeId, next, at } = input;
   const ctx = next.context;
   const version = input.expectedVersion + 1;
-  const snapshotJson = JSON.stringify(persist(next));
-  const row = {
-    id: challengeId,
-    kind: ctx.kind,
-    domain: ctx.draft.domain,
-    title: ctx.draft.title,
-    issuerUnit: ctx.draft.issuerUnit,
-    districtUnit: ctx.draft.districtUnit,
-    stage: stageOf(next.value),
-    snapshot: snapshotJson,
-    version,
-    machineVersion: MACHINE_VERSION,
-    at,
-  };
-  if (input.expectedVersion === 0) {
-    store.insertChallenge.run({ ...row, programmeId: ctx.programmeId, number: input.number ?? 0 });
-  } else {
-    const result = store.updateChallenge.run({ ...row, expectedVersion: input.expectedVersion });
-    if (result.changes !== 1) throw versionConflict(input.expectedVersion);
-  }
-
-  const last = store.lastEvent.get({ id: challengeId });
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  const prevHash = input.headHash ?? GENESIS_HASH;
   const fields = {
     challengeId,
     seq: version,
@@ -75,6 +57,28 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     stateAfter: next.value,
   };
   const hash = eventHash(prevHash, fields);
+  const row = {
+    id: challengeId,
+    kind: ctx.kind,
+    domain: ctx.draft.domain,
+    title: ctx.draft.title,
+    issuerUnit: ctx.draft.issuerUnit,
+    districtUnit: ctx.draft.districtUnit,
+    stage: stageOf(next.value),
+    snapshot: JSON.stringify(persist(next)),
+    version,
+    headHash: hash,
+    machineVersion: MACHINE_VERSION,
+    at,
+  };
+  // The version check guards the head hash too: if another writer appended, this update fails.
+  if (input.expectedVersion === 0) {
+    store.insertChallenge.run({ ...row, programmeId: ctx.programmeId, number: input.number ?? 0 });
+  } else {
+    const result = store.updateChallenge.run({ ...row, expectedVersion: input.expectedVersion });
+    if (result.changes !== 1) throw versionConflict(input.expectedVersion);
+  }
+
   store.insertEvent.run({
     challengeId,
     seq: version,
@@ -94,13 +98,21 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     // Another process fired it first: roll back, so it fires exactly once.
     if (settled.changes !== 1) throw versionConflict(input.expectedVersion);
   }
-  const timersChanged = reconcileTimers(store, challengeId, next, at);
+  const wanted = deadlinesOf(next.value, next.context);
+  // Most events (edits, bids, scores, payments) keep the state's deadlines: skip the timer table.
+  const unchanged =
+    input.previous !== null &&
+    input.timerId === undefined &&
+    sameDeadlines(wanted, deadlinesOf(input.previous.value, input.previous.context));
+  const timersChanged = unchanged ? false : reconcileTimers(store, challengeId, wanted, at);
   return { version, hash, timersChanged };
 }
 
+const sameDeadlines = (a: Deadline[], b: Deadline[]) =>
+  a.length === b.length && a.every((d, i) => d.type === b[i]?.type && d.dueAt === b[i]?.dueAt);
+
 /** Pending timer rows := the deadlines of the new state. Returns whether any row changed. */
-function reconcileTimers(store: Store, challengeId: string, next: ChallengeSnapshot, at: string): boolean {
-  const wanted = deadlinesOf(next.value, next.context);
+function reconcileTimers(store: Store, challengeId: string, wanted: Deadline[], at: string): boolean {
   const pending = store.pendingTimersOf.all({ id: challengeId });
   let changed = false;
   for (const timer of pending) {

@@ -62,6 +62,8 @@ export function createChallenge(
     const appended = appendEvent(store, {
       challengeId: id,
       expectedVersion: 0,
+      headHash: null,
+      previous: null,
       type: 'CREATE',
       payload: { id, programmeId, settings, draft },
       facts: undefined,

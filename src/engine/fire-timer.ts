@@ -4,12 +4,13 @@
  * so a timer fires exactly once, across restarts and processes. A timer that fires after its
  * due time (the server was down) is recorded with how late it was.
  */
-import { transition } from 'xstate';
+
 import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
 import type { Actor, ChallengeEvent, SystemEventType } from '../../machines/challenge/events.js';
 import { violationsOf } from '../../machines/challenge/rules.js';
 import { appendEvent } from './commit.js';
 import type { EngineDeps } from './engine.js';
+import { pureTransition } from './pure-transition.js';
 import type { TimerRow } from './store.js';
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };
@@ -32,7 +33,7 @@ export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutc
     at: atIso,
     actor: SYSTEM_ACTOR,
   } as ChallengeEvent;
-  const [next] = transition(challengeMachine, current, event);
+  const next = pureTransition(current, event);
   if (next === current) {
     // The state moved on without cancelling this timer (should not happen: timers follow the
     // state). Settle it so it is not retried forever, and say why.
@@ -45,6 +46,8 @@ export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutc
     appendEvent(store, {
       challengeId: row.id,
       expectedVersion: row.version,
+      headHash: row.headHash,
+      previous: current,
       type: timer.type,
       payload: { timer: timerInfo },
       facts: undefined,

@@ -3,11 +3,12 @@
  * Each event is rebuilt exactly as the engine sent it — payload, facts, actor, time — so the
  * fold must reproduce every stored `state_after` and the stored snapshot, or it found a bug.
  */
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import { type ChallengeSnapshot, challengeMachine } from '../../machines/challenge/challenge.machine.js';
 import type { Actor, ChallengeEvent } from '../../machines/challenge/events.js';
 import type { CreateInput } from '../../machines/challenge/types.js';
 import { canonicalJson } from './canonical.js';
+import { pureTransition } from './pure-transition.js';
 import { type PersistedSnapshot, persist } from './snapshots.js';
 import type { EventRow } from './store.js';
 
@@ -44,7 +45,7 @@ export function replayEvents(
       [snapshot] = initialTransition(challengeMachine, input);
     } else {
       const before: ChallengeSnapshot = snapshot;
-      [snapshot] = transition(challengeMachine, before, eventOfRow(row));
+      snapshot = pureTransition(before, eventOfRow(row));
       if (snapshot === before)
         throw new Error(`event ${row.seq} of ${row.challengeId} (${row.type}) is refused on replay`);
     }

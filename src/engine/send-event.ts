@@ -3,8 +3,8 @@
  * pure transition, then one synchronous transaction; effects run after commit. A refusal
  * changes nothing and says why, with the clauses of every rule that refused.
  */
-import { transition } from 'xstate';
-import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
+
+import type { challengeMachine } from '../../machines/challenge/challenge.machine.js';
 import { stageOf } from '../../machines/challenge/deadlines.js';
 import type { Actor, ChallengeEvent, StaffEventType } from '../../machines/challenge/events.js';
 import { violationsOf } from '../../machines/challenge/rules.js';
@@ -15,6 +15,7 @@ import type { Caller, EngineDeps } from './engine.js';
 import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
 import { gatherFacts } from './facts.js';
 import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
+import { pureTransition } from './pure-transition.js';
 import { allowedEventsFor, type ChallengeView, challengeView, handledEvents } from './view.js';
 
 export interface SendEventInput {
@@ -67,7 +68,7 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const actor = actorOf(caller);
   const event = { ...body, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;
 
-  const [next] = transition(challengeMachine, current, event);
+  const next = pureTransition(current, event);
   if (next === current) throw refusal(current, event, caller);
 
   const { type: _type, ...payload } = body;
@@ -75,6 +76,8 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
     const result = appendEvent(store, {
       challengeId,
       expectedVersion: row.version,
+      headHash: row.headHash,
+      previous: current,
       type: body.type,
       payload,
       facts,

@@ -30,6 +30,7 @@ export function createStore(db: Db) {
         stage: p('stage'),
         snapshot: p('snapshot'),
         version: p('version'),
+        headHash: p('headHash'),
         machineVersion: p('machineVersion'),
         createdAt: p('at'),
         updatedAt: p('at'),
@@ -47,6 +48,7 @@ export function createStore(db: Db) {
         stage: sql`${p('stage')}`,
         snapshot: sql`${p('snapshot')}`,
         version: sql`${p('version')}`,
+        headHash: sql`${p('headHash')}`,
         machineVersion: sql`${p('machineVersion')}`,
         updatedAt: sql`${p('at')}`,
       })
@@ -56,13 +58,6 @@ export function createStore(db: Db) {
       .select({ n: sql<number>`coalesce(max(${challenges.number}), 0) + 1` })
       .from(challenges)
       .where(eq(challenges.programmeId, p('programmeId')))
-      .prepare(),
-    lastEvent: db
-      .select({ seq: events.seq, hash: events.hash })
-      .from(events)
-      .where(eq(events.challengeId, p('id')))
-      .orderBy(sql`${events.seq} desc`)
-      .limit(1)
       .prepare(),
     insertEvent: db
       .insert(events)
