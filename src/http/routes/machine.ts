@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { challengeMachine } from '../../../machines/challenge/challenge.machine.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
+import { machineDiagram } from '../../engine/diagram.js';
 import { errors } from '../schemas.js';
 
 /** The statechart as JSON, importable into Stately Studio. */
@@ -17,6 +18,19 @@ const machineRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => ({ id: challengeMachine.id, version: MACHINE_VERSION, definition }),
+  );
+
+  const diagram = machineDiagram();
+  app.get(
+    '/machine/diagram',
+    {
+      schema: {
+        tags: ['machine'],
+        summary: 'The statechart as a Mermaid stateDiagram-v2 (text/plain)',
+        response: { 200: z.string(), ...errors.read },
+      },
+    },
+    async (_request, reply) => reply.type('text/plain; charset=utf-8').send(diagram),
   );
 };
 export default machineRoutes;
