@@ -28,7 +28,7 @@ import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
 
 export interface BuildOptions {
-  config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'>;
+  config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'> & Partial<Pick<Config, 'synchronous'>>;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
   db?: Db;
   clock?: Clock;
@@ -75,7 +75,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Tier 2: the app's own plugins.
   await app.register(errorsPlugin);
   await app.register(enginePlugin, {
-    db: options.db ?? openDatabase(config.dbPath),
+    db: options.db ?? openDatabase(config.dbPath, config.synchronous),
     clock: options.clock ?? (config.testClock ? testClock() : systemClock()),
     scheduler: options.scheduler ?? true,
   });

@@ -19,7 +19,7 @@ program
   .description('apply pending migrations and seed the guide programme, then exit')
   .action(() => {
     const config = loadConfig();
-    const db = openDatabase(config.dbPath);
+    const db = openDatabase(config.dbPath, config.synchronous);
     migrateDatabase(db, new Date().toISOString());
     db.$client.close();
     console.log(`migrated ${config.dbPath}`);

@@ -12,6 +12,7 @@ export const configSchema = z.object({
   JIEBANG_DB: z.string().min(1).default('./data/jiebang.db'),
   JIEBANG_ADMIN_TOKEN: z.string().min(16, 'JIEBANG_ADMIN_TOKEN must be at least 16 characters').optional(),
   JIEBANG_TEST_CLOCK: flag,
+  JIEBANG_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -21,6 +22,7 @@ export type Config = {
   dbPath: string;
   adminToken: string | undefined;
   testClock: boolean;
+  synchronous: 'normal' | 'full';
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
 };
 
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: e.JIEBANG_DB,
     adminToken: e.JIEBANG_ADMIN_TOKEN,
     testClock: e.JIEBANG_TEST_CLOCK,
+    synchronous: e.JIEBANG_SYNCHRONOUS,
     logLevel: e.LOG_LEVEL,
   };
 }
