@@ -44,6 +44,8 @@ export const challengeMachine = setup({
     rulesAllow: ({ context, event }) => violationsOf(context, event).length === 0,
     /** Enough agreed bids for expert review: one, or two in a horse race (H-3). */
     enoughAgreedBids: ({ context }) => agreedBids(context).length >= requiredBids(context),
+    /** A horse race (赛马制): its unfilled ending cites H-3 (fewer than two teams). */
+    isHorseRace: ({ context }) => context.draft.horseRace !== null,
     objectionUpheld: ({ event }) => event.type === 'RESOLVE_OBJECTION' && event.upheld,
     noOpenObjection: ({ context }) => !context.objections.some((o) => o.status === 'open'),
     /** This dismissal closes the last open objection of a notice that has ended. */
@@ -131,7 +133,15 @@ export const challengeMachine = setup({
             AGREE: accept(),
             EXTEND_BIDDING: accept(),
             CLOSE_MATCHING: [acceptIf('enoughAgreedBids', '#challenge.expertReview'), end('unfilled')],
-            BIDDING_CLOSED: [acceptIf('enoughAgreedBids', '#challenge.expertReview'), end('unfilled', 'H-3')],
+            BIDDING_CLOSED: [
+              acceptIf('enoughAgreedBids', '#challenge.expertReview'),
+              {
+                guard: and(['rulesAllow', 'isHorseRace']),
+                target: '#challenge.unfilled',
+                actions: ['apply', { type: 'setOutcome', params: { kind: 'unfilled', clause: 'H-3' } }],
+              },
+              end('unfilled'),
+            ],
             DECLARE_UNFILLED: end('unfilled'),
           },
         },
