@@ -353,13 +353,14 @@ const Q12_publishAfterApproval: Check<'PUBLISH'> = (ctx, e) => [
 // ---------------------------------------------------------------------------------------------
 // Matching (stage 4)
 
-const W0_biddingOpen: Check<'BID'> = (ctx, e) => {
+/** W-0: bidding is open until `biddingClosesAt`, that instant included; a bid or an extension comes in time. */
+const W0_biddingOpen: Check<'BID' | 'EXTEND_BIDDING'> = (ctx, e) => {
   const closes = ctx.biddingClosesAt ?? e.at;
   return when(!atOrBefore(e.at, closes), () =>
     v(
       'W-0',
-      `Bidding closed at ${closes} (included); this bid came at ${e.at}.`,
-      `揭榜截止时间为 ${closes}（含），本次揭榜时间为 ${e.at}，已超过截止时间。`,
+      `Bidding closed at ${closes} (included); this ${e.type === 'BID' ? 'bid' : 'extension'} came at ${e.at}.`,
+      `揭榜截止时间为 ${closes}（含），本次${e.type === 'BID' ? '揭榜' : '延期'}时间为 ${e.at}，已超过截止时间。`,
     ),
   );
 };
@@ -825,7 +826,7 @@ const checks: { [K in ChallengeEvent['type']]: Check<K>[] } = {
         v('P-5', 'An agreement states the R&D funding the issuer pays.', '对接协议须明确发榜方拨付的研发经费。'),
       ),
   ],
-  EXTEND_BIDDING: [P3_laterDeadline],
+  EXTEND_BIDDING: [W0_biddingOpen, P3_laterDeadline],
   CLOSE_MATCHING: [H3_closeHorseRace],
   BIDDING_CLOSED: [biddingPassed],
   DECLARE_UNFILLED: [],

@@ -210,6 +210,21 @@ describe('P-3: an extended bidding deadline is later than the current one', () =
     expect(v.details.biddingClosesAt).toBe(plus(closes, MS));
     expect(v.deadlines).toEqual([{ type: 'BIDDING_CLOSED', dueAt: plus(closes, 2 * MS) }]);
   });
+
+  it('W-0: extends only while bidding is open — at the deadline, not 1 ms after it', async () => {
+    const s = await matching();
+    const closes: string = (await s.view()).details.biddingClosesAt;
+    // Before the timer has fired (see the W-0 bid test): a closed bidding is not reopened.
+    h.app.jiebang.clock.advanceTo(new Date(plus(closes, MS)));
+    const late = await s.send(p.bureau, { type: 'EXTEND_BIDDING', biddingClosesAt: plus(closes, 86_400_000) });
+    expect(clausesOf(late)).toEqual(['W-0']);
+
+    const t = await matching();
+    const tCloses: string = (await t.view()).details.biddingClosesAt;
+    await h.at(tCloses);
+    const extended = await t.ok(p.bureau, { type: 'EXTEND_BIDDING', biddingClosesAt: plus(tCloses, 86_400_000) });
+    expect(extended.details.biddingClosesAt).toBe(plus(tCloses, 86_400_000));
+  });
 });
 
 describe('P-2 and P-6: bid identity and team', () => {
