@@ -354,7 +354,7 @@ const Q12_publishAfterApproval: Check<'PUBLISH'> = (ctx, e) => [
 // Matching (stage 4)
 
 /** W-0: bidding is open until `biddingClosesAt`, that instant included; a bid or an extension comes in time. */
-const W0_biddingOpen: Check<'BID' | 'EXTEND_BIDDING'> = (ctx, e) => {
+function W0_biddingOpen<T extends 'BID' | 'EXTEND_BIDDING'>(ctx: ChallengeContext, e: EventOf<T>): Violation[] {
   const closes = ctx.biddingClosesAt ?? e.at;
   return when(!atOrBefore(e.at, closes), () =>
     v(
@@ -363,7 +363,7 @@ const W0_biddingOpen: Check<'BID' | 'EXTEND_BIDDING'> = (ctx, e) => {
       `揭榜截止时间为 ${closes}（含），本次${e.type === 'BID' ? '揭榜' : '延期'}时间为 ${e.at}，已超过截止时间。`,
     ),
   );
-};
+}
 
 const P2_newBidId: Check<'BID'> = (ctx, e) =>
   when(
