@@ -354,7 +354,7 @@ const Q12_publishAfterApproval: Check<'PUBLISH'> = (ctx, e) => [
 // Matching (stage 4)
 
 /** W-0: bidding is open until `biddingClosesAt`, that instant included; a bid or an extension comes in time. */
-function W0_biddingOpen<T extends 'BID' | 'EXTEND_BIDDING'>(ctx: ChallengeContext, e: EventOf<T>): Violation[] {
+function W0_biddingOpen(ctx: ChallengeContext, e: EventOf<'BID'> | EventOf<'EXTEND_BIDDING'>): Violation[] {
   const closes = ctx.biddingClosesAt ?? e.at;
   return when(!atOrBefore(e.at, closes), () =>
     v(
