@@ -33,9 +33,21 @@ async function call(url: string, method: string, path: string, token: string, bo
 async function prepare(url: string): Promise<{ token: string; ids: string[] }> {
   const unit = withCheckCharacter('91650100000000001');
   const district = withCheckCharacter('11650102000000002');
-  await call(url, 'PUT', `/api/v1/units/${unit}`, admin, { name: '基准测试企业', type: 'enterprise', inCity: true, legalPerson: true });
-  await call(url, 'PUT', `/api/v1/units/${district}`, admin, { name: '某区科技局', type: 'districtDept', inCity: true, legalPerson: true });
-  const { token } = (await call(url, 'POST', '/api/v1/tokens', admin, { role: 'issuer', unit, label: 'bench' })) as { token: string };
+  await call(url, 'PUT', `/api/v1/units/${unit}`, admin, {
+    name: '基准测试企业',
+    type: 'enterprise',
+    inCity: true,
+    legalPerson: true,
+  });
+  await call(url, 'PUT', `/api/v1/units/${district}`, admin, {
+    name: '某区科技局',
+    type: 'districtDept',
+    inCity: true,
+    legalPerson: true,
+  });
+  const { token } = (await call(url, 'POST', '/api/v1/tokens', admin, { role: 'issuer', unit, label: 'bench' })) as {
+    token: string;
+  };
   // The guide's own window is over by now: run under a copy whose submission window is open.
   const day = 86_400_000;
   const now = Date.now();
@@ -67,7 +79,12 @@ interface Figures {
   failed: number;
 }
 
-async function load(url: string, pathFor: (i: number) => string, headers: Record<string, string>, body: (n: number) => string): Promise<Figures> {
+async function load(
+  url: string,
+  pathFor: (i: number) => string,
+  headers: Record<string, string>,
+  body: (n: number) => string,
+): Promise<Figures> {
   let nextConnection = 0;
   let n = 0;
   let firstFailure: string | undefined;
@@ -108,7 +125,11 @@ const row = (name: string, f: Figures) =>
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-bench-'));
   console.log(`jiebang bench: ${connections} connections, ${seconds} s each, node ${process.version}`);
-  const server = await startChild('src/cli.ts', { JIEBANG_DB: join(dir, 'bench.db'), JIEBANG_ADMIN_TOKEN: admin, LOG_LEVEL: 'warn' }, '/health');
+  const server = await startChild(
+    'src/cli.ts',
+    { JIEBANG_DB: join(dir, 'bench.db'), JIEBANG_ADMIN_TOKEN: admin, LOG_LEVEL: 'warn' },
+    '/health',
+  );
   let transitions: Figures;
   try {
     const { token, ids } = await prepare(server.url);
@@ -125,7 +146,12 @@ async function main() {
   const bare = await startChild('bench/bare-fastify.ts', {}, '/health');
   let baseline: Figures;
   try {
-    baseline = await load(bare.url, (i) => `/echo/c${i}`, {}, (n) => JSON.stringify({ type: 'UPDATE', summary: `修订 ${n}` }));
+    baseline = await load(
+      bare.url,
+      (i) => `/echo/c${i}`,
+      {},
+      (n) => JSON.stringify({ type: 'UPDATE', summary: `修订 ${n}` }),
+    );
   } finally {
     await bare.stop();
   }

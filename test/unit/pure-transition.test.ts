@@ -1,5 +1,5 @@
-import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { initialTransition, transition } from 'xstate';
 import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
 import { type ChallengeEvent, completeDraft } from '../../machines/challenge/events.js';
 import { wlmq2026 } from '../../machines/programme.js';
