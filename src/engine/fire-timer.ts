@@ -5,7 +5,6 @@
  * due time (the server was down) is recorded with how late it was.
  */
 
-import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
 import type { Actor, ChallengeEvent, SystemEventType } from '../../machines/challenge/events.js';
 import { violationsOf } from '../../machines/challenge/rules.js';
 import { appendEvent } from './commit.js';
