@@ -9,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { manualClock } from '../../src/engine/clock.js';
+import { firstDivergence } from '../../src/engine/replay.js';
+import { createStore } from '../../src/engine/store.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -86,8 +88,23 @@ export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise
     },
     now: () => clock.now().toISOString(),
     async close() {
+      // Every test is also a replay test: each challenge it left must replay to every stored
+      // state_after and to its stored snapshot exactly (design.md, determinism).
+      const divergences = replayAll(app);
       await app.close();
       rmSync(dir, { recursive: true, force: true });
+      if (divergences.length > 0) throw new Error(`replay diverged: ${JSON.stringify(divergences)}`);
     },
   };
+}
+
+/** Replays every challenge of the app's database; returns the divergences found. */
+export function replayAll(app: FastifyInstance): { id: string; seq: number; what: string }[] {
+  const { db } = app.jiebang;
+  const store = createStore(db);
+  const ids = db.$client.prepare('SELECT id, snapshot FROM challenges').all() as { id: string; snapshot: string }[];
+  return ids.flatMap(({ id, snapshot }) => {
+    const found = firstDivergence(store.history.all({ id }), snapshot);
+    return found ? [{ id, ...found }] : [];
+  });
 }
