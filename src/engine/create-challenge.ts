@@ -32,7 +32,7 @@ export function createChallenge(
   if (caller.role !== 'issuer')
     throw forbidden('Only an issuer token creates a challenge.', '只有发榜方可以创建榜单。');
 
-  const requestHash = requestHashOf({ create: body });
+  const requestHash = requestHashOf(input.idempotencyKey, { create: body });
   const earlier = earlierResponse(store, caller, input.idempotencyKey, requestHash);
   if (earlier) return earlier;
 

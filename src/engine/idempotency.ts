@@ -15,7 +15,9 @@ export interface StoredResponse {
   replayed: true;
 }
 
-export const requestHashOf = (request: unknown): string => sha256Hex(canonicalJson(request));
+/** The fingerprint of a request, computed only when it carries a key (no cost otherwise). */
+export const requestHashOf = (key: string | undefined, request: unknown): string =>
+  key === undefined ? '' : sha256Hex(canonicalJson(request));
 
 export function earlierResponse(
   store: Pick<Store, 'idempotencyGet'>,

@@ -48,7 +48,7 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const { store, cache, clock } = deps;
   const { challengeId, body, caller } = input;
 
-  const requestHash = requestHashOf({ challengeId, body });
+  const requestHash = requestHashOf(input.idempotencyKey, { challengeId, body });
   const earlier = earlierResponse(store, caller, input.idempotencyKey, requestHash);
   if (earlier) return earlier;
 
@@ -73,6 +73,8 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   if (next === current) throw refusal(current, event, caller);
 
   const { type: _type, ...payload } = body;
+  // The view is computed before the transaction (its version is known) to keep the transaction short.
+  const view = challengeView(next, { version: row.version + 1, machineVersion: MACHINE_VERSION }, caller.role);
   const appended = store.transaction(() => {
     const result = appendEvent(store, {
       challengeId,
@@ -86,14 +88,13 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
       at,
       next,
     });
-    const view = challengeView(next, { version: result.version, machineVersion: MACHINE_VERSION }, caller.role);
     rememberResponse(store, caller, input.idempotencyKey, requestHash, 200, view, at);
-    return { ...result, view };
+    return result;
   });
 
   cache.set(challengeId, appended.version, next);
   if (appended.timersChanged) deps.onTimersChanged?.();
-  return { statusCode: 200, view: appended.view, replayed: false };
+  return { statusCode: 200, view, replayed: false };
 }
 
 /** Why the machine did not take the event: not possible in this state, or the rules that refuse it. */
