@@ -1,4 +1,5 @@
 /** What every engine operation is given: the store, the snapshot cache, the clock. */
+import type { TokenRole } from '../access/roles.js';
 import type { Clock } from './clock.js';
 import type { SnapshotCache } from './snapshots.js';
 import type { Store } from './store.js';
@@ -14,7 +15,7 @@ export interface EngineDeps {
 /** The caller, from the bearer token. */
 export interface Caller {
   tokenId: string;
-  role: import('../access/roles.js').TokenRole;
+  role: TokenRole;
   unit?: string;
   person?: string;
 }

@@ -2,7 +2,7 @@
  * Registry facts an event's guards need, looked up before the transition and stored inside the
  * event (design.md): replay re-checks the facts the decision was made on, never today's registry.
  */
-import type { ChallengeEvent, EventFacts, StaffEventType } from '../../machines/challenge/events.js';
+import type { EventFacts, StaffEventType } from '../../machines/challenge/events.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
 import type { Store } from './store.js';
 
@@ -26,5 +26,3 @@ export function gatherFacts(
   }
   return facts;
 }
-
-export type { ChallengeEvent };
