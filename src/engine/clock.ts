@@ -49,3 +49,13 @@ export function manualClock(start: Date): Clock {
     },
   };
 }
+
+/**
+ * An event's time: the clock's, but never before the challenge's previous event, so a history
+ * reads in time order even if the system clock is stepped back (NTP). Both are UTC ISO strings
+ * from toISOString(), which order as text.
+ */
+export function eventTime(now: Date, previousEventAt: string): string {
+  const iso = now.toISOString();
+  return iso < previousEventAt ? previousEventAt : iso;
+}

@@ -7,6 +7,7 @@
 
 import type { Actor, ChallengeEvent, SystemEventType } from '../../machines/challenge/events.js';
 import { violationsOf } from '../../machines/challenge/rules.js';
+import { eventTime } from './clock.js';
 import { appendEvent } from './commit.js';
 import type { EngineDeps } from './engine.js';
 import { loadChallenge } from './load-challenge.js';
@@ -21,10 +22,10 @@ export type FireOutcome = { fired: true; seq: number } | { fired: false; reason:
 
 export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutcome {
   const { store, cache } = deps;
-  const atIso = at.toISOString();
   const loaded = loadChallenge(deps, timer.challengeId);
-  if (!loaded) return settle(deps, timer, 'refused', atIso, 'challenge missing');
+  if (!loaded) return settle(deps, timer, 'refused', at.toISOString(), 'challenge missing');
   const { head: row, snapshot: current } = loaded;
+  const atIso = eventTime(at, row.updatedAt);
   const lateMs = Math.max(0, at.getTime() - timer.dueMs);
   const timerInfo = { timerId: timer.id, dueAt: timer.dueAt, lateMs, late: lateMs > LATE_AFTER_MS };
   const event = {

@@ -7,7 +7,8 @@ import type { EngineDeps } from './engine.js';
 import { type PersistedSnapshot, restore } from './snapshots.js';
 
 export interface LoadedChallenge {
-  head: { id: string; version: number; headHash: string; machineVersion: string };
+  /** `updatedAt` is the time of the challenge's latest event. */
+  head: { id: string; version: number; headHash: string; machineVersion: string; updatedAt: string };
   snapshot: ChallengeSnapshot;
 }
 

@@ -10,6 +10,7 @@ import type { Actor, ChallengeEvent, StaffEventType } from '../../machines/chall
 import { violationsOf } from '../../machines/challenge/rules.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import { mayRoleSend, rolesFor } from '../access/roles.js';
+import { eventTime } from './clock.js';
 import { appendEvent, versionConflict } from './commit.js';
 import type { Caller, EngineDeps } from './engine.js';
 import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
@@ -65,7 +66,7 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
     );
 
   const facts = gatherFacts(store, current.context, body.type);
-  const at = clock.now().toISOString();
+  const at = eventTime(clock.now(), row.updatedAt);
   const actor = actorOf(caller);
   const event = { ...body, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;
 

@@ -23,6 +23,7 @@ export function createStore(db: Db) {
         version: challenges.version,
         headHash: challenges.headHash,
         machineVersion: challenges.machineVersion,
+        updatedAt: challenges.updatedAt,
       })
       .from(challenges)
       .where(eq(challenges.id, p('id')))
