@@ -11,11 +11,18 @@ import { fireTimer } from './fire-timer.js';
 
 /** setTimeout's longest delay (~24.8 days); a later timer is re-armed when this one wakes. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+/**
+ * How often the scheduler looks at the timer table again on its own: another process sharing
+ * the database may have added an earlier timer (each process fires through the same guarded
+ * transaction, so a timer still fires once).
+ */
+const POLL_MS = 2000;
 /** After an unexpected failure, wait this long before trying again (no busy loop). */
 const RETRY_AFTER_MS = 5000;
 
 export class Scheduler {
   private handle: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(
@@ -26,12 +33,16 @@ export class Scheduler {
   start(): void {
     this.running = true;
     this.fireDue();
+    this.poll = setInterval(() => this.arm(), POLL_MS);
+    this.poll.unref();
   }
 
   stop(): void {
     this.running = false;
     if (this.handle) clearTimeout(this.handle);
+    if (this.poll) clearInterval(this.poll);
     this.handle = undefined;
+    this.poll = undefined;
   }
 
   /** Fires every timer due by the clock's now, in due order; then sleeps until the next one. */

@@ -52,9 +52,9 @@ export function freePort(): Promise<number> {
 const live = new Set<ServerProcess>();
 
 export class ServerProcess {
-  readonly dir = mkdtempSync(join(tmpdir(), 'jiebang-e2e-'));
-  readonly dbFile = join(this.dir, 'jiebang.db');
-  readonly adminToken = `e2e-admin-${randomBytes(16).toString('hex')}`;
+  readonly dir: string;
+  readonly dbFile: string;
+  readonly adminToken: string;
   /** How many times the process was started on this file. */
   starts = 0;
   private port = 0;
@@ -63,7 +63,11 @@ export class ServerProcess {
   private exitStatus: ExitStatus | undefined;
   private output = '';
 
-  constructor() {
+  /** A server of its own file, or a second process on another server's file (and admin token). */
+  constructor(sharing?: ServerProcess) {
+    this.dir = sharing?.dir ?? mkdtempSync(join(tmpdir(), 'jiebang-e2e-'));
+    this.dbFile = sharing?.dbFile ?? join(this.dir, 'jiebang.db');
+    this.adminToken = sharing?.adminToken ?? `e2e-admin-${randomBytes(16).toString('hex')}`;
     live.add(this);
   }
 
