@@ -159,6 +159,18 @@ export const TRANSFER_ATTACHMENTS = [
   'supportTeam',
 ];
 
+/** A BID body from solverA's side that passes every BID rule of a normal challenge. */
+export const bidBody = (bidId: string, extra: Record<string, unknown> = {}) => ({
+  type: 'BID',
+  bidId,
+  members: [UNITS.solverA],
+  leader: 'a-lead',
+  team: ['a-lead', 'a-m1'],
+  plan: '采用有限元优化与热处理工艺改进',
+  requestedFundingCny: 3_000_000,
+  ...extra,
+});
+
 /** One challenge, walked through the stages by the right roles. Each step asserts success. */
 export class Scenario {
   id = '';
@@ -226,16 +238,7 @@ export class Scenario {
   }
 
   async bid(tokenValue: string, bidId: string, extra: Record<string, unknown> = {}): Promise<this> {
-    await this.ok(tokenValue, {
-      type: 'BID',
-      bidId,
-      members: [UNITS.solverA],
-      leader: 'a-lead',
-      team: ['a-lead', 'a-m1'],
-      plan: '采用有限元优化与热处理工艺改进',
-      requestedFundingCny: 3_000_000,
-      ...extra,
-    });
+    await this.ok(tokenValue, bidBody(bidId, extra));
     return this;
   }
 

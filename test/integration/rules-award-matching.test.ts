@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  bidBody,
   horseRace,
   type Parties,
   registerParties,
@@ -27,18 +28,6 @@ const MS = 1;
 const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 const routeA = horseRace.routes[0]?.name as string;
 const routeB = horseRace.routes[1]?.name as string;
-
-/** A BID body from solverA's side that passes every BID rule of a normal challenge. */
-const bidBody = (bidId: string, extra: Record<string, unknown> = {}) => ({
-  type: 'BID',
-  bidId,
-  members: [UNITS.solverA],
-  leader: 'a-lead',
-  team: ['a-lead', 'a-m1'],
-  plan: '采用有限元优化与热处理工艺改进',
-  requestedFundingCny: 3_000_000,
-  ...extra,
-});
 
 /** solverB's side of a bid. */
 const solverB = { members: [UNITS.solverB], leader: 'b-lead', team: ['b-lead', 'b-m1'] };

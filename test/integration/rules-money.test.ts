@@ -96,6 +96,12 @@ async function world<K extends string>(specs: Record<K, Spec>): Promise<World<K>
   return { h, p, holder, s };
 }
 
+/** Registers the technology contract of every track of every challenge of a world (Q-6). */
+async function registerAllContracts(w: World<string>): Promise<void> {
+  for (const s of Object.values<Scenario>(w.s))
+    for (const t of (await s.view()).tracks) await s.registerContract(t.trackId);
+}
+
 /** Registers every track's contract and starts implementation: disbursement → management. */
 async function start(s: Scenario, startedOn = '2026-06-01'): Promise<void> {
   for (const t of (await s.view()).tracks) await s.registerContract(t.trackId);
@@ -233,8 +239,7 @@ describe('Q-1b fiscal support ≤ 40 % of the money paid, per track and cumulati
   let w: World<'single' | 'cumulative' | 'perTrack'>;
   beforeAll(async () => {
     w = await world({ single: {}, cumulative: {}, perTrack: { bids: race() } });
-    for (const s of Object.values<Scenario>(w.s))
-      for (const t of (await s.view()).tracks) await s.registerContract(t.trackId);
+    await registerAllContracts(w);
   });
   afterAll(async () => w.h.close());
 
@@ -283,8 +288,7 @@ describe('Q-1c the cap of 3,000,000 per challenge, H-4 the horse race first phas
       h4: { bids: race(3_000_000) },
       h4Capped: { bids: race(4_000_000) },
     });
-    for (const s of Object.values<Scenario>(w.s))
-      for (const t of (await s.view()).tracks) await s.registerContract(t.trackId);
+    await registerAllContracts(w);
   });
   afterAll(async () => w.h.close());
 
