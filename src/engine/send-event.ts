@@ -45,6 +45,12 @@ export function actorOf(caller: Caller): Actor {
   };
 }
 
+/** Sends an event through the group commit: the answer comes once its batch has committed. */
+export function submitEvent(deps: EngineDeps, input: SendEventInput): Promise<SendEventResult> {
+  return deps.commits.run(() => sendEvent(deps, input));
+}
+
+/** The single path, synchronously; inside a batch its transaction is a savepoint. */
 export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventResult {
   const { store, cache, clock } = deps;
   const { challengeId, body, caller } = input;

@@ -34,6 +34,11 @@ export class SnapshotCache {
     return hit.snapshot;
   }
 
+  /** Forgets everything (after a rolled-back batch: its versions will be written again). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   set(id: string, version: number, snapshot: ChallengeSnapshot): void {
     this.entries.delete(id);
     this.entries.set(id, { version, snapshot });

@@ -245,3 +245,32 @@ describe('a refused request changes nothing', () => {
     expect(await everything(s)).toEqual(before);
   });
 });
+
+describe('group commit: events sent together are committed together, in order', () => {
+  it('ten concurrent edits without If-Match all succeed, one version each, chained', async () => {
+    const s = await new Scenario(h, p).create();
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => s.send(p.issuer, { type: 'UPDATE', summary: `edit ${i}` })),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(replies.map((r) => r.body.version).sort((a: number, b: number) => a - b)).toEqual([
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    ]);
+    const history = (await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.auditor)).body.items;
+    expect(history).toHaveLength(11);
+    for (let i = 1; i < history.length; i++) expect(history[i].prevHash).toBe(history[i - 1].hash);
+  });
+
+  it('a refusal among them undoes only itself', async () => {
+    const s = await new Scenario(h, p).create();
+    const replies = await Promise.all([
+      s.send(p.issuer, { type: 'UPDATE', summary: 'one' }),
+      s.send(p.issuer, { type: 'SUBMIT', confirmDetails: true }), // 422: nothing attached
+      s.send(p.issuer, { type: 'UPDATE', summary: 'two' }),
+    ]);
+    expect(replies.map((r) => r.status)).toEqual([200, 422, 200]);
+    const view = await s.view();
+    expect(view.version).toBe(3);
+    expect(view.details.draft.summary).toBe('two');
+  });
+});

@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.js';
 import { migrateDatabase } from '../../db/migrate.js';
 import type { Clock } from '../../engine/clock.js';
 import type { EngineDeps } from '../../engine/engine.js';
+import { GroupCommit } from '../../engine/group-commit.js';
 import { Scheduler } from '../../engine/scheduler.js';
 import { SnapshotCache } from '../../engine/snapshots.js';
 import { createStore } from '../../engine/store.js';
@@ -29,7 +30,9 @@ export default fp(
   async (app: FastifyInstance, opts: EngineOptions) => {
     const { db, clock } = opts;
     migrateDatabase(db, clock.now().toISOString());
-    const deps: EngineDeps = { store: createStore(db), cache: new SnapshotCache(), clock };
+    const store = createStore(db);
+    const cache = new SnapshotCache();
+    const deps: EngineDeps = { store, cache, clock, commits: new GroupCommit(store, () => cache.clear()) };
     const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
     deps.onTimersChanged = () => scheduler.arm();
     app.decorate('jiebang', { db, deps, scheduler, clock });

@@ -5,7 +5,7 @@ import { roles } from '../../access/roles.js';
 import { createChallenge } from '../../engine/create-challenge.js';
 import { challengeHistory, listChallenges } from '../../engine/queries.js';
 import { readChallenge } from '../../engine/read-challenge.js';
-import { sendEvent } from '../../engine/send-event.js';
+import { submitEvent } from '../../engine/send-event.js';
 import { challengeViewSchema, errors } from '../schemas.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -139,7 +139,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = sendEvent(deps, {
+      const result = await submitEvent(deps, {
         challengeId: request.params.id,
         body: request.body as { type: StaffEventType } & Record<string, unknown>,
         caller: request.caller,

@@ -1,0 +1,68 @@
+import { describe, expect, it, vi } from 'vitest';
+import { GroupCommit } from '../../src/engine/group-commit.js';
+
+/** A store whose transaction records what ran in it, and can fail at commit. */
+function fakeStore(failCommit = false) {
+  const batches: string[][] = [];
+  let current: string[] | null = null;
+  return {
+    batches,
+    log: (what: string) => current?.push(what),
+    transaction<T>(fn: () => T): T {
+      current = [];
+      const result = fn();
+      batches.push(current);
+      current = null;
+      if (failCommit) throw new Error('disk full');
+      return result;
+    },
+  };
+}
+
+describe('group commit', () => {
+  it('runs the work of one turn in one transaction, in order, and answers each', async () => {
+    const store = fakeStore();
+    const commits = new GroupCommit(store, () => {});
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((name) =>
+        commits.run(() => {
+          store.log(name);
+          return name.toUpperCase();
+        }),
+      ),
+    );
+    expect(results).toEqual(['A', 'B', 'C']);
+    expect(store.batches).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('rejects only the work that threw; the rest of the batch commits', async () => {
+    const store = fakeStore();
+    const commits = new GroupCommit(store, () => {});
+    const outcomes = await Promise.allSettled([
+      commits.run(() => store.log('a')),
+      commits.run(() => {
+        throw new Error('refused');
+      }),
+      commits.run(() => store.log('c')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(store.batches).toEqual([['a', 'c']]);
+  });
+
+  it('rejects the whole batch and calls onRollback when the commit fails', async () => {
+    const store = fakeStore(true);
+    const onRollback = vi.fn();
+    const commits = new GroupCommit(store, onRollback);
+    const outcomes = await Promise.allSettled([commits.run(() => 1), commits.run(() => 2)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(onRollback).toHaveBeenCalledOnce();
+  });
+
+  it('starts a new batch for work submitted after a flush', async () => {
+    const store = fakeStore();
+    const commits = new GroupCommit(store, () => {});
+    await commits.run(() => store.log('first'));
+    await commits.run(() => store.log('second'));
+    expect(store.batches).toEqual([['first'], ['second']]);
+  });
+});
