@@ -16,6 +16,9 @@ interface Job {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** A batch's most events: a flood is committed in slices, so no transaction holds the loop long. */
+export const MAX_BATCH = 200;
+
 export class GroupCommit {
   private jobs: Job[] = [];
   private scheduled = false;
@@ -38,9 +41,9 @@ export class GroupCommit {
   }
 
   private flush(): void {
-    const jobs = this.jobs;
-    this.jobs = [];
-    this.scheduled = false;
+    const jobs = this.jobs.splice(0, MAX_BATCH);
+    this.scheduled = this.jobs.length > 0;
+    if (this.scheduled) setImmediate(() => this.flush());
     const outcomes: Outcome[] = [];
     try {
       this.store.transaction(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GroupCommit } from '../../src/engine/group-commit.js';
+import { GroupCommit, MAX_BATCH } from '../../src/engine/group-commit.js';
 
 /** A store whose transaction records what ran in it, and can fail at commit. */
 function fakeStore(failCommit = false) {
@@ -64,5 +64,14 @@ describe('group commit', () => {
     await commits.run(() => store.log('first'));
     await commits.run(() => store.log('second'));
     expect(store.batches).toEqual([['first'], ['second']]);
+  });
+
+  it(`commits a flood in slices of at most ${MAX_BATCH}`, async () => {
+    const store = fakeStore();
+    const commits = new GroupCommit(store, () => {});
+    const n = MAX_BATCH * 2 + 1;
+    await Promise.all(Array.from({ length: n }, (_, i) => commits.run(() => store.log(String(i)))));
+    expect(store.batches.map((b) => b.length)).toEqual([MAX_BATCH, MAX_BATCH, 1]);
+    expect(store.batches.flat()).toEqual(Array.from({ length: n }, (_, i) => String(i)));
   });
 });
