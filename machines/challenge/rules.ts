@@ -785,47 +785,56 @@ export function overdueAt(ctx: ChallengeContext): string | null {
   return new Date(end + ctx.settings.restrictions.overdueDays * 86_400_000).toISOString();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Small checks named for the events that use them
+
+const Q10_update: Check<'UPDATE'> = (_ctx, e) => q10NotClassified(e.classified === true);
+
+/** W-3: the submission timer closes only a window that has really closed. */
+const W3_submissionClosed: Check<'SUBMISSION_WINDOW_CLOSED'> = (ctx, e) =>
+  when(atOrBefore(e.at, ctx.settings.submission.closesAt), () =>
+    v(
+      'W-3',
+      `Submission is open until ${ctx.settings.submission.closesAt} (included).`,
+      `网上填报截止时间为 ${ctx.settings.submission.closesAt}（含）。`,
+    ),
+  );
+
+/** W-3: the recommendation timer ends only a recommendation period that has really ended. */
+const W3_recommendationClosed: Check<'RECOMMENDATION_DEADLINE_PASSED'> = (ctx, e) =>
+  when(atOrBefore(e.at, ctx.settings.recommendationClosesAt), () =>
+    v(
+      'W-3',
+      `Recommendation is open until ${ctx.settings.recommendationClosesAt} (included).`,
+      `推荐截止时间为 ${ctx.settings.recommendationClosesAt}（含）。`,
+    ),
+  );
+
+const P1_liveBid = (ctx: ChallengeContext, e: EventOf<'AGREE'> | EventOf<'WITHDRAW_BID'>): Violation[] =>
+  p1Exists(liveBid(ctx, e.bidId), 'bid', e.bidId, '揭榜申请');
+
+const P5_agreedFunding: Check<'AGREE'> = (_ctx, e) =>
+  when(e.agreedFundingCny < 1, () =>
+    v('P-5', 'An agreement states the R&D funding the issuer pays.', '对接协议须明确发榜方拨付的研发经费。'),
+  );
+
 /** Every event's checks. An event with no entry here has no rule beyond its state. */
 const checks: { [K in ChallengeEvent['type']]: Check<K>[] } = {
-  UPDATE: [(_ctx, e) => q10NotClassified(e.classified === true)],
+  UPDATE: [Q10_update],
   ATTACH: [],
   SUBMIT: submitChecks,
   WITHDRAW: [],
-  SUBMISSION_WINDOW_CLOSED: [
-    (ctx, e) =>
-      when(atOrBefore(e.at, ctx.settings.submission.closesAt), () =>
-        v(
-          'W-3',
-          `Submission is open until ${ctx.settings.submission.closesAt} (included).`,
-          `网上填报截止时间为 ${ctx.settings.submission.closesAt}（含）。`,
-        ),
-      ),
-  ],
+  SUBMISSION_WINDOW_CLOSED: [W3_submissionClosed],
   RECOMMEND: [W2_recommendationDeadline],
   RETURN: [W1_returnWhileOpen],
   DECLINE: [],
-  RECOMMENDATION_DEADLINE_PASSED: [
-    (ctx, e) =>
-      when(atOrBefore(e.at, ctx.settings.recommendationClosesAt), () =>
-        v(
-          'W-3',
-          `Recommendation is open until ${ctx.settings.recommendationClosesAt} (included).`,
-          `推荐截止时间为 ${ctx.settings.recommendationClosesAt}（含）。`,
-        ),
-      ),
-  ],
+  RECOMMENDATION_DEADLINE_PASSED: [W3_recommendationClosed],
   PASS_FORMAL_CHECK: [],
   APPROVE_DEMAND: [],
   PUBLISH: [Q12_publishAfterApproval],
   BID: [W0_biddingOpen, P2_newBidId, ST3_plan, BID_team, H1_routeExists],
-  WITHDRAW_BID: [(ctx, e) => p1Exists(liveBid(ctx, e.bidId), 'bid', e.bidId, '揭榜申请')],
-  AGREE: [
-    (ctx, e) => p1Exists(liveBid(ctx, e.bidId), 'bid', e.bidId, '揭榜申请'),
-    (_ctx, e) =>
-      when(e.agreedFundingCny < 1, () =>
-        v('P-5', 'An agreement states the R&D funding the issuer pays.', '对接协议须明确发榜方拨付的研发经费。'),
-      ),
-  ],
+  WITHDRAW_BID: [P1_liveBid],
+  AGREE: [P1_liveBid, P5_agreedFunding],
   EXTEND_BIDDING: [W0_biddingOpen, P3_laterDeadline],
   CLOSE_MATCHING: [H3_closeHorseRace],
   BIDDING_CLOSED: [biddingPassed],
