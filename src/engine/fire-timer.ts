@@ -22,6 +22,9 @@ export type FireOutcome = { fired: true; seq: number } | { fired: false; reason:
 
 export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutcome {
   const { store, cache } = deps;
+  // A firing earlier in the same sweep may have cancelled it (its state moved on).
+  if (store.timerStatus.get({ id: timer.id })?.status !== 'pending')
+    return { fired: false, reason: 'no longer pending' };
   const loaded = loadChallenge(deps, timer.challengeId);
   if (!loaded) return settle(deps, timer, 'refused', at.toISOString(), 'challenge missing');
   const { head: row, snapshot: current } = loaded;

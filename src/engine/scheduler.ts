@@ -94,7 +94,8 @@ export class Scheduler {
     try {
       const outcome = fireTimer(this.deps, timer, at);
       if (outcome.fired) this.log.info({ ...about, seq: outcome.seq }, 'timer fired');
-      else this.log.warn({ ...about, reason: outcome.reason }, 'timer refused');
+      else if (outcome.reason !== 'no longer pending')
+        this.log.warn({ ...about, reason: outcome.reason }, 'timer refused');
       return outcome.fired ? 'fired' : 'skipped';
     } catch (err) {
       // A conflict means another writer moved the challenge first; the timer stays pending

@@ -141,6 +141,11 @@ export function createStore(db: Db) {
       .set({ status: sql`${p('status')}`, settledAt: sql`${p('at')}`, eventSeq: sql`${p('eventSeq')}` })
       .where(and(eq(timers.id, p('id')), eq(timers.status, 'pending')))
       .prepare(),
+    timerStatus: db
+      .select({ status: timers.status })
+      .from(timers)
+      .where(eq(timers.id, p('id')))
+      .prepare(),
     dueTimers: db
       .select()
       .from(timers)
