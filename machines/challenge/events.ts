@@ -6,6 +6,9 @@
  */
 import { z } from 'zod';
 import { instant, isoDate } from '../programme.js';
+import type { EventFacts } from './facts.js';
+
+export type { EventFacts } from './facts.js';
 
 const text = z.string().trim().min(1).max(20_000);
 const id = z
@@ -201,15 +204,6 @@ export interface Actor {
   role: 'admin' | 'bureau' | 'district' | 'issuer' | 'solver' | 'expert' | 'finance' | 'auditor' | 'system';
   unit?: string;
   person?: string;
-}
-
-/**
- * Registry facts the engine looked up before the transition and stored with the event, so
- * replay re-checks the same facts and an auditor sees what a decision rested on.
- */
-export interface EventFacts {
-  units?: Record<string, { registered: boolean; type?: string; inCity?: boolean; legalPerson?: boolean }>;
-  persons?: Record<string, { registered: boolean; unit?: string }>;
 }
 
 /** A timer event carries the due time it was scheduled for; `lateMs` > 0 when it fired late. */

@@ -6,6 +6,22 @@
  * Time is read only from `event.at`; facts from outside the challenge only from `event.facts`.
  */
 import { addMonths, atOrBefore, endOfBeijingDay } from '../calendar.js';
+import {
+  C1_issuer,
+  L1_noOverdue,
+  L2a_unitOngoing,
+  L2b_personLoad,
+  L3_noPenalty,
+  overdueFrom,
+  Q23_bidTeam,
+  S5_notAffiliated,
+  SC1_members,
+  ST1_members,
+  ST2_credit,
+  T1_issuer,
+  T22_issuerCredit,
+  X7_panelConflicts,
+} from './eligibility.js';
 import type { AttachmentKind, ChallengeEvent, EventOf } from './events.js';
 import type { Bid, ChallengeContext, Track, Violation } from './types.js';
 
@@ -306,6 +322,15 @@ const submitChecks: Check<'SUBMIT'>[] = [
   Q9_ethics,
   H1_horseRaceShape,
   H2_routeInvestment,
+  (ctx, e) =>
+    ctx.kind === 'techBreakthrough' ? [...T1_issuer(ctx, e), ...T22_issuerCredit(ctx, e)] : C1_issuer(ctx, e),
+  // §4 restrictions for the applying unit and its team.
+  (ctx, e) => [
+    ...L1_noOverdue(ctx, e, ctx.draft.issuerUnit),
+    ...L2a_unitOngoing(ctx, e, ctx.draft.issuerUnit),
+    ...L2b_personLoad(ctx, e, ctx.draft.team),
+    ...L3_noPenalty(e, ctx.draft.issuerUnit, ctx.draft.team),
+  ],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -413,6 +438,22 @@ const H1_routeExists: Check<'BID'> = (ctx, e) => {
       `“赛马制”揭榜申请须选择榜单所列技术路线之一（${race.routes.map((r) => r.name).join('、')}）。`,
     ),
   );
+};
+
+/** Who may take the challenge up (S-T1/S-T2 or S-C1, S-5 for every member) and the §4 restrictions of the lead and team. */
+const BID_parties: Check<'BID'> = (ctx, e) => {
+  const lead = e.members[0] ?? '';
+  return [
+    ...(ctx.kind === 'techBreakthrough'
+      ? [...ST1_members(ctx, e), ...ST2_credit(ctx, e, e.members)]
+      : SC1_members(ctx, e)),
+    ...S5_notAffiliated(ctx, e),
+    ...Q23_bidTeam(ctx, e),
+    ...L1_noOverdue(ctx, e, lead),
+    ...L2a_unitOngoing(ctx, e, lead),
+    ...L2b_personLoad(ctx, e, e.team),
+    ...L3_noPenalty(e, lead, [e.leader, ...e.team]),
+  ];
 };
 
 const P3_laterDeadline: Check<'EXTEND_BIDDING'> = (ctx, e) =>
@@ -567,6 +608,24 @@ const SELECT_checks: Check<'SELECT'> = (ctx, e) => {
     }
   }
   return out;
+};
+
+/**
+ * The re-check before award: records change between submission and award, so SELECT checks the
+ * issuer's credit (T-2.2) and misconduct penalties (L-3), and each chosen bid's members' credit
+ * (S-T2) and its lead's and team's penalties (L-3), against the facts of this moment.
+ */
+const SELECT_recheck: Check<'SELECT'> = (ctx, e) => {
+  const tech = ctx.kind === 'techBreakthrough';
+  const chosen = ctx.bids.filter((b) => e.bidIds.includes(b.bidId));
+  return [
+    ...(tech ? T22_issuerCredit(ctx, e) : []),
+    ...L3_noPenalty(e, ctx.draft.issuerUnit, ctx.draft.team),
+    ...chosen.flatMap((bid) => [
+      ...(tech ? ST2_credit(ctx, e, bid.members) : []),
+      ...L3_noPenalty(e, bid.members[0] ?? '', bid.team),
+    ]),
+  ];
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -780,9 +839,7 @@ const X9_overdue: Check<'ACCEPTANCE_OVERDUE'> = (ctx, e) => {
 
 /** The instant a project becomes overdue for acceptance (X-9, L-1): `overdueDays` after its planned end. */
 export function overdueAt(ctx: ChallengeContext): string | null {
-  if (ctx.plannedEnd === null) return null;
-  const end = Date.parse(endOfBeijingDay(ctx.plannedEnd)) + 1;
-  return new Date(end + ctx.settings.restrictions.overdueDays * 86_400_000).toISOString();
+  return ctx.plannedEnd === null ? null : overdueFrom(ctx.plannedEnd, ctx.settings.restrictions.overdueDays);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -832,16 +889,16 @@ const checks: { [K in ChallengeEvent['type']]: Check<K>[] } = {
   PASS_FORMAL_CHECK: [],
   APPROVE_DEMAND: [],
   PUBLISH: [Q12_publishAfterApproval],
-  BID: [W0_biddingOpen, P2_newBidId, ST3_plan, BID_team, H1_routeExists],
+  BID: [W0_biddingOpen, P2_newBidId, ST3_plan, BID_team, H1_routeExists, BID_parties],
   WITHDRAW_BID: [P1_liveBid],
   AGREE: [P1_liveBid, P5_agreedFunding],
   EXTEND_BIDDING: [W0_biddingOpen, P3_laterDeadline],
   CLOSE_MATCHING: [H3_closeHorseRace],
   BIDDING_CLOSED: [biddingPassed],
   DECLARE_UNFILLED: [],
-  ASSIGN_PANEL: [X6_panel],
+  ASSIGN_PANEL: [X6_panel, X7_panelConflicts],
   SCORE: [P4_scoreByPanel],
-  SELECT: [SELECT_checks],
+  SELECT: [SELECT_checks, SELECT_recheck],
   OBJECT: [X2_objection],
   RESOLVE_OBJECTION: [P1_openObjection],
   NOTICE_PERIOD_ENDED: [X1_noticeOver],

@@ -5,6 +5,12 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  affiliationRelations,
+  cityProjectStatuses,
+  participationStatuses,
+  recordKinds,
+} from '../../machines/challenge/facts.js';
 import { unitTypes } from '../registry/unit-types.js';
 
 export const programmes = sqliteTable('programmes', {
@@ -148,3 +154,61 @@ export const tokens = sqliteTable('tokens', {
   expiresAt: text('expires_at'),
   revokedAt: text('revoked_at'),
 });
+
+/**
+ * Records about units and persons (api.md): credit (dishonesty), research misconduct with its
+ * penalty period, affiliations between units, and city projects. Records are never edited: a
+ * later cityProject record for the same subject and projectId supersedes the earlier one, and
+ * an ended penalty is a new record's business, so what a past decision saw stays readable.
+ */
+export const records = sqliteTable(
+  'records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subjectUnit: text('subject_unit').references(() => units.code),
+    subjectPerson: text('subject_person').references(() => persons.id),
+    kind: text('kind', { enum: recordKinds }).notNull(),
+    /** ISO dates, Beijing time; `to` null = still in force. */
+    from: text('from_date').notNull(),
+    to: text('to_date'),
+    otherUnit: text('other_unit'),
+    relation: text('relation', { enum: affiliationRelations }),
+    projectId: text('project_id'),
+    status: text('status', { enum: cityProjectStatuses }),
+    plannedEnd: text('planned_end'),
+    note: text('note'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    index('records_unit').on(t.subjectUnit, t.kind),
+    index('records_person').on(t.subjectPerson, t.kind),
+    index('records_other_unit').on(t.otherUnit),
+  ],
+);
+
+/**
+ * This service's own portfolio, a projection of the challenges' snapshots kept in the commit
+ * transaction: which units and (top-ranked) persons have a live application or an ongoing or
+ * overdue project here. L-1 and L-2 read it beside the imported cityProject records.
+ */
+export const participations = sqliteTable(
+  'participations',
+  {
+    /** The challenge, or `challenge/bidId` for a solver's bid. */
+    ref: text('ref').notNull(),
+    challengeId: text('challenge_id')
+      .notNull()
+      .references(() => challenges.id),
+    programmeId: text('programme_id').notNull(),
+    party: text('party', { enum: ['unit', 'person'] }).notNull(),
+    subject: text('subject').notNull(),
+    role: text('role', { enum: ['issuer', 'solver'] }).notNull(),
+    status: text('status', { enum: participationStatuses }).notNull(),
+    plannedEnd: text('planned_end'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ref, t.party, t.subject] }),
+    index('participations_subject').on(t.party, t.subject),
+    index('participations_challenge').on(t.challengeId),
+  ],
+);

@@ -7,6 +7,7 @@
 import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
 import { type Deadline, deadlinesOf, stageOf } from '../../machines/challenge/deadlines.js';
 import type { Actor, EventFacts } from '../../machines/challenge/events.js';
+import { type Participation, participationsOf } from '../../machines/challenge/participations.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import { canonicalJson, eventHash, GENESIS_HASH } from './canonical.js';
 import { AppError } from './errors.js';
@@ -96,6 +97,7 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     // Another process fired it first: roll back, so it fires exactly once.
     if (settled.changes !== 1) throw versionConflict(input.expectedVersion);
   }
+  syncParticipations(store, input.previous, next);
   const wanted = deadlinesOf(next.value, next.context);
   // Most events (edits, bids, scores, payments) keep the state's deadlines: skip the timer table.
   const unchanged =
@@ -123,6 +125,21 @@ const sameListColumns = (a: ListColumns, b: ListColumns) =>
 
 const sameDeadlines = (a: Deadline[], b: Deadline[]) =>
   a.length === b.length && a.every((d, i) => d.type === b[i]?.type && d.dueAt === b[i]?.dueAt);
+
+const participationsOfSnapshot = (s: ChallengeSnapshot): Participation[] =>
+  participationsOf(s.context, stageOf(s.value));
+
+/** The participations projection := the new snapshot's; untouched when the event changed none (most events). */
+function syncParticipations(store: Store, previous: ChallengeSnapshot | null, next: ChallengeSnapshot): void {
+  const wanted = participationsOfSnapshot(next);
+  if (previous !== null && canonicalJson(participationsOfSnapshot(previous)) === canonicalJson(wanted)) return;
+  writeParticipations(store, next.context.id, wanted);
+}
+
+export function writeParticipations(store: Store, challengeId: string, rows: Participation[]): void {
+  store.deleteParticipations.run({ challengeId });
+  for (const row of rows) store.insertParticipation.run({ ...row });
+}
 
 /** Pending timer rows := the deadlines of the new state. Returns whether any row changed. */
 function reconcileTimers(store: Store, challengeId: string, wanted: Deadline[], at: string): boolean {

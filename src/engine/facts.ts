@@ -1,28 +1,181 @@
 /**
  * Registry facts an event's guards need, looked up before the transition and stored inside the
  * event (design.md): replay re-checks the facts the decision was made on, never today's registry.
+ * Only what the event's rules read is gathered, as raw records; the rules in machines/ apply the
+ * challenge's settings (look-back, thresholds) to them.
  */
-import type { EventFacts, StaffEventType } from '../../machines/challenge/events.js';
+import type { StaffEvent } from '../../machines/challenge/events.js';
+import type {
+  AffiliationFact,
+  EventFacts,
+  PersonFacts,
+  ProjectFact,
+  RecordFact,
+  UnitFacts,
+} from '../../machines/challenge/facts.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
-import type { Store } from './store.js';
+import type { RecordRow, Store } from './store.js';
 
-export function gatherFacts(
-  store: Pick<Store, 'unitByCode' | 'personById'>,
-  ctx: ChallengeContext,
-  type: StaffEventType,
-): EventFacts | undefined {
-  if (type !== 'SUBMIT') return undefined;
-  const unitCodes = [ctx.draft.issuerUnit, ctx.draft.districtUnit];
-  const facts: Required<EventFacts> = { units: {}, persons: {} };
-  for (const code of unitCodes) {
-    const unit = store.unitByCode.get({ code });
-    facts.units[code] = unit
-      ? { registered: true, type: unit.type, inCity: unit.inCity, legalPerson: unit.legalPerson }
-      : { registered: false };
+type FactStore = Pick<
+  Store,
+  'unitByCode' | 'personById' | 'recordsOfUnit' | 'recordsOfPerson' | 'affiliationsOf' | 'participationsOf'
+>;
+
+/** The body of a staff event as the route validated it (no envelope yet). */
+type Body = {
+  [K in StaffEvent['type']]: Omit<Extract<StaffEvent, { type: K }>, 'at' | 'actor' | 'facts'>;
+}[StaffEvent['type']];
+
+export function gatherFacts(store: FactStore, ctx: ChallengeContext, body: Body): EventFacts | undefined {
+  const f = new FactsBuilder(store);
+  const top = ctx.settings.restrictions.countedTeamMembers;
+  const issuer = ctx.draft.issuerUnit;
+  switch (body.type) {
+    case 'SUBMIT': {
+      // Q-2/3, T-1, C-1, T-2.2, L-1, L-2a (unit); Q-2/3, L-3, L-2b (team).
+      f.unit(issuer, { credit: true, projects: true });
+      f.unit(ctx.draft.districtUnit, {});
+      f.team(ctx.draft.team, top);
+      break;
+    }
+    case 'BID': {
+      // S-T1/S-C1, S-T2, S-5 for every member; L-1, L-2a for the lead; L-2b, L-3 for the team.
+      body.members.forEach((member, i) => {
+        f.unit(member, { credit: true, projects: i === 0, affiliatedWith: [issuer] });
+      });
+      f.team([body.leader, ...body.team], top);
+      break;
+    }
+    case 'SELECT': {
+      // The re-check before award: T-2.2/S-T2 and L-3 against the records of this moment.
+      f.unit(issuer, { credit: true });
+      f.team(ctx.draft.team, 0);
+      for (const bid of ctx.bids.filter((b) => body.bidIds.includes(b.bidId))) {
+        for (const member of bid.members) f.unit(member, { credit: true });
+        f.team(bid.team, 0);
+      }
+      break;
+    }
+    case 'ASSIGN_PANEL': {
+      // X-7: each expert's unit, and its affiliations with the issuer and every bidding unit.
+      const parties = [issuer, ...ctx.bids.filter((b) => !b.withdrawn).flatMap((b) => b.members)];
+      for (const expert of body.experts) {
+        const person = f.person(expert, {});
+        if (person.unit !== undefined) f.unit(person.unit, { affiliatedWith: parties });
+      }
+      break;
+    }
+    default:
+      return undefined;
   }
-  for (const id of new Set([ctx.draft.leader, ...ctx.draft.team].filter((p) => p !== ''))) {
-    const person = store.personById.get({ id });
-    facts.persons[id] = person ? { registered: true, unit: person.unit } : { registered: false };
+  return f.facts();
+}
+
+interface UnitWants {
+  /** Dishonesty and misconduct records (T-2.2, S-T2, L-3). */
+  credit?: boolean;
+  /** Ongoing and overdue projects and live applications (L-1, L-2a). */
+  projects?: boolean;
+  /** Affiliation links with these units, either direction (S-5, X-7). */
+  affiliatedWith?: string[];
+}
+
+class FactsBuilder {
+  private readonly units: Record<string, UnitFacts> = {};
+  private readonly persons: Record<string, PersonFacts> = {};
+  constructor(private readonly store: FactStore) {}
+
+  unit(code: string, want: UnitWants): UnitFacts {
+    let facts = this.units[code];
+    if (!facts) {
+      const row = this.store.unitByCode.get({ code });
+      facts = row
+        ? { registered: true, type: row.type, inCity: row.inCity, legalPerson: row.legalPerson }
+        : { registered: false };
+      this.units[code] = facts;
+    }
+    if (!facts.registered) return facts;
+    if (want.credit) {
+      facts.dishonesty ??= this.store.recordsOfUnit.all({ unit: code, kind: 'dishonesty' }).map(recordFact);
+      facts.misconduct ??= this.store.recordsOfUnit.all({ unit: code, kind: 'misconduct' }).map(recordFact);
+    }
+    if (want.projects)
+      facts.projects ??= [
+        ...ongoingCityProjects(this.store.recordsOfUnit.all({ unit: code, kind: 'cityProject' })),
+        ...this.serviceProjects('unit', code),
+      ];
+    if (want.affiliatedWith) {
+      const others = new Set(want.affiliatedWith);
+      const links = this.store.affiliationsOf.all({ unit: code }).flatMap((r) => affiliationFact(code, r, others));
+      const known = new Set((facts.affiliations ?? []).map((a) => a.id));
+      facts.affiliations = [...(facts.affiliations ?? []), ...links.filter((a) => !known.has(a.id))];
+    }
+    return facts;
   }
-  return facts;
+
+  /** A person's registration and misconduct records; projects too when `withProjects`. */
+  person(id: string, want: { misconduct?: boolean; projects?: boolean }): PersonFacts {
+    let facts = this.persons[id];
+    if (!facts) {
+      const row = this.store.personById.get({ id });
+      facts = row ? { registered: true, unit: row.unit } : { registered: false };
+      this.persons[id] = facts;
+    }
+    if (!facts.registered) return facts;
+    if (want.misconduct)
+      facts.misconduct ??= this.store.recordsOfPerson.all({ person: id, kind: 'misconduct' }).map(recordFact);
+    if (want.projects)
+      facts.projects ??= [
+        ...ongoingCityProjects(this.store.recordsOfPerson.all({ person: id, kind: 'cityProject' })),
+        ...this.serviceProjects('person', id),
+      ];
+    return facts;
+  }
+
+  /** Every member's misconduct (L-3); the projects of the first `top` (L-2b: leader included). */
+  team(team: string[], top: number): void {
+    const ranked = new Set(team.slice(0, top));
+    for (const id of new Set(team.filter((p) => p !== '')))
+      this.person(id, { misconduct: true, projects: ranked.has(id) });
+  }
+
+  private serviceProjects(party: 'unit' | 'person', subject: string): ProjectFact[] {
+    return this.store.participationsOf.all({ party, subject }).map((p) => ({
+      source: 'service',
+      ref: p.ref,
+      status: p.status,
+      programmeId: p.programmeId,
+      plannedEnd: p.plannedEnd,
+    }));
+  }
+
+  facts(): EventFacts {
+    return { units: this.units, persons: this.persons };
+  }
+}
+
+const recordFact = (r: RecordRow): RecordFact => ({ id: r.id, from: r.from, to: r.to });
+
+/** The latest cityProject record of each projectId wins; those still `ongoing` are facts. */
+function ongoingCityProjects(rows: RecordRow[]): ProjectFact[] {
+  const latest = new Map<string, RecordRow>();
+  for (const row of rows) if (row.projectId !== null) latest.set(row.projectId, row);
+  return [...latest.values()]
+    .filter((r) => r.status === 'ongoing')
+    .map((r) => ({
+      source: 'registry',
+      ref: r.projectId ?? '',
+      status: 'ongoing',
+      programmeId: null,
+      plannedEnd: r.plannedEnd,
+    }));
+}
+
+function affiliationFact(unit: string, r: RecordRow, others: Set<string>): AffiliationFact[] {
+  const owns = r.subjectUnit === unit;
+  const other = owns ? r.otherUnit : r.subjectUnit;
+  if (other === null || other === unit || !others.has(other) || r.relation === null) return [];
+  return [
+    { id: r.id, unit: other, relation: r.relation, direction: owns ? 'owns' : 'ownedBy', from: r.from, to: r.to },
+  ];
 }

@@ -71,7 +71,7 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
       `${caller.role} 角色无权在此发送 ${body.type}（允许的角色：${rolesFor(body.type).join('、')}）。`,
     );
 
-  const facts = gatherFacts(store, current.context, body.type);
+  const facts = gatherFacts(store, current.context, body as Parameters<typeof gatherFacts>[2]);
   const at = eventTime(clock.now(), row.updatedAt);
   const actor = actorOf(caller);
   const event = { ...body, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;

@@ -3,9 +3,19 @@
  * throughput; a prepared statement matches raw better-sqlite3). Nothing here decides anything:
  * the engine calls these inside its one transaction.
  */
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { challenges, events, idempotencyKeys, persons, programmes, timers, units } from '../db/schema.js';
+import {
+  challenges,
+  events,
+  idempotencyKeys,
+  participations,
+  persons,
+  programmes,
+  records,
+  timers,
+  units,
+} from '../db/schema.js';
 
 const p = sql.placeholder;
 
@@ -169,6 +179,50 @@ export function createStore(db: Db) {
       .from(persons)
       .where(eq(persons.id, p('id')))
       .prepare(),
+    recordsOfUnit: db
+      .select()
+      .from(records)
+      .where(and(eq(records.subjectUnit, p('unit')), eq(records.kind, p('kind'))))
+      .orderBy(asc(records.id))
+      .prepare(),
+    recordsOfPerson: db
+      .select()
+      .from(records)
+      .where(and(eq(records.subjectPerson, p('person')), eq(records.kind, p('kind'))))
+      .orderBy(asc(records.id))
+      .prepare(),
+    /** Affiliation records naming the unit on either side. */
+    affiliationsOf: db
+      .select()
+      .from(records)
+      .where(
+        and(eq(records.kind, 'affiliation'), or(eq(records.subjectUnit, p('unit')), eq(records.otherUnit, p('unit')))),
+      )
+      .orderBy(asc(records.id))
+      .prepare(),
+    participationsOf: db
+      .select()
+      .from(participations)
+      .where(and(eq(participations.party, p('party')), eq(participations.subject, p('subject'))))
+      .orderBy(asc(participations.ref))
+      .prepare(),
+    deleteParticipations: db
+      .delete(participations)
+      .where(eq(participations.challengeId, p('challengeId')))
+      .prepare(),
+    insertParticipation: db
+      .insert(participations)
+      .values({
+        ref: p('ref'),
+        challengeId: p('challengeId'),
+        programmeId: p('programmeId'),
+        party: p('party'),
+        subject: p('subject'),
+        role: p('role'),
+        status: p('status'),
+        plannedEnd: p('plannedEnd'),
+      })
+      .prepare(),
     programmeById: db
       .select()
       .from(programmes)
@@ -189,3 +243,4 @@ export type Store = ReturnType<typeof createStore>;
 export type ChallengeRow = typeof challenges.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type TimerRow = typeof timers.$inferSelect;
+export type RecordRow = typeof records.$inferSelect;

@@ -22,6 +22,20 @@ export const UNITS = {
 
 export const EXPERTS = ['e1', 'e2', 'e3', 'e4', 'e5'] as const;
 
+/** The cast's people and their units. */
+const CAST_PERSONS: Record<string, string> = {
+  'p-lead': UNITS.issuer,
+  'p-m1': UNITS.issuer,
+  'p-m2': UNITS.issuer,
+  't-lead': UNITS.transferHolder,
+  't-m1': UNITS.transferHolder,
+  'a-lead': UNITS.solverA,
+  'a-m1': UNITS.solverA,
+  'b-lead': UNITS.solverA,
+  'b-m1': UNITS.solverA,
+  'c-lead': UNITS.solverA,
+};
+
 export interface Parties {
   issuer: string;
   district: string;
@@ -66,9 +80,7 @@ export async function registerParties(h: Harness): Promise<Parties> {
   });
   const person = (id: string, unitCode: string) =>
     ok(h.request('PUT', `/api/v1/persons/${id}`, ADMIN_TOKEN, { name: id, unit: unitCode }), `person ${id}`);
-  for (const id of ['p-lead', 'p-m1', 'p-m2']) await person(id, UNITS.issuer);
-  for (const id of ['t-lead', 't-m1']) await person(id, UNITS.transferHolder);
-  for (const id of ['a-lead', 'a-m1', 'b-lead', 'b-m1', 'c-lead']) await person(id, UNITS.solverA);
+  for (const [id, unitCode] of Object.entries(CAST_PERSONS)) await person(id, unitCode);
   for (const id of EXPERTS) await person(id, UNITS.experts);
   const experts: Record<string, string> = {};
   for (const id of EXPERTS) experts[id] = await token(h, 'expert', { person: id });
@@ -171,17 +183,53 @@ export const bidBody = (bidId: string, extra: Record<string, unknown> = {}) => (
   ...extra,
 });
 
-/** One challenge, walked through the stages by the right roles. Each step asserts success. */
+let scenarios = 0;
+
+/**
+ * One challenge, walked through the stages by the right roles. Each step asserts success.
+ *
+ * Each scenario gets its own copies of the cast's people (`p-lead` becomes `p-lead.7`, on the
+ * same unit), in its draft and in its bids: §4 counts a person's applications across the whole
+ * programme (L-2b), so people shared by every test would couple them. A test that needs people
+ * shared across challenges registers its own.
+ */
 export class Scenario {
   id = '';
+  readonly tag = ++scenarios;
+  private readonly cloned = new Set<string>();
   constructor(
     readonly h: Harness,
     readonly p: Parties,
     readonly issuerToken = p.issuer,
   ) {}
 
-  send(tokenValue: string, event: { type: string } & Record<string, unknown>, headers?: Record<string, string>) {
-    return this.h.send(tokenValue, this.id, event, headers);
+  /**
+   * This scenario's copy of a cast person (registered on first use), one per bid for a bid's
+   * team (`scope` = the bidId), so parallel bids are different teams; other ids unchanged.
+   */
+  async person(id: string, scope?: string): Promise<string> {
+    const unitCode = CAST_PERSONS[id];
+    if (unitCode === undefined) return id;
+    const clone = scope === undefined ? `${id}.${this.tag}` : `${id}.${this.tag}.${scope}`;
+    if (!this.cloned.has(clone)) {
+      await ok(this.h.request('PUT', `/api/v1/persons/${clone}`, ADMIN_TOKEN, { name: clone, unit: unitCode }), clone);
+      this.cloned.add(clone);
+    }
+    return clone;
+  }
+
+  /** The body with its leader and team (draft, UPDATE or BID) mapped to this scenario's people. */
+  async withOwnPeople<T extends Record<string, unknown>>(body: T): Promise<T> {
+    const out: Record<string, unknown> = { ...body };
+    const scope = body.type === 'BID' && typeof body.bidId === 'string' ? body.bidId : undefined;
+    if (typeof body.leader === 'string') out.leader = await this.person(body.leader, scope);
+    if (Array.isArray(body.team)) out.team = await Promise.all(body.team.map((id) => this.person(String(id), scope)));
+    return out as T;
+  }
+
+  async send(tokenValue: string, event: { type: string } & Record<string, unknown>, headers?: Record<string, string>) {
+    const body = event.type === 'BID' || event.type === 'UPDATE' ? await this.withOwnPeople(event) : event;
+    return this.h.send(tokenValue, this.id, body, headers);
   }
 
   /** Sends and throws unless accepted. */
@@ -194,7 +242,8 @@ export class Scenario {
   }
 
   async create(draft: Record<string, unknown> = techDraft()): Promise<this> {
-    const body = await ok(this.h.request('POST', '/api/v1/challenges', this.issuerToken, draft), 'create');
+    const own = await this.withOwnPeople(draft);
+    const body = await ok(this.h.request('POST', '/api/v1/challenges', this.issuerToken, own), 'create');
     this.id = body.id;
     return this;
   }

@@ -249,7 +249,7 @@ describe('P-2 and P-6: bid identity and team', () => {
     const both = await s.send(p.solverA, bidBody('bid-1', { members: [UNITS.solverA, UNITS.solverA], team: ['a-m1'] }));
     expect(clausesOf(both)).toEqual(['P-6', 'P-6']);
     const v = await s.ok(p.solverA, bidBody('bid-1', { team: ['a-lead', 'a-m1'] }));
-    expect(v.details.bids[0].team).toEqual(['a-lead', 'a-m1']);
+    expect(v.details.bids[0].team).toEqual([await s.person('a-lead', 'bid-1'), await s.person('a-m1', 'bid-1')]);
   });
 });
 

@@ -1,0 +1,71 @@
+/**
+ * The registry facts an event carries (design.md): looked up by the engine before the
+ * transition and stored inside the event, so the guards read them here, replay re-checks the
+ * same facts, and an auditor sees what each decision rested on. Facts are raw records, not
+ * verdicts: the rules apply the challenge's own settings (look-back, thresholds) to them.
+ */
+
+export const recordKinds = ['dishonesty', 'misconduct', 'affiliation', 'cityProject'] as const;
+export type RecordKind = (typeof recordKinds)[number];
+export const affiliationRelations = ['subordination', 'equity'] as const;
+export type AffiliationRelation = (typeof affiliationRelations)[number];
+export const cityProjectStatuses = ['ongoing', 'accepted', 'terminated'] as const;
+export type CityProjectStatus = (typeof cityProjectStatuses)[number];
+/** A party's place in one of this service's challenges (the participations projection). */
+export const participationStatuses = ['application', 'ongoing', 'overdue'] as const;
+export type ParticipationStatus = (typeof participationStatuses)[number];
+
+/** A dishonesty or misconduct record: in force from `from` to `to` (ISO dates, both included; null = open). */
+export interface RecordFact {
+  id: number;
+  from: string;
+  to: string | null;
+}
+
+/** A subordination or equity link between this unit and `unit`, in either direction. */
+export interface AffiliationFact {
+  id: number;
+  unit: string;
+  relation: AffiliationRelation;
+  /** `owns`: this unit is the record's subject (parent or shareholder of `unit`); `ownedBy`: the reverse. */
+  direction: 'owns' | 'ownedBy';
+  from: string;
+  to: string | null;
+}
+
+/**
+ * A city-level project or application: an imported cityProject record still `ongoing`
+ * (source `registry`), or one of this service's challenges (source `service`).
+ */
+export interface ProjectFact {
+  source: 'registry' | 'service';
+  /** The registry's projectId, or this service's challenge id (`challenge/bidId` for a bid). */
+  ref: string;
+  status: ParticipationStatus;
+  /** This service's programme for `service` facts (L-2b counts this programme's applications). */
+  programmeId: string | null;
+  plannedEnd: string | null;
+}
+
+export interface UnitFacts {
+  registered: boolean;
+  type?: string;
+  inCity?: boolean;
+  legalPerson?: boolean;
+  dishonesty?: RecordFact[];
+  misconduct?: RecordFact[];
+  affiliations?: AffiliationFact[];
+  projects?: ProjectFact[];
+}
+
+export interface PersonFacts {
+  registered: boolean;
+  unit?: string;
+  misconduct?: RecordFact[];
+  projects?: ProjectFact[];
+}
+
+export interface EventFacts {
+  units?: Record<string, UnitFacts>;
+  persons?: Record<string, PersonFacts>;
+}
