@@ -22,6 +22,7 @@ import challengeRoutes from './http/routes/challenges.js';
 import healthRoutes from './http/routes/health.js';
 import machineRoutes from './http/routes/machine.js';
 import programmeRoutes from './http/routes/programmes.js';
+import recordRoutes from './http/routes/records.js';
 import registryRoutes from './http/routes/registry.js';
 import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
@@ -97,6 +98,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(tokenRoutes);
       await api.register(programmeRoutes);
       await api.register(registryRoutes);
+      await api.register(recordRoutes);
       await api.register(challengeRoutes);
       await api.register(machineRoutes);
       if (config.testClock) await api.register(testClockRoutes);
