@@ -1,0 +1,45 @@
+/**
+ * The participations projection that L-1 and L-2 read: kept by every commit, and rebuilt from
+ * the snapshots by the migration step for a database whose challenges predate it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateDatabase } from '../../src/db/migrate.js';
+import { type Parties, registerParties, Scenario } from '../helpers/fixtures.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+
+let h: Harness;
+let p: Parties;
+beforeAll(async () => {
+  h = await startHarness();
+  p = await registerParties(h);
+});
+afterAll(async () => h.close());
+
+const projection = () =>
+  h.app.jiebang.db.$client
+    .prepare('SELECT ref, party, subject, role, status FROM participations ORDER BY ref, party, subject')
+    .all();
+
+describe('participations', () => {
+  it('follows the challenge: none as a draft, the issuer side once submitted, the bid once made, gone when withdrawn', async () => {
+    const s = await new Scenario(h, p).create();
+    expect(projection()).toEqual([]);
+    await s.toMatching();
+    const issuerSide = projection();
+    expect(issuerSide).toHaveLength(4); // the unit and the top 3 of the team
+    expect(issuerSide.every((r) => (r as { status: string }).status === 'application')).toBe(true);
+    await s.bid(p.solverA, 'bid-1');
+    expect(projection()).toHaveLength(4 + 3); // the lead unit and a team of two
+    await s.ok(p.solverA, { type: 'WITHDRAW_BID', bidId: 'bid-1' });
+    expect(projection()).toEqual(issuerSide);
+  });
+
+  it('is rebuilt from the snapshots when missing', async () => {
+    const before = projection();
+    expect(before.length).toBeGreaterThan(0);
+    h.app.jiebang.db.$client.prepare('DELETE FROM participations').run();
+    expect(projection()).toEqual([]);
+    migrateDatabase(h.app.jiebang.db, h.now());
+    expect(projection()).toEqual(before);
+  });
+});
