@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import { affiliationRelations, cityProjectStatuses } from '../../machines/challenge/facts.js';
 import { isoDate } from '../../machines/programme.js';
+import { personIdSchema } from './registry-schema.js';
 
 const unitCode = z.string().min(1).max(64).describe('unified social credit code');
-const personId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/);
 const subject = z
-  .union([z.strictObject({ unit: unitCode }), z.strictObject({ person: personId })])
+  .union([z.strictObject({ unit: unitCode }), z.strictObject({ person: personIdSchema })])
   .describe('the unit or person the record is about');
 const common = {
   subject,
