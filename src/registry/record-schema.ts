@@ -44,7 +44,7 @@ export const recordBodySchema = z
       })
       .describe('a city-level S&T project; a later record with the same subject and projectId supersedes: L-1, L-2'),
   ])
-  .meta({ id: 'RecordInput' });
+  .meta({ id: 'NewRecord' });
 export type RecordBody = z.infer<typeof recordBodySchema>;
 
 export const recordViewSchema = z
