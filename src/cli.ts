@@ -1,5 +1,6 @@
 /** The `jiebang` command: serve, migrate. */
 import { Command } from 'commander';
+import { registerProcessDocCommand } from './cli/process-doc.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -24,6 +25,8 @@ program
     db.$client.close();
     console.log(`migrated ${config.dbPath}`);
   });
+
+registerProcessDocCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { challengeMachine } from '../../../machines/challenge/challenge.machine.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
+import { machineDefinition } from '../../engine/definition.js';
 import { machineDiagram } from '../../engine/diagram.js';
 import { errors } from '../schemas.js';
 
-/** The statechart as JSON, importable into Stately Studio. */
+/** The statechart as JSON config (importable into Stately Studio) and as a Mermaid diagram. */
 const machineRoutes: FastifyPluginAsyncZod = async (app) => {
-  const definition = JSON.parse(JSON.stringify(challengeMachine.definition)) as unknown;
+  const definition = machineDefinition(challengeMachine);
   app.get(
     '/machine',
     {
