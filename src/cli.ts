@@ -1,5 +1,6 @@
-/** The `jiebang` command: serve, migrate. */
+/** The `jiebang` command: serve, migrate, process-doc, inspect. */
 import { Command } from 'commander';
+import { registerInspectCommand } from './cli/inspect.js';
 import { registerProcessDocCommand } from './cli/process-doc.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -27,6 +28,7 @@ program
   });
 
 registerProcessDocCommand(program);
+registerInspectCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
