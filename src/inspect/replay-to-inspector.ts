@@ -32,11 +32,27 @@ export interface ReplayToInspectorOptions {
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const inspected = (snapshot: ChallengeSnapshot) => ({
+/** What the inspector is given of a snapshot. */
+export const inspectedSnapshot = (snapshot: ChallengeSnapshot) => ({
   status: snapshot.status,
   value: snapshot.value,
   context: snapshot.context,
 });
+
+/** The inspector's actor for a challenge; it reads the definition from `actorRef.logic.config`. */
+export function challengeActorRef(challengeId: string) {
+  const sessionId = `challenge:${challengeId}`;
+  return { sessionId, id: sessionId, logic: { config: machineDefinition() } };
+}
+
+/** A stored event as the inspector shows it (CREATE carries the creation input), with its seq. */
+export function inspectedEvent(row: EventRow): AnyEventObject {
+  const event: AnyEventObject =
+    row.type === 'CREATE'
+      ? { type: 'CREATE', ...(JSON.parse(row.payload) as object), at: row.at, actor: JSON.parse(row.actor) as unknown }
+      : (eventOfRow(row) as AnyEventObject);
+  return { ...event, seq: row.seq };
+}
 
 /** Sends the history; resolves with the number of events sent. */
 export async function replayToInspector(options: ReplayToInspectorOptions): Promise<number> {
@@ -46,23 +62,13 @@ export async function replayToInspector(options: ReplayToInspectorOptions): Prom
   // Fold first (pure, synchronous): a history that does not replay is reported before anything is sent.
   const steps: { row: EventRow; snapshot: ChallengeSnapshot }[] = [];
   replayEvents(rows, ({ seq, snapshot }) => steps.push({ row: rows[seq - 1] as EventRow, snapshot }));
-  const sessionId = `challenge:${first.challengeId}`;
-  // The inspector reads the definition from `actorRef.logic.config`.
-  const actorRef = { sessionId, id: sessionId, logic: { config: machineDefinition() } };
+  const actorRef = challengeActorRef(first.challengeId);
   let sent = 0;
   for (const { row, snapshot } of steps) {
-    const event: AnyEventObject =
-      row.type === 'CREATE'
-        ? {
-            type: 'CREATE',
-            ...(JSON.parse(row.payload) as object),
-            at: row.at,
-            actor: JSON.parse(row.actor) as unknown,
-          }
-        : (eventOfRow(row) as AnyEventObject);
-    if (row.type === 'CREATE') inspector.actor(actorRef, inspected(snapshot));
-    inspector.event(sessionId, { ...event, seq: row.seq });
-    inspector.snapshot(sessionId, inspected(snapshot), { event });
+    const event = inspectedEvent(row);
+    if (row.type === 'CREATE') inspector.actor(actorRef, inspectedSnapshot(snapshot));
+    inspector.event(actorRef.sessionId, event);
+    inspector.snapshot(actorRef.sessionId, inspectedSnapshot(snapshot), { event });
     sent++;
     options.onStep?.(row.seq, row.type);
     if (sent < steps.length && paceMs > 0) await sleep(paceMs);

@@ -1,13 +1,13 @@
 /**
- * `jiebang inspect --replay`: a finished challenge's history goes to the inspector, every event
- * in order, through the real local relay of @statelyai/inspect. The test is its own inspector
- * client — a WebSocket connected to the relay, as the relay's browser page is — and counts what
- * arrives. Personal data must not arrive.
+ * `jiebang inspect`: a finished challenge's history (`--replay`), or every transition committed
+ * while it runs (live), goes to the inspector, every event in order, through the real local relay
+ * of @statelyai/inspect. The test is its own inspector client — a WebSocket connected to the
+ * relay, as the relay's browser page is — and counts what arrives. Personal data must not arrive.
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { inspectReplay, parsePace } from '../../src/cli/inspect.js';
+import { inspectFollow, inspectReplay, parsePace } from '../../src/cli/inspect.js';
 import { type Parties, registerParties, Scenario, sha } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
@@ -15,6 +15,26 @@ let h: Harness;
 let p: Parties;
 let id: string;
 let history: { seq: number; type: string }[];
+
+type Received = { at: number; message: Record<string, unknown>; raw: string };
+
+/** Connects an inspector client to the relay and collects what it receives. */
+async function connectClient(port: number, received: Received[]): Promise<WebSocket> {
+  const client = new WebSocket(`ws://127.0.0.1:${port}`);
+  client.on('message', (data) => {
+    const raw = data.toString();
+    received.push({ at: performance.now(), message: JSON.parse(raw) as Record<string, unknown>, raw });
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('open', () => resolve());
+    client.once('error', reject);
+  });
+  return client;
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !condition() && waited < timeoutMs; waited += 50) await new Promise((r) => setTimeout(r, 50));
+}
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -50,7 +70,7 @@ describe('jiebang inspect --replay', () => {
   it('sends every event of a finished challenge to the inspector, in order, paced, sanitised', async () => {
     expect(history.length).toBeGreaterThan(20);
     const port = await freePort();
-    const received: { at: number; message: Record<string, unknown>; raw: string }[] = [];
+    const received: Received[] = [];
     let client: WebSocket | undefined;
     const paceMs = 10;
     const session = await inspectReplay({
@@ -61,22 +81,13 @@ describe('jiebang inspect --replay', () => {
       open: false,
       // Our inspector client connects to the relay before the first event, like the browser page.
       ready: async () => {
-        client = new WebSocket(`ws://127.0.0.1:${port}`);
-        client.on('message', (data) => {
-          const raw = data.toString();
-          received.push({ at: performance.now(), message: JSON.parse(raw) as Record<string, unknown>, raw });
-        });
-        await new Promise<void>((resolve, reject) => {
-          client?.once('open', () => resolve());
-          client?.once('error', reject);
-        });
+        client = await connectClient(port, received);
       },
     });
     try {
       expect(session.sent).toBe(history.length);
       const events = () => received.filter((r) => r.message.type === '@xstate.event');
-      for (let waited = 0; events().length < history.length && waited < 10_000; waited += 50)
-        await new Promise((r) => setTimeout(r, 50));
+      await until(() => events().length >= history.length);
 
       const sentEvents = events().map((r) => r.message.event as { type: string; seq: number });
       expect(sentEvents.map((e) => e.seq)).toEqual(history.map((e) => e.seq));
@@ -91,7 +102,7 @@ describe('jiebang inspect --replay', () => {
       // A snapshot after every event; the last one is the outcome.
       const snapshots = received.filter((r) => r.message.type === '@xstate.snapshot');
       expect(snapshots).toHaveLength(history.length);
-      expect((snapshots.at(-1)?.message.snapshot as { value: unknown }).value).toBe('closed');
+      expect((snapshots.at(-1)?.message.snapshot as { value: unknown } | undefined)?.value).toBe('closed');
 
       // Paced: the events cannot arrive faster than the pace allows.
       const times = events().map((r) => r.at);
@@ -115,6 +126,64 @@ describe('jiebang inspect --replay', () => {
         expect(all).not.toContain(personal);
       expect(all).toMatch(/person-[0-9a-f]{8}/);
       expect(all).toContain('"agreedFundingCny":3000000');
+    } finally {
+      client?.close();
+      await session.stop();
+    }
+  });
+
+  it('follows the database live: every transition committed after it starts, staff events and timers, in order', async () => {
+    const port = await freePort();
+    const received: Received[] = [];
+    const before = new Scenario(h, p);
+    await before.create(); // committed before the inspector starts: not sent
+    let client: WebSocket | undefined;
+    const session = await inspectFollow({
+      dbPath: h.dbFile,
+      port,
+      intervalMs: 20,
+      open: false,
+      ready: async () => {
+        client = await connectClient(port, received);
+      },
+    });
+    try {
+      await before.submit();
+      const refused = await before.send(p.issuer, { type: 'UPDATE', title: '提交后不能修改' });
+      expect(refused.status).toBe(422);
+      const late = new Scenario(h, p);
+      await late.create();
+      // Past the submission deadline: the scheduler's timer closes the draft that was not submitted.
+      await h.at('2026-06-11T00:00:00+08:00');
+      expect((await late.view()).stage).toBe('notAccepted');
+
+      const historyOf = async (s: Scenario) =>
+        (await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.auditor)).body.items as {
+          seq: number;
+          type: string;
+        }[];
+      const expected = [
+        ...(await historyOf(before)).filter((e) => e.seq > 1).map((e) => `challenge:${before.id} ${e.seq} ${e.type}`),
+        ...(await historyOf(late)).map((e) => `challenge:${late.id} ${e.seq} ${e.type}`),
+      ];
+      const events = () =>
+        received
+          .filter((r) => r.message.type === '@xstate.event')
+          .map((r) => {
+            const e = r.message.event as { seq: number; type: string };
+            return `${String(r.message.sessionId)} ${e.seq} ${e.type}`;
+          });
+      await until(() => events().length >= expected.length);
+      expect(events()).toEqual(expected);
+      expect(expected.at(-1)).toBe(`challenge:${late.id} 2 SUBMISSION_WINDOW_CLOSED`);
+      // Each challenge was registered once, with its definition, before its first event.
+      const actors = received.filter((r) => r.message.type === '@xstate.actor').map((r) => r.message.sessionId);
+      expect(actors).toEqual([`challenge:${before.id}`, `challenge:${late.id}`]);
+      const lastSnapshot = received.filter((r) => r.message.type === '@xstate.snapshot').at(-1)?.message.snapshot as
+        | { value: unknown }
+        | undefined;
+      expect(lastSnapshot?.value).toBe('notAccepted');
+      expect(received.map((r) => r.raw).join('\n')).not.toContain('"p-lead"');
     } finally {
       client?.close();
       await session.stop();
