@@ -31,31 +31,35 @@ export function machineDiagram(): string {
   const root = challengeMachine.root;
   const transitions = machineTransitions(challengeMachine);
   lines.push(`  [*] --> ${String(root.config.initial)}`);
+  const stays = new Map<string, string[]>();
+  for (const t of transitions)
+    if (t.targets.length === 0) stays.set(t.source, [...(stays.get(t.source) ?? []), label(t, transitions)]);
+  const note = (source: string, indent: string) => {
+    const labels = stays.get(source);
+    if (!labels) return;
+    lines.push(`${indent}note right of ${nodeId(source)}`, `${indent}  stays, recording data:`);
+    for (const l of labels) lines.push(`${indent}  ${l}`);
+    lines.push(`${indent}end note`);
+  };
   for (const stage of Object.values(root.states) as AnyStateNode[]) {
     const title = `${stage.key} ${stageNames[stage.key] ?? ''}`.trim();
     if (stage.type === 'final') {
       lines.push(`  state "${title}" as ${stage.key}`, `  ${stage.key} --> [*]`);
       continue;
     }
-    lines.push(`  state "${title}" as ${stage.key} {`);
+    // Named composite: the description line first, then the block (Mermaid's documented form;
+    // `state "…" as id {` is not reliably referenced by later arrows). Notes on sub-states go
+    // inside the block, next to their state.
+    lines.push(`  ${stage.key}: ${title}`, `  state ${stage.key} {`);
     const children = Object.values(stage.states) as AnyStateNode[];
     lines.push(`    [*] --> ${nodeId(`${stage.key}.${String(stage.config.initial)}`)}`);
     for (const child of children) lines.push(`    state "${child.key}" as ${nodeId(child.path.join('.'))}`);
+    for (const child of children) note(child.path.join('.'), '    ');
     lines.push('  }');
+    note(stage.key, '  ');
   }
-  const stays = new Map<string, string[]>();
-  for (const t of transitions) {
-    if (t.targets.length === 0) {
-      stays.set(t.source, [...(stays.get(t.source) ?? []), label(t, transitions)]);
-      continue;
-    }
+  for (const t of transitions)
     for (const target of t.targets) lines.push(`  ${nodeId(t.source)} --> ${nodeId(target)}: ${label(t, transitions)}`);
-  }
-  for (const [source, labels] of stays) {
-    lines.push(`  note right of ${nodeId(source)}`, '    stays, recording data:');
-    for (const l of labels) lines.push(`    ${l}`);
-    lines.push('  end note');
-  }
   return `${lines.join('\n')}\n`;
 }
 

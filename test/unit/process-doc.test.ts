@@ -28,7 +28,7 @@ describe('docs/process.md', () => {
   it('draws every transition that changes state as an arrow labelled with its clauses', () => {
     const diagram = machineDiagram();
     expect(diagram.startsWith('stateDiagram-v2\n')).toBe(true);
-    expect(diagram).toContain('state "matching 揭榜对接" as matching {');
+    expect(diagram).toContain('  matching: matching 揭榜对接\n  state matching {\n');
     expect(diagram).toContain('matching_bidding --> unfilled: BIDDING_CLOSED [W-0] when isHorseRace (outcome H-3)');
     const arrows = diagram.split('\n').filter((l) => l.includes(' --> ') && !l.includes('[*]'));
     const moving = machineTransitions().filter((t) => t.targets.length > 0);
