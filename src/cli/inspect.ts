@@ -99,6 +99,7 @@ export async function inspectFollow(options: InspectFollowOptions): Promise<Omit
     inspector: relay.inspector,
     intervalMs: options.intervalMs,
     ...(options.onStep ? { onStep: options.onStep } : {}),
+    onError: (err) => console.error(`inspect: ${err instanceof Error ? err.message : String(err)}`),
   });
   return {
     async stop() {

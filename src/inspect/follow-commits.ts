@@ -19,6 +19,8 @@ export interface FollowCommitsOptions {
   inspector: ReplayInspector;
   intervalMs: number;
   onStep?: (challengeId: string, seq: number, type: string) => void;
+  /** A look that failed (e.g. the database is busy); the next look tries again from the same place. */
+  onError?: (err: unknown) => void;
 }
 
 export interface Follower {
@@ -86,7 +88,13 @@ export function followCommits(options: FollowCommitsOptions): Follower {
       if (rows.length < 500) return sent;
     }
   };
-  const timer = setInterval(poll, options.intervalMs);
+  const timer = setInterval(() => {
+    try {
+      poll();
+    } catch (err) {
+      options.onError?.(err);
+    }
+  }, options.intervalMs);
   return {
     poll,
     stop: () => clearInterval(timer),
