@@ -29,16 +29,29 @@ import type { ChallengeContext, CreateInput } from '../../machines/challenge/typ
 import { type ProgrammeSettings, programmeSettingsSchema, wlmq2026 } from '../../machines/programme.js';
 import { type MachineTransition, machineTransitions } from '../../src/engine/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
-import { EXPERTS, horseRace, sha, TECH_ATTACHMENTS, techDraft, UNITS } from './fixtures.js';
+import {
+  EXPERTS,
+  horseRace,
+  sha,
+  TECH_ATTACHMENTS,
+  TRANSFER_ATTACHMENTS,
+  techDraft,
+  transferDraft,
+  UNITS,
+} from './fixtures.js';
 
 /** The harness's start: inside the submission window of wlmq-2026. */
 export const T0 = new Date('2026-05-06T10:00:00+08:00').toISOString();
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-export type Variant = 'plain' | 'race';
+/** A technology breakthrough, the same as a horse race, an achievement transfer. */
+export type Variant = 'plain' | 'race' | 'transfer';
+export const variants: readonly Variant[] = ['plain', 'race', 'transfer'];
 export type Party =
   | 'issuer'
+  | 'holder'
+  | 'solverC'
   | 'district'
   | 'bureau'
   | 'solverA'
@@ -78,12 +91,16 @@ export type FactsFor = (ctx: ChallengeContext, type: StaffEventType) => EventFac
 export const drafts: Record<Variant, Record<string, unknown>> = {
   plain: techDraft(),
   race: techDraft({ horseRace }),
+  transfer: transferDraft(),
 };
 
 const settings: ProgrammeSettings = programmeSettingsSchema.parse(wlmq2026);
 
 const actors: Record<Exclude<Party, `expert:${string}`>, Actor> = {
   issuer: { id: 'model-issuer', role: 'issuer', unit: UNITS.issuer },
+  /** The issuer of an achievement transfer: the unit holding the achievement. */
+  holder: { id: 'model-holder', role: 'issuer', unit: UNITS.transferHolder },
+  solverC: { id: 'model-solverC', role: 'solver', unit: UNITS.solverC },
   district: { id: 'model-district', role: 'district', unit: UNITS.district },
   bureau: { id: 'model-bureau', role: 'bureau' },
   solverA: { id: 'model-solverA', role: 'solver', unit: UNITS.solverA },
@@ -105,7 +122,7 @@ export function createdSnapshot(variant: Variant): ChallengeSnapshot {
     settings,
     draft: completeDraft(fields as never),
     at: T0,
-    actor: actorOf('issuer'),
+    actor: actorOf(variant === 'transfer' ? 'holder' : 'issuer'),
   };
   return initialTransition(challengeMachine, input)[0];
 }
@@ -142,22 +159,30 @@ class Builder {
     readonly factsFor: FactsFor,
   ) {}
   add(label: string, party: Party, payload: Payload): void {
+    // The issuer of an achievement transfer is the holder unit: its own token sends.
+    if (party === 'issuer' && this.ctx.kind === 'achievementTransfer') party = 'holder';
     const facts = this.factsFor(this.ctx, payload.type);
     const event = { ...payload, at: this.at, actor: actorOf(party), ...(facts ? { facts } : {}) } as ChallengeEvent;
     this.out.push({ label, party, event });
   }
 }
 
-const solverOf = (bidId: string): Party => (bidId === 'bid-2' ? 'solverB' : 'solverA');
+/** Who bids: an in-city enterprise takes up an achievement transfer; two universities race. */
+const solverOf = (ctx: ChallengeContext, bidId: string): Party =>
+  ctx.kind === 'achievementTransfer' ? 'solverC' : bidId === 'bid-2' ? 'solverB' : 'solverA';
+const solverSide: Record<string, { unit: string; leader: string; team: string[] }> = {
+  solverA: { unit: UNITS.solverA, leader: 'a-lead', team: ['a-lead', 'a-m1'] },
+  solverB: { unit: UNITS.solverB, leader: 'b-lead', team: ['b-lead', 'b-m1'] },
+  solverC: { unit: UNITS.solverC, leader: 'c-lead', team: ['c-lead'] },
+};
 const bidPayload = (ctx: ChallengeContext, bidId: string, route: string | undefined): Payload => {
-  const party = solverOf(bidId);
-  const lead = party === 'solverB' ? 'b' : 'a';
+  const side = solverSide[solverOf(ctx, bidId)] as (typeof solverSide)[string];
   return {
     type: 'BID',
     bidId,
-    members: [party === 'solverB' ? UNITS.solverB : UNITS.solverA],
-    leader: `${lead}-lead`,
-    team: [`${lead}-lead`, `${lead}-m1`],
+    members: [side.unit],
+    leader: side.leader,
+    team: side.team,
     plan: ctx.kind === 'techBreakthrough' ? '采用有限元优化与热处理工艺改进' : '转化方案',
     ...(route === undefined ? {} : { route }),
     requestedFundingCny: 3_000_000,
@@ -198,7 +223,8 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
     case 'collection.draft': {
       if (!ctx.draft.title.endsWith('（修订）'))
         b.add('UPDATE', 'issuer', { type: 'UPDATE', title: `${ctx.draft.title}（修订）` });
-      const missing = TECH_ATTACHMENTS.find((k) => !ctx.attachments.some((a) => a.kind === k));
+      const kinds = ctx.kind === 'techBreakthrough' ? TECH_ATTACHMENTS : TRANSFER_ATTACHMENTS;
+      const missing = kinds.find((k) => !ctx.attachments.some((a) => a.kind === k));
       if (missing) b.add('ATTACH', 'issuer', { type: 'ATTACH', kind: missing, sha256: sha(missing) });
       else b.add('SUBMIT', 'issuer', { type: 'SUBMIT', confirmDetails: true });
       b.add('WITHDRAW', 'issuer', { type: 'WITHDRAW', reason: '需求已由企业自行解决' });
@@ -227,11 +253,11 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
         const usedRoutes = new Set(live.map((x) => x.route));
         const route = race?.routes.map((r) => r.name).find((r) => !usedRoutes.has(r));
         const bidId = `bid-${ctx.bids.length + 1}`;
-        b.add('BID', solverOf(bidId), bidPayload(ctx, bidId, route));
+        b.add('BID', solverOf(ctx, bidId), bidPayload(ctx, bidId, route));
       }
       const unagreed = live.find((x) => x.agreedFundingCny === null);
       if (unagreed && ctx.bids.every((x) => !x.withdrawn))
-        b.add('WITHDRAW_BID', solverOf(unagreed.bidId), { type: 'WITHDRAW_BID', bidId: unagreed.bidId });
+        b.add('WITHDRAW_BID', solverOf(ctx, unagreed.bidId), { type: 'WITHDRAW_BID', bidId: unagreed.bidId });
       if (unagreed) b.add('AGREE', 'issuer', { type: 'AGREE', bidId: unagreed.bidId, agreedFundingCny: 3_000_000 });
       const published = ctx.publishedAt ?? at;
       if (ctx.biddingClosesAt !== null && ctx.biddingClosesAt <= plusDays(published, 30))
@@ -321,7 +347,7 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
       }
       const track = running.find((t) => t.status === 'active');
       if (track && recordsAllowed)
-        b.add('REPORT_PROGRESS', solverOf(track.trackId), {
+        b.add('REPORT_PROGRESS', solverOf(ctx, track.trackId), {
           type: 'REPORT_PROGRESS',
           trackId: track.trackId,
           milestone: '样机试制',
@@ -345,7 +371,7 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
         });
       b.add('TERMINATE', 'bureau', { type: 'TERMINATE', reason: '项目无法继续实施' });
       if (track)
-        b.add('SUBMIT_FINAL_REPORT', solverOf(track.trackId), {
+        b.add('SUBMIT_FINAL_REPORT', solverOf(ctx, track.trackId), {
           type: 'SUBMIT_FINAL_REPORT',
           trackId: track.trackId,
           reportSha256: sha(`report-${track.trackId}`),
@@ -356,7 +382,7 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
       const track = activeTracks(ctx).find((t) => t.status === 'active');
       // Once acceptance is overdue (X-9), a report is long past its X-3 limit.
       if (track && !ctx.overdue)
-        b.add('SUBMIT_FINAL_REPORT', solverOf(track.trackId), {
+        b.add('SUBMIT_FINAL_REPORT', solverOf(ctx, track.trackId), {
           type: 'SUBMIT_FINAL_REPORT',
           trackId: track.trackId,
           reportSha256: sha(`report-${track.trackId}`),
@@ -405,7 +431,7 @@ export function refusals(state: ModelState, factsFor: FactsFor): Refusal[] {
       refuse('Q-12', 'PUBLISH closing in the past', 'bureau', { type: 'PUBLISH', biddingClosesAt: plusDays(at, -1) });
       break;
     case 'matching.bidding': {
-      refuse(ctx.kind === 'techBreakthrough' ? 'S-T3' : 'S-C2', 'BID without plan', 'solverA', {
+      refuse(ctx.kind === 'techBreakthrough' ? 'S-T3' : 'S-C2', 'BID without plan', solverOf(ctx, 'bid-x'), {
         ...bidPayload(ctx, 'bid-x', ctx.draft.horseRace?.routes[0]?.name),
         plan: ' ',
       });
@@ -414,10 +440,10 @@ export function refusals(state: ModelState, factsFor: FactsFor): Refusal[] {
         refuse(
           'P-2',
           'BID duplicate id',
-          'solverA',
+          solverOf(ctx, first.bidId),
           bidPayload(ctx, first.bidId, ctx.draft.horseRace?.routes[0]?.name),
         );
-      refuse('P-1', 'WITHDRAW_BID unknown', 'solverA', { type: 'WITHDRAW_BID', bidId: 'no-such-bid' });
+      refuse('P-1', 'WITHDRAW_BID unknown', solverOf(ctx, 'bid-x'), { type: 'WITHDRAW_BID', bidId: 'no-such-bid' });
       if (live[0])
         refuse('P-5', 'AGREE without funding', 'issuer', { type: 'AGREE', bidId: live[0].bidId, agreedFundingCny: 0 });
       if (ctx.biddingClosesAt)
@@ -656,7 +682,7 @@ export function coveringRoutes(factsFor: FactsFor): { routes: Route[]; states: n
   const options = {
     events: (state: ModelState): ModelEvent[] =>
       state.snapshot === null
-        ? (['plain', 'race'] as const).map((variant) => ({ type: `CREATE ${variant}`, variant }))
+        ? variants.map((variant) => ({ type: `CREATE ${variant}`, variant }))
         : validFixtures(state, factsFor).map((fixture) => ({ type: fixture.label, fixture })),
     serializeState: serializeModelState,
     serializeEvent: (event: ModelEvent) => event.type,
@@ -686,21 +712,24 @@ export function coveringRoutes(factsFor: FactsFor): { routes: Route[]; states: n
       if (!event.fixture) continue;
       const taken = takenTransition(state.snapshot, event.fixture.event, transitions);
       if (!taken) continue;
-      const known = best.get(taken.id);
+      // Per variant: every kind of challenge takes every transition it can reach.
+      const id = `${to.variant} ${taken.id}`;
+      const known = best.get(id);
       if (!known || known.labels.length > to.labels.length + 1)
-        best.set(taken.id, { variant: to.variant, labels: [...to.labels, label] });
+        best.set(id, { variant: to.variant, labels: [...to.labels, label] });
     }
   }
   const candidates = [...best.values()].sort((a, b) => b.labels.length - a.labels.length);
-  const covered = new Set<string>();
+  const coveredIn = new Set<string>();
   const routes: Route[] = [];
   for (const c of candidates) {
     const route = runRoute(c.variant, c.labels, factsFor, transitions);
-    const adds = route.steps.some((s) => s.transition && !covered.has(s.transition.id));
-    if (!adds) continue;
-    for (const s of route.steps) if (s.transition) covered.add(s.transition.id);
+    const ids = route.steps.flatMap((s) => (s.transition ? [`${c.variant} ${s.transition.id}`] : []));
+    if (ids.every((id) => coveredIn.has(id))) continue;
+    for (const id of ids) coveredIn.add(id);
     routes.push(route);
   }
+  const covered = new Set(routes.flatMap((r) => r.steps.flatMap((s) => (s.transition ? [s.transition.id] : []))));
 
   // Timers out of due order, for the pure machine only.
   for (const t of transitions) {

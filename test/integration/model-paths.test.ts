@@ -16,7 +16,7 @@ import { gatherFacts } from '../../src/engine/facts.js';
 import { machineTransitions } from '../../src/engine/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
 import { createStore } from '../../src/engine/store.js';
-import { type Parties, registerParties } from '../helpers/fixtures.js';
+import { type Parties, registerParties, token, UNITS } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import {
   coveringRoutes,
@@ -27,6 +27,7 @@ import {
   type Route,
   refusals,
   serializeModelState,
+  variants,
 } from '../helpers/paths.js';
 
 const transitions = machineTransitions();
@@ -39,12 +40,15 @@ const transitions = machineTransitions();
 const UNREACHABLE_OVER_HTTP = ['management.implementing ACCEPTANCE_OVERDUE #0'];
 let h: Harness;
 let parties: Parties;
+/** The issuer token of the unit holding the achievement (the issuer of a transfer challenge). */
+let holder: string;
 let factsFor: FactsFor;
 let model: ReturnType<typeof coveringRoutes>;
 
 beforeAll(async () => {
   h = await startHarness();
   parties = await registerParties(h);
+  holder = await token(h, 'issuer', { unit: UNITS.transferHolder });
   const store = createStore(h.app.jiebang.db);
   // The registry facts the engine would gather before each event, from the same registry.
   factsFor = (ctx, type) => gatherFacts(store, ctx, type);
@@ -61,10 +65,15 @@ describe('model-based paths over every transition', () => {
     const covered = coveredBy(model.routes);
     const missing = transitions.filter((t) => !covered.has(t.id)).map(describeTransition);
     const steps = model.routes.reduce((n, r) => n + r.steps.length, 0);
+    const perVariant = variants
+      .map((v) => `${v} ${coveredBy(model.routes.filter((r) => r.variant === v)).size}`)
+      .join(', ');
     console.log(
       `model: ${model.states} states, ${model.edges} edges; ${model.routes.length} routes, ${steps} steps\n` +
-        `transition coverage (pure machine): ${covered.size} / ${transitions.length} (${percent(covered.size)})`,
+        `transition coverage (pure machine): ${covered.size} / ${transitions.length} (${percent(covered.size)}); by kind: ${perVariant}`,
     );
+    // Every kind of challenge is walked, not only the first that reaches a transition.
+    for (const v of variants) expect(coveredBy(model.routes.filter((r) => r.variant === v)).size).toBeGreaterThan(40);
     expect(missing, 'transitions without a route: extend test/helpers/paths.ts').toEqual([]);
     expect(covered.size).toBe(transitions.length);
   });
@@ -93,7 +102,8 @@ describe('model-based paths over every transition', () => {
   it('runs every route through the HTTP API with the same states, and refusals answer 422 with their clause', async () => {
     const tokenOf = (party: Party): string => {
       if (party.startsWith('expert:')) return parties.experts[party.slice('expert:'.length)] as string;
-      return parties[party as Exclude<Party, `expert:${string}` | 'system'>] as string;
+      if (party === 'holder') return holder;
+      return parties[party as Exclude<Party, `expert:${string}` | 'system' | 'holder'>] as string;
     };
     const httpRoutes = model.routes.filter((r) => !r.pureOnly);
     const runs = httpRoutes.map((route) => ({ route, next: 0, id: '' }));
@@ -121,7 +131,8 @@ describe('model-based paths over every transition', () => {
       if (pickAt > h.now()) await h.at(pickAt);
       let state: unknown;
       if (!s.fixture) {
-        const res = await h.request('POST', '/api/v1/challenges', parties.issuer, drafts[pick.route.variant]);
+        const issuer = pick.route.variant === 'transfer' ? holder : parties.issuer;
+        const res = await h.request('POST', '/api/v1/challenges', issuer, drafts[pick.route.variant]);
         expect(res.status, label).toBe(201);
         pick.id = res.body.id;
         state = res.body.state;
@@ -138,14 +149,14 @@ describe('model-based paths over every transition', () => {
       expect(state, label).toEqual(s.value);
       if (s.transition) coveredOverHttp.add(s.transition.id);
 
-      // Refusals in the state just reached, once per (state, refusal) over all routes.
-      const fresh = refusals(s.after, factsFor).filter(
-        (r) => !refusalsSent.has(`${statePath(s.after.snapshot?.value ?? '')} ${r.label}`),
-      );
+      // Refusals in the state just reached, once per (kind, state, refusal) over all routes.
+      const refusalKey = (label: string) =>
+        `${pick?.route.variant} ${statePath(s.after.snapshot?.value ?? '')} ${label}`;
+      const fresh = refusals(s.after, factsFor).filter((r) => !refusalsSent.has(refusalKey(r.label)));
       if (fresh.length > 0) {
         const version = (await h.request('GET', `/api/v1/challenges/${pick.id}`, parties.bureau)).body.version;
         for (const r of fresh) {
-          refusalsSent.add(`${statePath(s.after.snapshot?.value ?? '')} ${r.label}`);
+          refusalsSent.add(refusalKey(r.label));
           const { at: _at, actor: _actor, facts: _facts, ...payload } = r.event as Record<string, unknown>;
           const res = await h.send(tokenOf(r.party), pick.id, payload as { type: string });
           requests++;
