@@ -663,8 +663,16 @@ export function runRoute(
       throw new Error(`route ${variant} ${labels.join(' > ')}: no ${label} at step ${i}`);
     const transition = takenTransition(state.snapshot, fixture.event, transitions);
     const after = step(state, { type: label, fixture });
-    if (after === state || !transition)
+    if (after === state || !transition || !after.snapshot)
       throw new Error(`route ${variant} ${labels.join(' > ')}: ${label} refused at step ${i}`);
+    // The transition counted must be the one XState took: its target, or the same state.
+    const from = statePath(state.snapshot.value);
+    const to = statePath(after.snapshot.value);
+    const landed =
+      transition.targets.length === 0
+        ? to === from
+        : transition.targets.some((t) => to === t || to.startsWith(`${t}.`));
+    if (!landed) throw new Error(`${label} at step ${i}: counted ${transition.id}, but XState went ${from} → ${to}`);
     steps.push({ fixture, transition, value: after.snapshot?.value, before: state, after });
     state = after;
   });
