@@ -1,6 +1,8 @@
-/** The `jiebang` command: serve, migrate, import. */
+/** The `jiebang` command: serve, migrate, import, process-doc, inspect. */
 import { Command } from 'commander';
 import { registerImportCommand } from './cli/import.js';
+import { registerInspectCommand } from './cli/inspect.js';
+import { registerProcessDocCommand } from './cli/process-doc.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -27,6 +29,8 @@ program
   });
 
 registerImportCommand(program);
+registerProcessDocCommand(program);
+registerInspectCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

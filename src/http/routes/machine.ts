@@ -2,18 +2,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { challengeMachine } from '../../../machines/challenge/challenge.machine.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
+import { machineDefinition } from '../../engine/definition.js';
 import { machineDiagram } from '../../engine/diagram.js';
 import { errors } from '../schemas.js';
 
-/** The statechart as JSON, importable into Stately Studio. */
+/** The statechart as JSON config (importable into Stately Studio) and as a Mermaid diagram. */
 const machineRoutes: FastifyPluginAsyncZod = async (app) => {
-  const definition = JSON.parse(JSON.stringify(challengeMachine.definition)) as unknown;
+  const definition = machineDefinition(challengeMachine);
   app.get(
     '/machine',
     {
       schema: {
         tags: ['machine'],
         summary: 'The challenge statechart definition and its version',
+        description:
+          'The machine as JSON config (what createMachine and Stately Studio import take): states, initial states, transitions with targets, guards and actions by name; each stage is described by its Chinese name and each guarded transition by the clauses it checks.',
         response: { 200: z.object({ id: z.string(), version: z.string(), definition: z.unknown() }), ...errors.read },
       },
     },
@@ -27,6 +30,8 @@ const machineRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['machine'],
         summary: 'The statechart as a Mermaid stateDiagram-v2 (text/plain)',
+        description:
+          'The same diagram as docs/process.md: stages with Chinese names, sub-states, outcomes, every transition labelled with its event, the clauses its guard checks and its branch guard.',
         response: { 200: z.string(), ...errors.read },
       },
     },

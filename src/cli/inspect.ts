@@ -1,0 +1,202 @@
+/**
+ * `jiebang inspect`: starts the local relay of `@statelyai/inspect/server` (which serves a page
+ * that embeds the Stately inspector UI and opens it in the browser), connects a WebSocket
+ * inspector to it, and either follows the server's database live — every transition committed
+ * from now on, staff events and timers (src/inspect/follow-commits.ts) — or, with
+ * `--replay <challenge>`, replays one challenge's stored history step by step, `--pace` apart.
+ * Personal data is sanitised before it leaves the process (src/inspect/sanitize.ts). Never the
+ * hosted "sky" inspector: nothing is sent anywhere but the local relay.
+ * docs/inspector.md walks a developer through it.
+ */
+import { createConnection } from 'node:net';
+import { createWebSocketInspector } from '@statelyai/inspect';
+import { createInspectorServer } from '@statelyai/inspect/server';
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { createStore } from '../engine/store.js';
+import { followCommits } from '../inspect/follow-commits.js';
+import { replayToInspector } from '../inspect/replay-to-inspector.js';
+import { createSanitizer } from '../inspect/sanitize.js';
+
+export interface InspectReplayOptions {
+  dbPath: string;
+  challengeId: string;
+  port: number;
+  paceMs: number;
+  /** Open the browser on the relay's page. */
+  open: boolean;
+  /** The inspector UI the relay's page embeds. */
+  ui?: string;
+  /** Awaited once the relay and the inspector are up, before the first event (e.g. give the browser time). */
+  ready?: () => Promise<void>;
+  onStep?: (seq: number, type: string) => void;
+}
+
+export interface InspectSession {
+  sent: number;
+  /** Closes the inspector's connection, the relay and the database. */
+  stop(): Promise<void>;
+}
+
+/** `500ms`, `2s`, `0`: the pause between two replayed events. */
+export function parsePace(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
+  if (!m) throw new Error(`--pace: "${text}" is not a duration like 500ms or 2s`);
+  return Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
+}
+
+/** Resolves once something accepts TCP connections on the port (the relay listens asynchronously). */
+async function listening(port: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`the inspector relay did not start on port ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The local relay and a sanitising WebSocket inspector connected to it. */
+async function startRelay(options: { port: number; open: boolean; ui?: string }) {
+  const relay = createInspectorServer({
+    port: options.port,
+    autoOpen: options.open,
+    ...(options.ui ? { url: options.ui } : {}),
+  });
+  await listening(options.port);
+  const { sanitizeContext, sanitizeEvent } = createSanitizer();
+  const inspector = createWebSocketInspector({ url: `ws://127.0.0.1:${options.port}`, sanitizeContext, sanitizeEvent });
+  return {
+    inspector,
+    async stop() {
+      // Let the socket flush what was sent last before closing it.
+      await new Promise((r) => setTimeout(r, 200));
+      inspector.stop();
+      relay.stop();
+    },
+  };
+}
+
+export interface InspectFollowOptions extends Omit<InspectReplayOptions, 'challengeId' | 'paceMs' | 'onStep'> {
+  intervalMs: number;
+  onStep?: (challengeId: string, seq: number, type: string) => void;
+}
+
+/** Follows the database live until stopped. */
+export async function inspectFollow(options: InspectFollowOptions): Promise<Omit<InspectSession, 'sent'>> {
+  const db = openDatabase(options.dbPath);
+  const relay = await startRelay(options);
+  await options.ready?.();
+  const follower = followCommits({
+    db,
+    inspector: relay.inspector,
+    intervalMs: options.intervalMs,
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+    onError: (err) => console.error(`inspect: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  return {
+    async stop() {
+      follower.stop();
+      follower.poll();
+      await relay.stop();
+      db.$client.close();
+    },
+  };
+}
+
+export async function inspectReplay(options: InspectReplayOptions): Promise<InspectSession> {
+  const db = openDatabase(options.dbPath);
+  const rows = createStore(db).history.all({ id: options.challengeId });
+  if (rows.length === 0) {
+    db.$client.close();
+    throw new Error(`no challenge "${options.challengeId}" in ${options.dbPath}`);
+  }
+  const relay = await startRelay(options);
+  const inspector = relay.inspector;
+  await options.ready?.();
+  const sent = await replayToInspector({
+    rows,
+    inspector,
+    paceMs: options.paceMs,
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+  });
+  return {
+    sent,
+    async stop() {
+      await relay.stop();
+      db.$client.close();
+    },
+  };
+}
+
+export function registerInspectCommand(program: Command): void {
+  program
+    .command('inspect')
+    .description(
+      'show transitions in the XState inspector: live from the database, or --replay one challenge (local relay, personal data sanitised)',
+    )
+    .option('--replay <challenge>', "replay this challenge's stored history instead of following live")
+    .option('--pace <duration>', 'replay: pause between events, e.g. 500ms or 2s', '500ms')
+    .option('--interval <duration>', 'live: how often to look for new commits', '250ms')
+    .option('--port <port>', 'port of the local relay and its page', '8080')
+    .option('--delay <duration>', 'replay: wait before the first event, for the browser to connect', '3s')
+    .option('--ui <url>', 'inspector UI the relay page embeds (default: the Stately inspector page)')
+    .option('--no-open', 'do not open the browser')
+    .option('--exit', 'replay: exit when done instead of keeping the relay up')
+    .action(
+      async (opts: {
+        replay?: string;
+        pace: string;
+        interval: string;
+        port: string;
+        delay: string;
+        ui?: string;
+        open: boolean;
+        exit?: boolean;
+      }) => {
+        const port = Number(opts.port);
+        const common = { dbPath: loadConfig().dbPath, port, open: opts.open, ...(opts.ui ? { ui: opts.ui } : {}) };
+        const announce = async () =>
+          console.log(`inspector relay on http://localhost:${port} (open it in a browser to watch)`);
+        let session: { stop(): Promise<void> };
+        if (opts.replay === undefined) {
+          session = await inspectFollow({
+            ...common,
+            intervalMs: parsePace(opts.interval),
+            ready: announce,
+            onStep: (id, seq, type) => console.log(`  ${id} ${String(seq).padStart(4)} ${type}`),
+          });
+          console.log(`following ${common.dbPath}: every transition committed from now on; Ctrl-C to stop`);
+        } else {
+          const delay = parsePace(opts.delay);
+          const replay = await inspectReplay({
+            ...common,
+            challengeId: opts.replay,
+            paceMs: parsePace(opts.pace),
+            ready: async () => {
+              await announce();
+              await new Promise((r) => setTimeout(r, delay));
+            },
+            onStep: (seq, type) => console.log(`  ${String(seq).padStart(4)} ${type}`),
+          });
+          console.log(`replayed ${replay.sent} events of ${opts.replay}`);
+          if (opts.exit) {
+            await replay.stop();
+            return;
+          }
+          console.log('the relay stays up for the inspector page; Ctrl-C to stop');
+          session = replay;
+        }
+        process.once('SIGINT', () => {
+          void session.stop().then(() => process.exit(0));
+        });
+      },
+    );
+}

@@ -1,0 +1,102 @@
+/**
+ * Live inspection of a running server, from its database: polls the event log for events
+ * committed since the last look (by `global_seq`) and sends each, with the snapshot after it, to
+ * the inspector. It only reads, after commit, in another process: it can never change or slow
+ * down a transition, and it sees every one — staff events and fired timers alike. Snapshots are
+ * rebuilt by the same pure fold as replay, from the last one seen for that challenge.
+ */
+import { asc, gt, max, sql } from 'drizzle-orm';
+import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
+import type { Db } from '../db/client.js';
+import { events } from '../db/schema.js';
+import { pureTransition } from '../engine/pure-transition.js';
+import { eventOfRow, replayEvents } from '../engine/replay.js';
+import { createStore, type EventRow } from '../engine/store.js';
+import { challengeActorRef, inspectedEvent, inspectedSnapshot, type ReplayInspector } from './replay-to-inspector.js';
+
+export interface FollowCommitsOptions {
+  db: Db;
+  inspector: ReplayInspector;
+  intervalMs: number;
+  onStep?: (challengeId: string, seq: number, type: string) => void;
+  /** A look that failed (e.g. the database is busy); the next look tries again from the same place. */
+  onError?: (err: unknown) => void;
+}
+
+export interface Follower {
+  /** Looks once; returns how many events it sent. */
+  poll(): number;
+  stop(): void;
+}
+
+export function followCommits(options: FollowCommitsOptions): Follower {
+  const { db, inspector } = options;
+  const history = createStore(db).history;
+  const newer = db
+    .select()
+    .from(events)
+    .where(gt(events.globalSeq, sql.placeholder('after')))
+    .orderBy(asc(events.globalSeq))
+    .limit(500)
+    .prepare();
+  // Start from now: what was committed before is what `--replay` is for.
+  let after =
+    db
+      .select({ n: max(events.globalSeq) })
+      .from(events)
+      .get()?.n ?? 0;
+  const latest = new Map<string, { seq: number; snapshot: ChallengeSnapshot }>();
+
+  const rebuild = (challengeId: string, upTo: number): ChallengeSnapshot | undefined =>
+    replayEvents(
+      history.all({ id: challengeId }).filter((r) => r.seq <= upTo),
+      () => undefined,
+    );
+
+  const send = (row: EventRow) => {
+    const known = latest.get(row.challengeId);
+    const actorRef = challengeActorRef(row.challengeId);
+    if (!known) {
+      // First sight of this challenge: register it with its state before this event.
+      const before = row.seq > 1 ? rebuild(row.challengeId, row.seq - 1) : undefined;
+      const after = before ?? rebuild(row.challengeId, row.seq);
+      if (after) inspector.actor(actorRef, inspectedSnapshot(after));
+      if (before) latest.set(row.challengeId, { seq: row.seq - 1, snapshot: before });
+    }
+    const previous = latest.get(row.challengeId);
+    const snapshot =
+      previous && previous.seq === row.seq - 1 && row.type !== 'CREATE'
+        ? pureTransition(previous.snapshot, eventOfRow(row))
+        : rebuild(row.challengeId, row.seq);
+    if (!snapshot) return;
+    latest.set(row.challengeId, { seq: row.seq, snapshot });
+    const event = inspectedEvent(row);
+    inspector.event(actorRef.sessionId, event);
+    inspector.snapshot(actorRef.sessionId, inspectedSnapshot(snapshot), { event });
+    options.onStep?.(row.challengeId, row.seq, row.type);
+  };
+
+  const poll = () => {
+    let sent = 0;
+    for (;;) {
+      const rows = newer.all({ after });
+      for (const row of rows) {
+        send(row);
+        after = row.globalSeq;
+        sent++;
+      }
+      if (rows.length < 500) return sent;
+    }
+  };
+  const timer = setInterval(() => {
+    try {
+      poll();
+    } catch (err) {
+      options.onError?.(err);
+    }
+  }, options.intervalMs);
+  return {
+    poll,
+    stop: () => clearInterval(timer),
+  };
+}
