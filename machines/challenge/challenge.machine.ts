@@ -220,7 +220,6 @@ export const challengeMachine = setup({
             TERMINATE: end('terminated'),
             SUBMIT_FINAL_REPORT: [acceptIf('completesReports', '#challenge.evaluation.underReview'), accept()],
             PERIOD_ENDED: accept('#challenge.evaluation'),
-            ACCEPTANCE_OVERDUE: accept(),
           },
         },
       },

@@ -40,7 +40,7 @@ export function deadlinesOf(value: StateValue, ctx: ChallengeContext): Deadline[
   if (path === 'matching.bidding' && ctx.biddingClosesAt) add('BIDDING_CLOSED', justAfter(ctx.biddingClosesAt));
   if (path === 'announcement.notice' && ctx.noticeEndsAt) add('NOTICE_PERIOD_ENDED', justAfter(ctx.noticeEndsAt));
   if (path.startsWith('management.') && ctx.plannedEnd) add('PERIOD_ENDED', justAfter(endOfBeijingDay(ctx.plannedEnd)));
-  if ((path.startsWith('management.') || path.startsWith('evaluation.')) && !ctx.overdue)
-    add('ACCEPTANCE_OVERDUE', overdueAt(ctx));
+  // Due a year after the planned end, so always after PERIOD_ENDED: only evaluation waits for it.
+  if (path.startsWith('evaluation.') && !ctx.overdue) add('ACCEPTANCE_OVERDUE', overdueAt(ctx));
   return out;
 }

@@ -86,15 +86,29 @@ export interface ModelEvent {
 }
 
 /** Registry facts for an event, as the engine gathers them before the transition. */
-export type FactsFor = (ctx: ChallengeContext, type: StaffEventType) => EventFacts | undefined;
+export type FactsFor = (
+  ctx: ChallengeContext,
+  body: { type: StaffEventType } & Record<string, unknown>,
+) => EventFacts | undefined;
+
+/**
+ * The model's programme: wlmq-2026's rules, except that §4's per-unit and per-person counts
+ * (L-2a, L-2b) are raised, because the model walks about a hundred routes with one cast of
+ * parties, whose applications would otherwise count against each other. Those limits are proven
+ * in rules-parties-*.test.ts and rules-portfolio.test.ts; every other rule applies as in 2026.
+ */
+export const MODEL_PROGRAMME = 'model-2026';
+export const settings: ProgrammeSettings = programmeSettingsSchema.parse({
+  ...wlmq2026,
+  name: '模型测试批次（与2026年度规则相同，申报数量限制放宽）',
+  restrictions: { ...wlmq2026.restrictions, maxOngoingPerUnit: 1_000_000, maxPerPerson: 1_000_000 },
+});
 
 export const drafts: Record<Variant, Record<string, unknown>> = {
-  plain: techDraft(),
-  race: techDraft({ horseRace }),
-  transfer: transferDraft(),
+  plain: techDraft({ programmeId: MODEL_PROGRAMME }),
+  race: techDraft({ horseRace, programmeId: MODEL_PROGRAMME }),
+  transfer: transferDraft({ programmeId: MODEL_PROGRAMME }),
 };
-
-const settings: ProgrammeSettings = programmeSettingsSchema.parse(wlmq2026);
 
 const actors: Record<Exclude<Party, `expert:${string}`>, Actor> = {
   issuer: { id: 'model-issuer', role: 'issuer', unit: UNITS.issuer },
@@ -161,7 +175,7 @@ class Builder {
   add(label: string, party: Party, payload: Payload): void {
     // The issuer of an achievement transfer is the holder unit: its own token sends.
     if (party === 'issuer' && this.ctx.kind === 'achievementTransfer') party = 'holder';
-    const facts = this.factsFor(this.ctx, payload.type);
+    const facts = this.factsFor(this.ctx, payload);
     const event = { ...payload, at: this.at, actor: actorOf(party), ...(facts ? { facts } : {}) } as ChallengeEvent;
     this.out.push({ label, party, event });
   }

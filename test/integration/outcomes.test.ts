@@ -317,14 +317,14 @@ describe('unfilled (流榜)', () => {
 });
 
 describe('terminated', () => {
-  it('the bureau terminates in management; the period and overdue timers are cancelled', async () => {
+  it('the bureau terminates in management; the period timer is cancelled', async () => {
     const s = await new Scenario(h, p).create();
     await s.toManagement();
     expect(
       pendingTimersOf(s.id)
         .map((t) => t.type)
         .sort(),
-    ).toEqual(['ACCEPTANCE_OVERDUE', 'PERIOD_ENDED']);
+    ).toEqual(['PERIOD_ENDED']);
     await s.ok(p.bureau, { type: 'TERMINATE', reason: '揭榜方无法继续履约' });
     const view = await expectFinal(s, 'terminated', null);
     expect(view.tracks).toHaveLength(1); // the history and tracks are kept

@@ -76,8 +76,10 @@ describe('L-1 over this service’s projects: ACCEPTANCE_OVERDUE marks the issue
     await open.toMatching(6 * 365);
     await project.toManagement(undefined, '2026-08-01');
 
-    const overdueAt = (await project.view()).deadlines.find((d: { type: string }) => d.type === 'ACCEPTANCE_OVERDUE')
-      .dueAt as string;
+    const due = async (type: string) =>
+      (await project.view()).deadlines.find((d: { type: string }) => d.type === type).dueAt as string;
+    await h.at(await due('PERIOD_ENDED'));
+    const overdueAt = await due('ACCEPTANCE_OVERDUE');
     const solver = { unit: (await project.view()).tracks[0].solverUnit as string, token: p.solverA };
     const applyAgain = async () => {
       const team = await r.team(issuer.unit);
