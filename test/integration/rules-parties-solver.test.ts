@@ -33,6 +33,16 @@ async function published(kind: 'techBreakthrough' | 'achievementTransfer' = 'tec
   return { s, issuer };
 }
 
+/** A published challenge of a fresh issuer in expert review, with one agreed bid by a fresh solver. */
+async function inExpertReview() {
+  const { s, issuer } = await published();
+  const solver = await r.solver();
+  expectAccepted(await bid(s, solver, 'bid-1'));
+  await s.agree('bid-1');
+  await s.ok(p.bureau, { type: 'CLOSE_MATCHING' });
+  return { s, issuer, solver };
+}
+
 const bid = (s: Scenario, solver: Party, bidId: string, extra: Record<string, unknown> = {}) =>
   s.send(solver.token, bidOf(solver, bidId, extra));
 
@@ -218,13 +228,9 @@ describe('§4 restrictions at BID: L-1, L-2a for the lead unit; L-2b, L-3 for th
 });
 
 describe('X-7: no expert from the issuer, a bidding unit, or a unit affiliated with either (回避)', () => {
-  /** A challenge in expert review with one agreed bid by a fresh solver. */
+  /** A challenge in expert review, and five experts from an unrelated unit. */
   async function inReview() {
-    const { s, issuer } = await published();
-    const solver = await r.solver();
-    expectAccepted(await bid(s, solver, 'bid-1'));
-    await s.agree('bid-1');
-    await s.ok(p.bureau, { type: 'CLOSE_MATCHING' });
+    const { s, issuer, solver } = await inExpertReview();
     const neutral = await r.unit({ type: 'institute' });
     const experts = await r.team(neutral, 5);
     return { s, issuer, solver, experts };
@@ -272,11 +278,7 @@ describe('X-7: no expert from the issuer, a bidding unit, or a unit affiliated w
 describe('the re-check at SELECT: T-2.2, S-T2 and L-3 against the records of that moment', () => {
   /** A challenge with one scored bid, ready for SELECT. */
   async function scored() {
-    const { s, issuer } = await published();
-    const solver = await r.solver();
-    expectAccepted(await bid(s, solver, 'bid-1'));
-    await s.agree('bid-1');
-    await s.ok(p.bureau, { type: 'CLOSE_MATCHING' });
+    const { s, issuer, solver } = await inExpertReview();
     await s.assignPanel();
     await s.scoreAll(['bid-1']);
     return { s, issuer, solver };
