@@ -1,5 +1,7 @@
-/** The `jiebang` command: serve, migrate. */
+/** The `jiebang` command: serve, migrate, verify, export. */
 import { Command } from 'commander';
+import { registerExportCommand } from './cli/export.js';
+import { registerVerifyCommand } from './cli/verify.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -24,6 +26,9 @@ program
     db.$client.close();
     console.log(`migrated ${config.dbPath}`);
   });
+
+registerVerifyCommand(program);
+registerExportCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
