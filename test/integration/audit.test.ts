@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storedRowHash } from '../../src/engine/canonical.js';
+import { divergenceSchema, stateSchema, verifySchema } from '../../src/http/routes/audit.js';
 import { type Parties, registerParties, Scenario, UNITS } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
@@ -89,6 +90,8 @@ describe('history and point-in-time state', () => {
       expect(bySeq.body.seq).toBe(row.seq);
       expect(bySeq.body.at).toBe(row.at);
       expect(bySeq.body.state).toEqual(JSON.parse(row.state_after));
+      // The documented shape exactly: no missing and no undocumented field.
+      expect(() => stateSchema.strict().parse(bySeq.body)).not.toThrow();
     }
     // Several events share an instant (the test clock stands still between sends): asOf gives
     // the state after the last of them.
@@ -159,6 +162,9 @@ describe('verify', () => {
       sql().prepare('UPDATE events SET payload = ? WHERE global_seq = ?').run(edited, row.global_seq),
     );
     for (const report of [await verifyAll(), await verifyOne(a.id)]) {
+      expect(() =>
+        verifySchema.extend({ firstDivergence: divergenceSchema.strict() }).strict().parse(report),
+      ).not.toThrow();
       expect(report.ok).toBe(false);
       expect(report.firstDivergence).toMatchObject({ challengeId: a.id, seq: 3, check: 'hash' });
     }

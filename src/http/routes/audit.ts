@@ -18,7 +18,7 @@ const stateQuery = z
     message: 'give exactly one of seq and asOf',
   });
 
-const stateSchema = z.object({
+export const stateSchema = z.object({
   seq: z.number().int(),
   at: z.string(),
   stage: z.string(),
@@ -26,7 +26,7 @@ const stateSchema = z.object({
   context: z.unknown().describe('the challenge data after that event: draft, bids, panel, tracks …'),
 });
 
-const divergenceSchema = z
+export const divergenceSchema = z
   .object({
     challengeId: z.string(),
     seq: z.number().int().describe('the event where the log and its replay first disagree'),
@@ -48,7 +48,7 @@ const divergenceSchema = z
   })
   .meta({ id: 'Divergence' });
 
-const verifySchema = z.object({
+export const verifySchema = z.object({
   ok: z.boolean(),
   checkedEvents: z.number().int(),
   firstDivergence: divergenceSchema.optional(),
