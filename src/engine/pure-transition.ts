@@ -34,18 +34,31 @@ function inertScope(machine: ChallengeMachine): AnyActorScope {
 
 const scopes = new WeakMap<ChallengeMachine, AnyActorScope>();
 
+function scopeOf(machine: ChallengeMachine): AnyActorScope {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    scope = inertScope(machine);
+    scopes.set(machine, scope);
+  }
+  return scope;
+}
+
 /** The next snapshot under `machine`; the same object when the event is not accepted. */
 export function pureTransitionOf(
   machine: ChallengeMachine,
   snapshot: ChallengeSnapshot,
   event: ChallengeEvent,
 ): ChallengeSnapshot {
-  let scope = scopes.get(machine);
-  if (!scope) {
-    scope = inertScope(machine);
-    scopes.set(machine, scope);
-  }
-  return machine.transition(snapshot, event, scope);
+  return machine.transition(snapshot, event, scopeOf(machine));
+}
+
+/**
+ * The snapshot a challenge starts in, as XState's `initialTransition(machine, input)` computes
+ * it, on the same inert scope: `initialTransition` builds a new actor (and runs the machine's
+ * initial state once more) for every call, the largest cost of replaying a CREATE event.
+ */
+export function pureInitialOf(machine: ChallengeMachine, input: CreateInput): ChallengeSnapshot {
+  return machine.getInitialSnapshot(scopeOf(machine), input);
 }
 
 /** The next snapshot under the current machine; the same object when the event is not accepted. */

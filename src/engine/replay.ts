@@ -4,7 +4,6 @@
  * under the machine version it recorded (machines/challenge/versions.ts), so the fold must
  * reproduce every stored `state_after` and the stored snapshot, or it found a bug or a tamper.
  */
-import { initialTransition } from 'xstate';
 import type { ChallengeMachine, ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
 import { statePath } from '../../machines/challenge/deadlines.js';
 import type { Actor, ChallengeEvent } from '../../machines/challenge/events.js';
@@ -17,7 +16,7 @@ import {
   migrateSnapshot,
 } from '../../machines/challenge/versions.js';
 import { canonicalJson } from './canonical.js';
-import { pureTransitionOf } from './pure-transition.js';
+import { pureInitialOf, pureTransitionOf } from './pure-transition.js';
 import { type PersistedSnapshot, persist } from './snapshots.js';
 import type { EventRow } from './store.js';
 
@@ -80,7 +79,7 @@ export class Replayer {
         throw new ReplayError(seq, `a history starts with CREATE, event ${seq} is ${row.type}`);
       const payload = JSON.parse(row.payload) as Omit<CreateInput, 'at' | 'actor'>;
       const input: CreateInput = { ...payload, at: row.at, actor: JSON.parse(row.actor) as Actor };
-      [this.snapshot] = initialTransition(machine, input);
+      this.snapshot = pureInitialOf(machine, input);
     } else if (row.type === MIGRATE_MACHINE) {
       const move = JSON.parse(row.payload) as MigrationPayload;
       if (move.from !== this.version || move.to !== row.machineVersion)

@@ -140,6 +140,16 @@ describe('history and point-in-time state', () => {
     expect((await h.request('GET', `/api/v1/challenges/${s.id}/verify`, p.bureau)).status).toBe(403);
     expect((await h.request('GET', '/api/v1/audit/verify', p.issuer)).status).toBe(403);
   });
+
+  it('documents the audit routes in the OpenAPI document', async () => {
+    const doc = (await h.request('GET', '/docs/json', p.auditor)).body;
+    expect(doc.paths['/api/v1/challenges/{id}/state'].get.parameters.map((x: { name: string }) => x.name)).toEqual(
+      expect.arrayContaining(['id', 'seq', 'asOf']),
+    );
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/challenges/{id}/verify', '/api/v1/audit/verify']),
+    );
+  });
 });
 
 describe('verify', () => {
