@@ -30,30 +30,37 @@ export function registerVerifyCommand(program: Command): void {
       if (flags.challenge) {
         report = verifyChallenge(db, flags.challenge);
       } else {
-        const bar = flags.progress
-          ? new SingleBar(
-              {
-                stream: process.stderr,
-                format: 'verify |{bar}| {percentage}% | {value}/{total} checks | {rate} events/s | ETA {eta_formatted}',
-                fps: 5,
-                noTTYOutput: true,
-                notTTYSchedule: 5000,
-                etaBuffer: 50,
-              },
-              Presets.shades_classic,
-            )
-          : undefined;
+        // Verify runs synchronously, so the bar is redrawn from its update() calls: cli-progress does
+        // that on a terminal only. Elsewhere (a log file, CI) a plain line every 10 s says the same.
+        const tty = process.stderr.isTTY === true;
+        const bar =
+          flags.progress && tty
+            ? new SingleBar(
+                {
+                  stream: process.stderr,
+                  format:
+                    'verify |{bar}| {percentage}% | {value}/{total} checks | {rate} events/s | ETA {eta_formatted}',
+                  etaBuffer: 50,
+                },
+                Presets.shades_classic,
+              )
+            : undefined;
         let barStarted = false;
+        let lastLine = Date.now();
         report = verifyLog(db, {
           onProgress: (done, total) => {
-            if (!bar) return;
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
             // Each event is checked twice (its challenge's chain and replay, then the global chain).
             const rate = Math.round(done / 2 / Math.max(seconds, 1e-3));
-            if (!barStarted) {
-              bar.start(total, done, { rate });
+            if (bar) {
+              if (!barStarted) bar.start(total, done, { rate });
+              else bar.update(done, { rate });
               barStarted = true;
-            } else bar.update(done, { rate });
+            } else if (flags.progress && Date.now() - lastLine >= 10_000) {
+              lastLine = Date.now();
+              const percent = Math.floor((100 * done) / Math.max(total, 1));
+              process.stderr.write(`verify: ${percent}% ${done}/${total} checks, ${rate} events/s\n`);
+            }
           },
         });
         if (barStarted) bar?.stop();
