@@ -7,7 +7,7 @@
  *    1…n without a gap; each prev_hash is the previous event's hash; each hash matches the row's
  *    bytes (`storedRowHash`); replaying the event under the machine version it recorded gives
  *    its stored state_after; the challenge row's version, head hash, machine version and
- *    snapshot match the last event and the replay.
+ *    snapshot match the last event and the replay; no event lacks its challenge row.
  * 2. the whole log in global_seq order: each global_hash chains its hash onto the previous
  *    event's global_hash, and every stored daily checkpoint names a link of that chain.
  *
@@ -279,6 +279,25 @@ export function verifyLog(db: Db, options: VerifyOptions = {}): VerifyReport {
     });
     // Returning from a for…of closes the iterator, so the statement is free again.
     if (found) return { ok: false, checkedEvents, firstDivergence: found };
+  }
+  // Events no challenge row owns were never visited above: the row was deleted (foreign keys off).
+  if (checkedEvents !== eventCount) {
+    const orphan = sqlite
+      .prepare(
+        `SELECT e.challenge_id AS challengeId, min(e.seq) AS seq FROM events e
+         WHERE NOT EXISTS (SELECT 1 FROM challenges c WHERE c.id = e.challenge_id) GROUP BY e.challenge_id LIMIT 1`,
+      )
+      .get() as { challengeId: string; seq: number } | undefined;
+    if (orphan)
+      return {
+        ok: false,
+        checkedEvents,
+        firstDivergence: {
+          ...orphan,
+          check: 'head',
+          what: `the log holds events of challenge ${orphan.challengeId}, but its challenge row is missing`,
+        },
+      };
   }
 
   // Pass 2: the global chain and its checkpoints.

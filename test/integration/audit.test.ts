@@ -307,6 +307,24 @@ describe('verify', () => {
     expect((await verifyAll()).ok).toBe(true);
   });
 
+  it('names a challenge whose row was deleted while its events remain', async () => {
+    const { b } = await twoChallenges();
+    const row = sql().prepare('SELECT * FROM challenges WHERE id = ?').get(b.id) as Record<string, unknown>;
+    sql().pragma('foreign_keys = OFF');
+    try {
+      sql().prepare('DELETE FROM timers WHERE challenge_id = ?').run(b.id);
+      sql().prepare('DELETE FROM challenges WHERE id = ?').run(b.id);
+      expect((await verifyAll()).firstDivergence).toMatchObject({ challengeId: b.id, seq: 1, check: 'head' });
+      const columns = Object.keys(row);
+      sql()
+        .prepare(`INSERT INTO challenges (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`)
+        .run(row);
+    } finally {
+      sql().pragma('foreign_keys = ON');
+    }
+    expect((await verifyAll()).ok).toBe(true);
+  });
+
   it('records a checkpoint of the global head for each day that had events, and checks it', async () => {
     const a = await new Scenario(h, p).create();
     const firstDayHead = sql()
