@@ -18,6 +18,7 @@ import { type Clock, systemClock, testClock } from './engine/clock.js';
 import authPlugin from './http/plugins/auth.js';
 import enginePlugin from './http/plugins/engine.js';
 import errorsPlugin from './http/plugins/errors.js';
+import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
 import healthRoutes from './http/routes/health.js';
 import machineRoutes from './http/routes/machine.js';
@@ -100,6 +101,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(registryRoutes);
       await api.register(recordRoutes);
       await api.register(challengeRoutes);
+      await api.register(auditRoutes);
       await api.register(machineRoutes);
       if (config.testClock) await api.register(testClockRoutes);
     },

@@ -1,8 +1,10 @@
-/** The `jiebang` command: serve, migrate, import, process-doc, inspect. */
+/** The `jiebang` command: serve, migrate, import, verify, export, process-doc, inspect. */
 import { Command } from 'commander';
+import { registerExportCommand } from './cli/export.js';
 import { registerImportCommand } from './cli/import.js';
 import { registerInspectCommand } from './cli/inspect.js';
 import { registerProcessDocCommand } from './cli/process-doc.js';
+import { registerVerifyCommand } from './cli/verify.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -31,6 +33,8 @@ program
 registerImportCommand(program);
 registerProcessDocCommand(program);
 registerInspectCommand(program);
+registerVerifyCommand(program);
+registerExportCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

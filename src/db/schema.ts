@@ -99,11 +99,28 @@ export const events = sqliteTable(
     stateAfter: text('state_after').notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /**
+     * The chain across the whole log: sha256(global_hash of the row at the previous global_seq ‖
+     * hash), so removing, inserting or reordering any event anywhere breaks it (docs/audit.md).
+     */
+    globalHash: text('global_hash').notNull().default(''),
   },
   // (challenge, seq) is the only index: every read of the log is one challenge's, in order, and
   // each further index costs every append (measured: an index on `at` cost ~0.1 ms per event).
   (t) => [uniqueIndex('events_challenge_seq').on(t.challengeId, t.seq)],
 );
+
+/**
+ * The head of the global chain at the end of each Beijing day that had events, written by the
+ * first event of a later day. Printed by `jiebang export --checkpoints` to be lodged outside.
+ */
+export const checkpoints = sqliteTable('checkpoints', {
+  /** The Beijing date (YYYY-MM-DD) the checkpoint closes. */
+  day: text('day').primaryKey(),
+  globalSeq: integer('global_seq').notNull(),
+  globalHash: text('global_hash').notNull(),
+  recordedAt: text('recorded_at').notNull(),
+});
 
 export const idempotencyKeys = sqliteTable(
   'idempotency_keys',

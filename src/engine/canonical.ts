@@ -36,3 +36,39 @@ export interface HashedEventFields {
 export function eventHash(prevHash: string, fields: HashedEventFields): string {
   return sha256Hex(prevHash + canonicalJson(fields));
 }
+
+/**
+ * An event row as stored: payload, facts, actor and state_after are already canonical JSON
+ * text (commit.ts writes them with `canonicalJson`), so the canonical JSON of the row is their
+ * bytes spliced in key order. Verify hashes these bytes as they are — never a re-encoding of a
+ * parsed value, which would hide an edit that only changes spacing — and docs/audit.md shows
+ * the same splice in a standalone script.
+ */
+export interface StoredEventText {
+  challengeId: string;
+  seq: number;
+  type: string;
+  payload: string;
+  facts: string | null;
+  actor: string;
+  at: string;
+  machineVersion: string;
+  stateAfter: string;
+}
+
+/** The canonical JSON of a stored row's hashed fields, byte for byte what `eventHash` hashes. */
+export function canonicalRowText(row: StoredEventText): string {
+  const s = JSON.stringify;
+  return (
+    `{"actor":${row.actor},"at":${s(row.at)},"challengeId":${s(row.challengeId)},"facts":${row.facts ?? 'null'},` +
+    `"machineVersion":${s(row.machineVersion)},"payload":${row.payload},"seq":${row.seq},` +
+    `"stateAfter":${row.stateAfter},"type":${s(row.type)}}`
+  );
+}
+
+/** The hash a stored row must carry, given the hash of the challenge's previous event. */
+export const storedRowHash = (prevHash: string, row: StoredEventText): string =>
+  sha256Hex(prevHash + canonicalRowText(row));
+
+/** The global chain: each event's `global_hash` chains its `hash` onto the previous event's. */
+export const globalChainHash = (prevGlobalHash: string, hash: string): string => sha256Hex(prevGlobalHash + hash);

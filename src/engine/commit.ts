@@ -4,12 +4,13 @@
  * the new state, and settle the timer that fired. Nothing else happens inside.
  */
 
+import { beijingDate } from '../../machines/calendar.js';
 import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
 import { type Deadline, deadlinesOf, stageOf } from '../../machines/challenge/deadlines.js';
 import type { Actor, EventFacts } from '../../machines/challenge/events.js';
 import { type Participation, participationsOf } from '../../machines/challenge/participations.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
-import { canonicalJson, eventHash, GENESIS_HASH } from './canonical.js';
+import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from './canonical.js';
 import { AppError } from './errors.js';
 import { persist } from './snapshots.js';
 import type { Store } from './store.js';
@@ -32,6 +33,8 @@ export interface AppendInput {
   number?: number;
   /** For a timer's event: the timer row it settles. */
   timerId?: number;
+  /** The machine version the event ran under; the current one unless it moves the challenge (MIGRATE_MACHINE). */
+  machineVersion?: string;
 }
 
 export interface Appended {
@@ -46,6 +49,7 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
   const ctx = next.context;
   const version = input.expectedVersion + 1;
   const prevHash = input.headHash ?? GENESIS_HASH;
+  const machineVersion = input.machineVersion ?? MACHINE_VERSION;
   const fields = {
     challengeId,
     seq: version,
@@ -54,10 +58,11 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     facts: input.facts ?? null,
     actor: input.actor,
     at,
-    machineVersion: MACHINE_VERSION,
+    machineVersion,
     stateAfter: next.value,
   };
   const hash = eventHash(prevHash, fields);
+  const globalHash = chainGlobally(store, hash, at);
   const row = {
     id: challengeId,
     ...listColumns(next),
@@ -65,7 +70,7 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     snapshot: JSON.stringify(persist(next)),
     version,
     headHash: hash,
-    machineVersion: MACHINE_VERSION,
+    machineVersion,
     at,
   };
   // The version check guards the head hash too: if another writer appended, this update fails.
@@ -86,10 +91,11 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     facts: input.facts ? canonicalJson(input.facts) : null,
     actor: canonicalJson(input.actor),
     at,
-    machineVersion: MACHINE_VERSION,
+    machineVersion,
     stateAfter: canonicalJson(next.value),
     prevHash,
     hash,
+    globalHash,
   });
 
   if (input.timerId !== undefined) {
@@ -106,6 +112,23 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     sameDeadlines(wanted, deadlinesOf(input.previous.value, input.previous.context));
   const timersChanged = unchanged ? false : reconcileTimers(store, challengeId, wanted, at);
   return { version, hash, timersChanged };
+}
+
+/**
+ * The event's link in the global chain, after the last event of the whole log. The first event
+ * of a new Beijing day first records the day before's checkpoint: the head of the chain as that
+ * day ended (one indexed read per event, and one insert a day).
+ */
+function chainGlobally(store: Store, hash: string, at: string): string {
+  const head = store.globalHead.get();
+  if (head && beijingDate(head.at) < beijingDate(at))
+    store.insertCheckpoint.run({
+      day: beijingDate(head.at),
+      globalSeq: head.globalSeq,
+      globalHash: head.globalHash,
+      at,
+    });
+  return globalChainHash(head?.globalHash ?? GENESIS_HASH, hash);
 }
 
 type ListColumns = { kind: string; domain: string; issuerUnit: string; districtUnit: string; stage: string };

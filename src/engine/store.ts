@@ -3,10 +3,11 @@
  * throughput; a prepared statement matches raw better-sqlite3). Nothing here decides anything:
  * the engine calls these inside its one transaction.
  */
-import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
   challenges,
+  checkpoints,
   events,
   idempotencyKeys,
   participations,
@@ -106,7 +107,20 @@ export function createStore(db: Db) {
         stateAfter: p('stateAfter'),
         prevHash: p('prevHash'),
         hash: p('hash'),
+        globalHash: p('globalHash'),
       })
+      .prepare(),
+    /** The last event of the whole log: the head of the global chain (the primary key's last row). */
+    globalHead: db
+      .select({ globalSeq: events.globalSeq, globalHash: events.globalHash, at: events.at })
+      .from(events)
+      .orderBy(desc(events.globalSeq))
+      .limit(1)
+      .prepare(),
+    insertCheckpoint: db
+      .insert(checkpoints)
+      .values({ day: p('day'), globalSeq: p('globalSeq'), globalHash: p('globalHash'), recordedAt: p('at') })
+      .onConflictDoNothing()
       .prepare(),
     history: db
       .select()

@@ -3,18 +3,19 @@ import { initialTransition, transition } from 'xstate';
 import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
 import { type ChallengeEvent, completeDraft } from '../../machines/challenge/events.js';
 import { wlmq2026 } from '../../machines/programme.js';
-import { pureTransition } from '../../src/engine/pure-transition.js';
+import { pureInitialOf, pureTransition } from '../../src/engine/pure-transition.js';
 
 const issuer = { id: 'issuer-token', role: 'issuer' as const };
 const at = '2026-05-06T02:00:00.000Z';
-const [start] = initialTransition(challengeMachine, {
+const createInput = {
   id: 'wlmq-2026-0001',
   programmeId: 'wlmq-2026',
   settings: wlmq2026,
   draft: completeDraft({ kind: 'techBreakthrough', domain: 'ai', title: 't', issuerUnit: 'U', districtUnit: 'D' }),
   at,
   actor: issuer,
-});
+};
+const [start] = initialTransition(challengeMachine, createInput);
 
 const events = [
   { type: 'UPDATE', title: '新标题', at, actor: issuer },
@@ -41,5 +42,19 @@ describe('pureTransition', () => {
       theirs = nextTheirs;
     }
     expect(ours.value).toBe('withdrawn');
+  });
+});
+
+describe('pureInitialOf', () => {
+  it('gives the snapshot XState initialTransition() gives, call after call', () => {
+    for (const title of ['一', '二']) {
+      const input = { ...createInput, draft: { ...createInput.draft, title } };
+      const ours = pureInitialOf(challengeMachine, input);
+      const [theirs] = initialTransition(challengeMachine, input);
+      expect(ours.value).toEqual(theirs.value);
+      expect(ours.context).toEqual(theirs.context);
+      expect(ours.status).toBe(theirs.status);
+      expect(ours.context.draft.title).toBe(title);
+    }
   });
 });

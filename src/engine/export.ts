@@ -1,0 +1,112 @@
+/**
+ * The log as auditors take it away: every event of one challenge or of a programme, with its
+ * facts and hashes, and the daily checkpoints of the global chain. Streams (`.iterate()`), so
+ * a programme of any size exports in flat memory. JSON-valued columns are kept as the exact
+ * canonical JSON text the hash covers, so an export can be re-hashed byte for byte.
+ */
+import { beijingDate } from '../../machines/calendar.js';
+import type { Db } from '../db/client.js';
+import { notFound } from './errors.js';
+
+export interface ExportedEvent {
+  challengeId: string;
+  seq: number;
+  globalSeq: number;
+  type: string;
+  /** Canonical JSON text, as hashed. */
+  payload: string;
+  /** Registry facts the guards read (canonical JSON text), or null. */
+  facts: string | null;
+  actor: string;
+  at: string;
+  machineVersion: string;
+  stateAfter: string;
+  prevHash: string;
+  hash: string;
+  globalHash: string;
+}
+
+/** Column order, with the English and Chinese headers. */
+export const eventColumns: { key: keyof ExportedEvent; en: string; zh: string }[] = [
+  { key: 'challengeId', en: 'challengeId', zh: '榜单编号' },
+  { key: 'seq', en: 'seq', zh: '序号' },
+  { key: 'globalSeq', en: 'globalSeq', zh: '全局序号' },
+  { key: 'type', en: 'type', zh: '事件类型' },
+  { key: 'payload', en: 'payload', zh: '事件内容' },
+  { key: 'facts', en: 'facts', zh: '决策依据事实' },
+  { key: 'actor', en: 'actor', zh: '操作人' },
+  { key: 'at', en: 'at', zh: '发生时间' },
+  { key: 'machineVersion', en: 'machineVersion', zh: '状态机版本' },
+  { key: 'stateAfter', en: 'stateAfter', zh: '事件后状态' },
+  { key: 'prevHash', en: 'prevHash', zh: '前一哈希' },
+  { key: 'hash', en: 'hash', zh: '哈希' },
+  { key: 'globalHash', en: 'globalHash', zh: '全局链哈希' },
+];
+
+export interface ExportedCheckpoint {
+  /** The Beijing date the checkpoint closes; for the open head, today's date of its last event. */
+  day: string;
+  kind: 'checkpoint' | 'head';
+  globalSeq: number;
+  globalHash: string;
+  recordedAt: string;
+}
+
+export const checkpointColumns: { key: keyof ExportedCheckpoint; en: string; zh: string }[] = [
+  { key: 'day', en: 'day', zh: '日期' },
+  { key: 'kind', en: 'kind', zh: '类型' },
+  { key: 'globalSeq', en: 'globalSeq', zh: '全局序号' },
+  { key: 'globalHash', en: 'globalHash', zh: '全局链哈希' },
+  { key: 'recordedAt', en: 'recordedAt', zh: '记录时间' },
+];
+
+const COLUMNS = `challenge_id AS challengeId, seq, global_seq AS globalSeq, type, payload, facts, actor, at,
+  machine_version AS machineVersion, state_after AS stateAfter, prev_hash AS prevHash, hash, global_hash AS globalHash`;
+
+export type ExportScope = { challenge: string } | { programme: string };
+
+/** The events of one challenge (seq order) or of a programme (challenge id, then seq). */
+export function exportEvents(db: Db, scope: ExportScope): IterableIterator<ExportedEvent> {
+  const sqlite = db.$client;
+  if ('challenge' in scope) {
+    if (!sqlite.prepare('SELECT 1 FROM challenges WHERE id = ?').get(scope.challenge))
+      throw notFound('challenge', scope.challenge, '榜单');
+    return sqlite
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`)
+      .iterate(scope.challenge) as IterableIterator<ExportedEvent>;
+  }
+  if (!sqlite.prepare('SELECT 1 FROM programmes WHERE id = ?').get(scope.programme))
+    throw notFound('programme', scope.programme, '申报批次');
+  return sqlite
+    .prepare(
+      `SELECT ${COLUMNS} FROM events WHERE challenge_id IN (SELECT id FROM challenges WHERE programme_id = ?)
+       ORDER BY challenge_id, seq`,
+    )
+    .iterate(scope.programme) as IterableIterator<ExportedEvent>;
+}
+
+/** Every stored daily checkpoint, then the current head of the global chain (not yet closed). */
+export function exportCheckpoints(db: Db): ExportedCheckpoint[] {
+  const sqlite = db.$client;
+  const stored = sqlite
+    .prepare(
+      "SELECT day, 'checkpoint' AS kind, global_seq AS globalSeq, global_hash AS globalHash, recorded_at AS recordedAt FROM checkpoints ORDER BY day",
+    )
+    .all() as ExportedCheckpoint[];
+  const head = sqlite
+    .prepare(
+      'SELECT global_seq AS globalSeq, global_hash AS globalHash, at FROM events ORDER BY global_seq DESC LIMIT 1',
+    )
+    .get() as { globalSeq: number; globalHash: string; at: string } | undefined;
+  if (!head) return stored;
+  return [
+    ...stored,
+    {
+      day: beijingDate(head.at),
+      kind: 'head',
+      globalSeq: head.globalSeq,
+      globalHash: head.globalHash,
+      recordedAt: head.at,
+    },
+  ];
+}

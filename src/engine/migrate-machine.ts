@@ -1,0 +1,90 @@
+/**
+ * Moves a live challenge to another machine version: itself a recorded event (MIGRATE_MACHINE)
+ * whose payload is the declared mapping, appended to the challenge's chain like any other, so
+ * the move is visible in the history and replays without code (design.md, "Audit log"). It is
+ * refused when no migration is declared between the two versions, or when the challenge's
+ * current state has no mapping: a state the new machine cannot place stays where it is.
+ */
+import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
+import { statePath } from '../../machines/challenge/deadlines.js';
+import {
+  type MachineRegistry,
+  MIGRATE_MACHINE,
+  type MigrationPayload,
+  machineRegistry,
+  migrateSnapshot,
+} from '../../machines/challenge/versions.js';
+import { appendEvent } from './commit.js';
+import type { Caller, EngineDeps } from './engine.js';
+import { AppError, forbidden, notFound } from './errors.js';
+import { actorOf } from './send-event.js';
+import type { PersistedSnapshot } from './snapshots.js';
+
+export interface MigrateMachineInput {
+  challengeId: string;
+  /** The version to move to. */
+  to: string;
+  caller: Caller;
+}
+
+export interface MigrateMachineResult {
+  version: number;
+  from: string;
+  to: string;
+  stateBefore: string;
+  stateAfter: string;
+}
+
+export function migrateMachine(
+  deps: Pick<EngineDeps, 'store' | 'clock'>,
+  input: MigrateMachineInput,
+  registry: MachineRegistry = machineRegistry,
+): MigrateMachineResult {
+  const { store, clock } = deps;
+  if (input.caller.role !== 'admin')
+    throw forbidden(
+      'Only an admin moves a challenge to another machine version.',
+      '只有管理员可以迁移榜单的状态机版本。',
+    );
+  const row = store.challengeById.get({ id: input.challengeId });
+  if (!row) throw notFound('challenge', input.challengeId, '榜单');
+  const from = row.machineVersion;
+  const declared = registry.migrations.find((m) => m.from === from && m.to === input.to);
+  const toMachine = registry.machines.get(input.to);
+  const fromMachine = registry.machines.get(from);
+  if (!declared || !toMachine || !fromMachine)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `No migration from machine version ${from} to ${input.to} is declared.`,
+      `未声明从状态机版本 ${from} 到 ${input.to} 的迁移。`,
+      { issues: [{ path: 'to', message: 'no declared migration' }] },
+    );
+  const current: ChallengeSnapshot = fromMachine.resolveState(JSON.parse(row.snapshot) as PersistedSnapshot);
+  const next = migrateSnapshot(current, declared.states, toMachine);
+  const stateBefore = statePath(current.value);
+  if (!next)
+    throw new AppError(
+      'EVENT_NOT_ALLOWED',
+      `The migration from version ${from} to ${input.to} maps no state for ${stateBefore}: the challenge stays on version ${from}.`,
+      `从版本 ${from} 到 ${input.to} 的迁移未声明状态 ${stateBefore} 的对应状态，榜单仍保留在版本 ${from}。`,
+      { allowedEvents: [] },
+    );
+  const payload: MigrationPayload = { from, to: input.to, states: { ...declared.states } };
+  const at = clock.now().toISOString();
+  const appended = store.transaction(() =>
+    appendEvent(store, {
+      challengeId: row.id,
+      expectedVersion: row.version,
+      headHash: row.headHash,
+      previous: current,
+      type: MIGRATE_MACHINE,
+      payload,
+      facts: undefined,
+      actor: actorOf(input.caller),
+      at,
+      next,
+      machineVersion: input.to,
+    }),
+  );
+  return { version: appended.version, from, to: input.to, stateBefore, stateAfter: statePath(next.value) };
+}

@@ -1,0 +1,376 @@
+/**
+ * Verify: recompute every hash, replay every challenge, and report the first divergence exactly
+ * (challenge, seq, what differs). Two streaming passes, so memory stays flat however long the
+ * log (only one challenge's snapshot and one row are held at a time):
+ *
+ * 1. per challenge, in id order, its events in seq order (the unique index): seq numbers run
+ *    1…n without a gap; each prev_hash is the previous event's hash; each hash matches the row's
+ *    bytes (`storedRowHash`); replaying the event under the machine version it recorded gives
+ *    its stored state_after; the challenge row's version, head hash, machine version and
+ *    snapshot match the last event and the replay; no event lacks its challenge row.
+ * 2. the whole log in global_seq order: each global_hash chains its hash onto the previous
+ *    event's global_hash, and every stored daily checkpoint names a link of that chain.
+ *
+ * Rows are read with better-sqlite3's `.iterate()` on the raw connection: drizzle's prepared
+ * statements have no streaming read, and verify only reads.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Statement } from 'better-sqlite3';
+import type { MachineRegistry } from '../../machines/challenge/versions.js';
+import { machineRegistry } from '../../machines/challenge/versions.js';
+import type { Db } from '../db/client.js';
+import { canonicalJson, GENESIS_HASH, globalChainHash, storedRowHash } from './canonical.js';
+import { notFound } from './errors.js';
+import { ReplayError, Replayer } from './replay.js';
+import { type PersistedSnapshot, persist } from './snapshots.js';
+
+/** The check that failed. */
+export type DivergenceCheck =
+  | 'sequence'
+  | 'prevHash'
+  | 'hash'
+  | 'replay'
+  | 'stateAfter'
+  | 'head'
+  | 'snapshot'
+  | 'globalHash'
+  | 'checkpoint';
+
+export interface Divergence {
+  challengeId: string;
+  seq: number;
+  globalSeq?: number;
+  check: DivergenceCheck;
+  /** What differs, in words an auditor can act on. */
+  what: string;
+  expected?: string;
+  found?: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  checkedEvents: number;
+  firstDivergence?: Divergence;
+}
+
+/** An event row as verify reads it: every stored column. */
+export interface VerifyRow {
+  globalSeq: number;
+  challengeId: string;
+  seq: number;
+  type: string;
+  payload: string;
+  facts: string | null;
+  actor: string;
+  at: string;
+  machineVersion: string;
+  stateAfter: string;
+  prevHash: string;
+  hash: string;
+  globalHash: string;
+}
+
+/** The challenge row as verify reads it. */
+export interface HeadRow {
+  id: string;
+  version: number;
+  headHash: string;
+  machineVersion: string;
+  snapshot: string;
+}
+
+const EVENT_COLUMNS = `global_seq AS globalSeq, challenge_id AS challengeId, seq, type, payload, facts, actor, at,
+  machine_version AS machineVersion, state_after AS stateAfter, prev_hash AS prevHash, hash, global_hash AS globalHash`;
+const HEAD_COLUMNS = 'id, version, head_hash AS headHash, machine_version AS machineVersion, snapshot';
+
+/** Checks one challenge's events, fed one at a time in seq order; holds only the latest snapshot. */
+export class ChallengeChecker {
+  private expectedSeq = 1;
+  private prevHash = GENESIS_HASH;
+  private lastVersion: string | undefined;
+  private readonly replayer: Replayer;
+
+  constructor(
+    readonly challengeId: string,
+    registry: MachineRegistry = machineRegistry,
+  ) {
+    this.replayer = new Replayer(registry);
+  }
+
+  /** The first thing wrong with the next stored event, or null. */
+  check(row: VerifyRow): Divergence | null {
+    const at = (check: DivergenceCheck, what: string, extra: Partial<Divergence> = {}): Divergence => ({
+      challengeId: this.challengeId,
+      seq: row.seq,
+      globalSeq: row.globalSeq,
+      check,
+      what,
+      ...extra,
+    });
+    if (row.seq !== this.expectedSeq)
+      return at(
+        'sequence',
+        row.seq > this.expectedSeq
+          ? `event ${this.expectedSeq} is missing: after event ${this.expectedSeq - 1} the log holds event ${row.seq}`
+          : `event ${row.seq} appears twice or out of order`,
+        { seq: this.expectedSeq, expected: String(this.expectedSeq), found: String(row.seq) },
+      );
+    if (row.prevHash !== this.prevHash)
+      return at('prevHash', `prev_hash of event ${row.seq} is not the hash of event ${row.seq - 1}`, {
+        expected: this.prevHash,
+        found: row.prevHash,
+      });
+    const hash = storedRowHash(row.prevHash, row);
+    if (hash !== row.hash)
+      return at('hash', `the stored hash of event ${row.seq} does not match its contents: the row was altered`, {
+        expected: hash,
+        found: row.hash,
+      });
+    let value: string;
+    try {
+      value = canonicalJson(this.replayer.step(row).value);
+    } catch (err) {
+      if (err instanceof ReplayError) return at('replay', err.message);
+      throw err;
+    }
+    if (value !== row.stateAfter)
+      return at('stateAfter', `replaying event ${row.seq} (${row.type}) gives another state than the stored one`, {
+        expected: value,
+        found: row.stateAfter,
+      });
+    this.expectedSeq += 1;
+    this.prevHash = row.hash;
+    this.lastVersion = row.machineVersion;
+    return null;
+  }
+
+  /** After the last event: the challenge row must be where the log and the replay ended. */
+  finish(head: HeadRow): Divergence | null {
+    const last = this.expectedSeq - 1;
+    const at = (check: DivergenceCheck, what: string, extra: Partial<Divergence> = {}): Divergence => ({
+      challengeId: this.challengeId,
+      seq: last,
+      check,
+      what,
+      ...extra,
+    });
+    if (head.version > last)
+      return at(
+        'sequence',
+        `event ${last + 1} is missing: the challenge is at version ${head.version} but the log ends at event ${last}`,
+        { seq: last + 1, expected: String(head.version), found: String(last) },
+      );
+    if (head.version < last)
+      return at('head', `the challenge row says version ${head.version} but the log holds ${last} events`, {
+        expected: String(last),
+        found: String(head.version),
+      });
+    if (head.headHash !== this.prevHash)
+      return at('head', `the challenge row's head hash is not the hash of event ${last}`, {
+        expected: this.prevHash,
+        found: head.headHash,
+      });
+    if (head.machineVersion !== this.lastVersion)
+      return at('head', `the challenge row's machine version is not that of event ${last}`, {
+        expected: String(this.lastVersion),
+        found: head.machineVersion,
+      });
+    const replayed = this.replayer.snapshot;
+    const stored = JSON.parse(head.snapshot) as PersistedSnapshot;
+    // Through JSON, as the engine stores it (undefined members dropped); compared structurally,
+    // which costs a third of encoding both canonically. The canonical texts are only for the report.
+    const rebuilt = replayed ? (JSON.parse(JSON.stringify(persist(replayed))) as PersistedSnapshot) : undefined;
+    if (!isDeepStrictEqual(rebuilt, stored))
+      return at('snapshot', `the stored snapshot differs from the one replaying events 1…${last} gives`, {
+        expected: rebuilt ? canonicalJson(rebuilt) : 'none',
+        found: canonicalJson(stored),
+      });
+    return null;
+  }
+}
+
+/** Checks the global chain, fed every event in global_seq order. */
+export class GlobalChainChecker {
+  private prev = GENESIS_HASH;
+  /** global_seq → the checkpoints that name it (at most one a day, so few). */
+  private readonly pending = new Map<number, { day: string; globalHash: string }[]>();
+
+  constructor(checkpoints: Iterable<{ day: string; globalSeq: number; globalHash: string }>) {
+    for (const c of checkpoints) this.pending.set(c.globalSeq, [...(this.pending.get(c.globalSeq) ?? []), c]);
+  }
+
+  check(row: Pick<VerifyRow, 'globalSeq' | 'challengeId' | 'seq' | 'hash' | 'globalHash'>): Divergence | null {
+    const expected = globalChainHash(this.prev, row.hash);
+    if (row.globalHash !== expected)
+      return {
+        challengeId: row.challengeId,
+        seq: row.seq,
+        globalSeq: row.globalSeq,
+        check: 'globalHash',
+        what: `the global chain breaks at global_seq ${row.globalSeq}: an event before it was removed, inserted or reordered, or this row's global_hash was altered`,
+        expected,
+        found: row.globalHash,
+      };
+    for (const c of this.pending.get(row.globalSeq) ?? []) {
+      if (c.globalHash !== row.globalHash)
+        return {
+          challengeId: row.challengeId,
+          seq: row.seq,
+          globalSeq: row.globalSeq,
+          check: 'checkpoint',
+          what: `the checkpoint of ${c.day} names another head of the global chain than the log holds`,
+          expected: row.globalHash,
+          found: c.globalHash,
+        };
+    }
+    this.pending.delete(row.globalSeq);
+    this.prev = row.globalHash;
+    return null;
+  }
+
+  /** A checkpoint that named no event of the log: the event it closed on is gone. */
+  finish(): Divergence | null {
+    for (const [globalSeq, list] of this.pending) {
+      const c = list[0];
+      if (c)
+        return {
+          challengeId: '',
+          seq: 0,
+          globalSeq,
+          check: 'checkpoint',
+          what: `the checkpoint of ${c.day} names global_seq ${globalSeq}, which is not in the log`,
+          expected: c.globalHash,
+        };
+    }
+    return null;
+  }
+}
+
+export interface VerifyOptions {
+  registry?: MachineRegistry;
+  /** Called every `progressEvery` events with the events checked so far, over both passes. */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+}
+
+/** Replay and hash check of the whole log. */
+export function verifyLog(db: Db, options: VerifyOptions = {}): VerifyReport {
+  const sqlite = db.$client;
+  const registry = options.registry ?? machineRegistry;
+  const every = options.progressEvery ?? 2000;
+  const eventCount = (sqlite.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  const total = eventCount * 2;
+  let done = 0;
+  const tick = () => {
+    done += 1;
+    if (options.onProgress && done % every === 0) options.onProgress(done, total);
+  };
+
+  // Pass 1: each challenge on its own.
+  const heads = sqlite.prepare(`SELECT ${HEAD_COLUMNS} FROM challenges ORDER BY id`) as Statement<[], HeadRow>;
+  const eventsOf = sqlite.prepare(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`,
+  ) as Statement<[string], VerifyRow>;
+  let checkedEvents = 0;
+  for (const head of heads.iterate()) {
+    const found = checkChallenge(head, eventsOf.iterate(head.id), registry, () => {
+      checkedEvents += 1;
+      tick();
+    });
+    // Returning from a for…of closes the iterator, so the statement is free again.
+    if (found) return { ok: false, checkedEvents, firstDivergence: found };
+  }
+  // Events no challenge row owns were never visited above: the row was deleted (foreign keys off).
+  if (checkedEvents !== eventCount) {
+    const orphan = sqlite
+      .prepare(
+        `SELECT e.challenge_id AS challengeId, min(e.seq) AS seq FROM events e
+         WHERE NOT EXISTS (SELECT 1 FROM challenges c WHERE c.id = e.challenge_id) GROUP BY e.challenge_id LIMIT 1`,
+      )
+      .get() as { challengeId: string; seq: number } | undefined;
+    if (orphan)
+      return {
+        ok: false,
+        checkedEvents,
+        firstDivergence: {
+          ...orphan,
+          check: 'head',
+          what: `the log holds events of challenge ${orphan.challengeId}, but its challenge row is missing`,
+        },
+      };
+  }
+
+  // Pass 2: the global chain and its checkpoints.
+  const checkpoints = sqlite
+    .prepare('SELECT day, global_seq AS globalSeq, global_hash AS globalHash FROM checkpoints')
+    .all() as { day: string; globalSeq: number; globalHash: string }[];
+  const chain = new GlobalChainChecker(checkpoints);
+  const log = sqlite.prepare(
+    'SELECT global_seq AS globalSeq, challenge_id AS challengeId, seq, hash, global_hash AS globalHash FROM events ORDER BY global_seq',
+  ) as Statement<[], Pick<VerifyRow, 'globalSeq' | 'challengeId' | 'seq' | 'hash' | 'globalHash'>>;
+  for (const row of log.iterate()) {
+    const found = chain.check(row);
+    if (found) return { ok: false, checkedEvents, firstDivergence: found };
+    tick();
+  }
+  const orphan = chain.finish();
+  if (orphan) return { ok: false, checkedEvents, firstDivergence: orphan };
+  options.onProgress?.(total, total);
+  return { ok: true, checkedEvents };
+}
+
+/** Feeds one challenge's events to a checker; returning early closes the iterator. */
+function checkChallenge(
+  head: HeadRow,
+  rows: IterableIterator<VerifyRow>,
+  registry: MachineRegistry,
+  onEvent: () => void,
+): Divergence | null {
+  const checker = new ChallengeChecker(head.id, registry);
+  for (const row of rows) {
+    const found = checker.check(row);
+    if (found) return found;
+    onEvent();
+  }
+  return checker.finish(head);
+}
+
+/**
+ * Replay and hash check of one challenge: its own chain and replay, and the global chain's link
+ * into each of its events (the event before it in the whole log is read by its key).
+ */
+export function verifyChallenge(db: Db, id: string, registry: MachineRegistry = machineRegistry): VerifyReport {
+  const sqlite = db.$client;
+  const head = sqlite.prepare(`SELECT ${HEAD_COLUMNS} FROM challenges WHERE id = ?`).get(id) as HeadRow | undefined;
+  if (!head) throw notFound('challenge', id, '榜单');
+  const rows = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`) as Statement<
+    [string],
+    VerifyRow
+  >;
+  const previousLink = sqlite.prepare(
+    'SELECT global_hash AS globalHash FROM events WHERE global_seq < ? ORDER BY global_seq DESC LIMIT 1',
+  ) as Statement<[number], { globalHash: string }>;
+  let checkedEvents = 0;
+  const checker = new ChallengeChecker(id, registry);
+  for (const row of rows.iterate(id)) {
+    const found = checker.check(row) ?? globalLink(row, previousLink.get(row.globalSeq)?.globalHash ?? GENESIS_HASH);
+    if (found) return { ok: false, checkedEvents, firstDivergence: found };
+    checkedEvents += 1;
+  }
+  const found = checker.finish(head);
+  return found ? { ok: false, checkedEvents, firstDivergence: found } : { ok: true, checkedEvents };
+}
+
+function globalLink(row: VerifyRow, prevGlobalHash: string): Divergence | null {
+  const expected = globalChainHash(prevGlobalHash, row.hash);
+  if (row.globalHash === expected) return null;
+  return {
+    challengeId: row.challengeId,
+    seq: row.seq,
+    globalSeq: row.globalSeq,
+    check: 'globalHash',
+    what: `the global chain breaks at global_seq ${row.globalSeq}: the event before it in the log was removed, inserted or reordered, or this row's global_hash was altered`,
+    expected,
+    found: row.globalHash,
+  };
+}
