@@ -104,7 +104,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => listChallenges(db, request.query),
+    async (request) => listChallenges(db, request.caller, request.query),
   );
 
   app.get(
@@ -161,7 +161,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(historyEntry) }), ...errors.read },
       },
     },
-    async (request) => ({ items: challengeHistory(db, request.params.id) }),
+    async (request) => ({ items: challengeHistory(db, request.caller, request.params.id) }),
   );
 };
 export default challengeRoutes;
