@@ -148,3 +148,41 @@ export const tokens = sqliteTable('tokens', {
   expiresAt: text('expires_at'),
   revokedAt: text('revoked_at'),
 });
+
+/**
+ * Refused attempts on a challenge's events (design.md "Audit log"): who, when, what, why. Kept
+ * apart from `events`, so replay stays a pure fold over accepted events; written on its own,
+ * never in a challenge's transaction, so a refusal never touches the challenge.
+ */
+export const denials = sqliteTable(
+  'denials',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    /** The token's id, role, unit and person; all null for a 401 (no valid token). */
+    tokenId: text('token_id'),
+    role: text('role'),
+    unit: text('unit'),
+    person: text('person'),
+    method: text('method').notNull(),
+    /** The route pattern, e.g. /api/v1/challenges/:id/events (never the raw URL with its query). */
+    route: text('route').notNull(),
+    challengeId: text('challenge_id'),
+    /** The event type the body named, when it named a known one; CREATE for a new draft. */
+    eventType: text('event_type'),
+    status: integer('status').notNull(),
+    code: text('code').notNull(),
+    clause: text('clause'),
+    /** Every clause of a RULE_VIOLATION, JSON array. */
+    clauses: text('clauses'),
+    scope: text('scope'),
+    message: text('message').notNull(),
+    requestId: text('request_id').notNull(),
+    ip: text('ip'),
+  },
+  (t) => [
+    index('denials_challenge').on(t.challengeId, t.id),
+    index('denials_token').on(t.tokenId, t.id),
+    index('denials_at').on(t.at),
+  ],
+);

@@ -60,7 +60,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/challenges',
     {
-      config: { roles: ['issuer'] },
+      config: { roles: ['issuer'], recordsDenials: true, eventType: 'CREATE' },
       schema: {
         tags: ['challenges'],
         summary: 'Create a draft challenge (collection stage)',
@@ -127,6 +127,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/challenges/:id/events',
     {
+      config: { recordsDenials: true },
       schema: {
         tags: ['challenges'],
         summary: 'Send an event to a challenge',
