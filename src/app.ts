@@ -4,7 +4,10 @@
  * then routes.
  */
 import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -24,6 +27,7 @@ import authPlugin from './http/plugins/auth.js';
 import denialsPlugin from './http/plugins/denials.js';
 import enginePlugin from './http/plugins/engine.js';
 import errorsPlugin from './http/plugins/errors.js';
+import attachmentRoutes from './http/routes/attachments.js';
 import challengeRoutes from './http/routes/challenges.js';
 import denialRoutes from './http/routes/denials.js';
 import healthRoutes from './http/routes/health.js';
@@ -48,6 +52,13 @@ export interface BuildOptions {
 export const API_PREFIX = '/api/v1';
 /** A challenge event is small; the largest body is a programme's settings. */
 const BODY_LIMIT = 1024 * 1024;
+/** No programme may allow more per file (machines/programme.ts caps `uploads.maxBytes` the same). */
+const UPLOAD_HARD_LIMIT = 100 * 1024 * 1024;
+
+/** Uploads live beside the database unless JIEBANG_FILES says where. */
+const filesDirOf = (config: BuildOptions['config']) =>
+  config.filesDir ??
+  (config.dbPath === ':memory:' ? join(tmpdir(), 'jiebang-files') : join(dirname(config.dbPath), 'files'));
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -101,6 +112,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         `请求过于频繁：每分钟至多 ${context.max} 次，请在 ${context.after} 后重试。`,
       ),
   });
+  // One file per request, a few small fields; the programme's own limit is checked while streaming.
+  await app.register(fastifyMultipart, {
+    limits: { files: 1, fields: 5, fieldSize: 1024, parts: 6, headerPairs: 50, fileSize: UPLOAD_HARD_LIMIT },
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -124,6 +139,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     db: options.db ?? openDatabase(config.dbPath, config.synchronous),
     clock: options.clock ?? (config.testClock ? testClock() : systemClock()),
     scheduler: options.scheduler ?? true,
+    filesDir: filesDirOf(config),
   });
   await app.register(authPlugin, { adminToken: config.adminToken });
   await app.register(denialsPlugin);
@@ -136,6 +152,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(programmeRoutes);
       await api.register(registryRoutes);
       await api.register(challengeRoutes);
+      await api.register(attachmentRoutes);
       await api.register(machineRoutes);
       await api.register(denialRoutes);
       if (config.testClock) await api.register(testClockRoutes);

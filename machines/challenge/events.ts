@@ -210,6 +210,8 @@ export interface Actor {
 export interface EventFacts {
   units?: Record<string, { registered: boolean; type?: string; inCity?: boolean; legalPerson?: boolean }>;
   persons?: Record<string, { registered: boolean; unit?: string }>;
+  /** For each SHA-256 an event names: whether that file was uploaded to this challenge (P-7). */
+  uploads?: Record<string, boolean>;
 }
 
 /** A timer event carries the due time it was scheduled for; `lateMs` > 0 when it fired late. */

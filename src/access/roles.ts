@@ -58,6 +58,12 @@ export const eventSenders: Record<StaffEventType, Senders> = {
 };
 
 /**
+ * Who may upload a file to a challenge (api.md: issuer, solver): the issuer its application
+ * material, a solver holding a track its payment evidence and final report.
+ */
+export const uploadSenders: Partial<Record<TokenRole, Scope>> = { issuer: 'issuerUnit', solver: 'trackHolder' };
+
+/**
  * Whether `role` may send `type` on a challenge of `kind` in `stage`. Two rows of api.md depend
  * on more than the event: in publication only the bureau declines (the district's part ended
  * with its recommendation), and the challenge money is recorded by the side that pays it — the

@@ -186,3 +186,26 @@ export const denials = sqliteTable(
     index('denials_at').on(t.at),
   ],
 );
+
+/**
+ * Which file (by SHA-256) was uploaded to which challenge, by whom. The bytes live outside the
+ * database, content-addressed (src/files/file-store.ts); `filename` is the client's name, kept
+ * for display only and never used as a path.
+ */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    challengeId: text('challenge_id')
+      .notNull()
+      .references(() => challenges.id),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    tokenId: text('token_id').notNull(),
+    role: text('role').notNull(),
+    unit: text('unit'),
+    uploadedAt: text('uploaded_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.challengeId, t.sha256] })],
+);

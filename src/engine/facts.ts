@@ -13,7 +13,7 @@ export function gatherFacts(
 ): EventFacts | undefined {
   if (type !== 'SUBMIT') return undefined;
   const unitCodes = [ctx.draft.issuerUnit, ctx.draft.districtUnit];
-  const facts: Required<EventFacts> = { units: {}, persons: {} };
+  const facts: Required<Pick<EventFacts, 'units' | 'persons'>> = { units: {}, persons: {} };
   for (const code of unitCodes) {
     const unit = store.unitByCode.get({ code });
     facts.units[code] = unit
@@ -25,4 +25,25 @@ export function gatherFacts(
     facts.persons[id] = person ? { registered: true, unit: person.unit } : { registered: false };
   }
   return facts;
+}
+
+/**
+ * Issue 5: whether each file an event names by SHA-256 (ATTACH, RECORD_PAYMENT's evidence,
+ * SUBMIT_FINAL_REPORT's report) was uploaded to this challenge. Rule P-7 reads the answer.
+ */
+export function gatherUploadFacts(
+  isUploaded: (challengeId: string, sha256: string) => boolean,
+  challengeId: string,
+  body: Record<string, unknown>,
+): EventFacts | undefined {
+  const sha256 =
+    body.type === 'ATTACH'
+      ? body.sha256
+      : body.type === 'RECORD_PAYMENT'
+        ? body.evidenceSha256
+        : body.type === 'SUBMIT_FINAL_REPORT'
+          ? body.reportSha256
+          : undefined;
+  if (typeof sha256 !== 'string') return undefined;
+  return { uploads: { [sha256]: isUploaded(challengeId, sha256) } };
 }

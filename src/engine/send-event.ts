@@ -15,7 +15,7 @@ import { eventTime } from './clock.js';
 import { appendEvent, versionConflict } from './commit.js';
 import type { Caller, EngineDeps } from './engine.js';
 import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
-import { gatherFacts } from './facts.js';
+import { gatherFacts, gatherUploadFacts } from './facts.js';
 import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
 import { loadChallenge } from './load-challenge.js';
 import { pureTransition } from './pure-transition.js';
@@ -85,7 +85,13 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
       ...(outOfScope.clause ? { clause: outOfScope.clause } : {}),
     });
 
-  const facts = gatherFacts(store, current.context, body.type);
+  const registryFacts = gatherFacts(store, current.context, body.type);
+  const uploadFacts = gatherUploadFacts(
+    (id, sha256) => store.uploadOf.get({ challengeId: id, sha256 }) !== undefined,
+    challengeId,
+    body,
+  );
+  const facts = registryFacts || uploadFacts ? { ...registryFacts, ...uploadFacts } : undefined;
   const at = eventTime(clock.now(), row.updatedAt);
   const actor = actorOf(caller);
   const event = { ...body, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;

@@ -5,12 +5,18 @@
  */
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { challenges, events, idempotencyKeys, persons, programmes, timers, units } from '../db/schema.js';
+import { attachments, challenges, events, idempotencyKeys, persons, programmes, timers, units } from '../db/schema.js';
 
 const p = sql.placeholder;
 
 export function createStore(db: Db) {
   const statements = {
+    /** Issue 5: a file uploaded to a challenge (facts for P-7). */
+    uploadOf: db
+      .select({ sha256: attachments.sha256 })
+      .from(attachments)
+      .where(and(eq(attachments.challengeId, p('challengeId')), eq(attachments.sha256, p('sha256'))))
+      .prepare(),
     challengeById: db
       .select()
       .from(challenges)
