@@ -133,8 +133,8 @@ describe('rate limit and log', () => {
       logger: {
         level: 'info',
         stream: sink,
-        redact: (await import('../../src/http/logging.js')).logRedaction,
-        serializers: (await import('../../src/http/logging.js')).logSerializers,
+        redact: logRedaction,
+        serializers: logSerializers,
       },
     });
     try {

@@ -14,7 +14,6 @@ import {
   type Parties,
   registerParties,
   Scenario,
-  sha,
   techDraft,
   token,
   transferDraft,
