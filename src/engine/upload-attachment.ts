@@ -12,7 +12,7 @@ import { visibility } from '../access/scopes.js';
 import type { Db } from '../db/client.js';
 import { attachments } from '../db/schema.js';
 import { contentMatchesType, displayName } from '../files/content-types.js';
-import { type FileStore, FileTooLarge } from '../files/file-store.js';
+import { type FileStore, FileTooLarge, UploadBroken } from '../files/file-store.js';
 import type { Caller, EngineDeps } from './engine.js';
 import { AppError, forbidden, notFound } from './errors.js';
 import { loadChallenge } from './load-challenge.js';
@@ -31,6 +31,19 @@ export interface UploadResult {
   filename: string;
   contentType: string;
 }
+
+/** A multipart body that cannot be read at all (cut short, no boundary): the client's error. */
+export const malformedUpload = (err: unknown): never => {
+  const message = err instanceof Error ? err.message : String(err);
+  throw new AppError(
+    'VALIDATION_FAILED',
+    `The multipart body is malformed: ${message}.`,
+    `上传请求格式不正确：${message}。`,
+    {
+      issues: [{ path: 'body', message }],
+    },
+  );
+};
 
 const invalid = (message: string, messageZh: string) =>
   new AppError('VALIDATION_FAILED', message, messageZh, { issues: [{ path: 'file', message }] });
@@ -74,6 +87,11 @@ export async function uploadAttachment(
           'PAYLOAD_TOO_LARGE',
           `A file may have at most ${limits.maxBytes} bytes.`,
           `文件大小不得超过 ${limits.maxBytes} 字节。`,
+        );
+      if (err instanceof UploadBroken)
+        throw invalid(
+          `The upload broke off or is malformed: ${err.message}.`,
+          `上传中断或格式不正确：${err.message}。`,
         );
       throw err;
     }

@@ -20,6 +20,8 @@ export interface StoredFile {
 }
 
 export class FileTooLarge extends Error {}
+/** The upload itself broke off or was malformed (the client's fault, not the disk's). */
+export class UploadBroken extends Error {}
 
 const HEAD_BYTES = 16;
 
@@ -51,6 +53,10 @@ export class FileStore {
       },
     });
     const tmp = join(this.dir, 'tmp', randomUUID());
+    let sourceError: Error | undefined;
+    source.once('error', (err: Error) => {
+      sourceError = err;
+    });
     try {
       await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx' }));
       if (!accept(head)) {
@@ -70,6 +76,9 @@ export class FileStore {
       return { sha256, size, head };
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
+      if (err instanceof FileTooLarge) throw err;
+      if (sourceError && (sourceError as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new FileTooLarge();
+      if (sourceError) throw new UploadBroken(sourceError.message);
       throw err;
     }
   }

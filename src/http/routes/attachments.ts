@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { uploadAttachment } from '../../engine/upload-attachment.js';
+import { AppError } from '../../engine/errors.js';
+import { malformedUpload, uploadAttachment } from '../../engine/upload-attachment.js';
 import { errors } from '../schemas.js';
 
 /** Uploads: multipart in, `{sha256, size, filename}` out; then ATTACH (or a payment, a report) names the hash. */
@@ -24,7 +25,11 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const part = await request.file();
+      // Fastify's own 4xx (not multipart at all) pass through; a broken body is a 400, not a 500.
+      const part = await request.file().catch((err: { statusCode?: number }) => {
+        if (err instanceof AppError || (err.statusCode !== undefined && err.statusCode < 500)) throw err;
+        return malformedUpload(err);
+      });
       const result = await uploadAttachment(
         { ...deps, db, files },
         {
