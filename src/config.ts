@@ -16,6 +16,7 @@ export const configSchema = z.object({
   JIEBANG_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   JIEBANG_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   JIEBANG_FILES: z.string().min(1).optional(),
+  JIEBANG_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -33,6 +34,8 @@ export type Config = {
   requestTimeoutMs: number;
   /** Where uploads are stored, content-addressed; default: `files/` beside the database. */
   filesDir: string | undefined;
+  /** On SIGTERM, how long to keep answering before the server stops listening. */
+  shutdownDrainMs: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.JIEBANG_RATE_LIMIT,
     requestTimeoutMs: e.JIEBANG_REQUEST_TIMEOUT_MS,
     filesDir: e.JIEBANG_FILES,
+    shutdownDrainMs: e.JIEBANG_SHUTDOWN_DRAIN_MS,
   };
 }
