@@ -140,8 +140,9 @@ export function visibility(caller: Caller, ctx: ChallengeContext, stage: string)
 /**
  * The part of a context a caller may see. Individual expert scores are seen only by the bureau,
  * auditors and the expert who gave them; bids only by the challenge's own parties, the panel
- * (the agreed bids it reviews) and the solver whose unit is among a bid's members. Tracks, the
- * panel's aggregate scores and the draft (the published demand) stay visible.
+ * (the agreed bids it reviews) and the solver whose unit is among a bid's members. Tracks and
+ * the draft (the published demand) stay visible; the panel's aggregate scores once announced
+ * (src/engine/view.ts). Returns `ctx` itself exactly when the caller sees everything.
  */
 export function scopedContext(caller: Caller, ctx: ChallengeContext, seen: Visibility): ChallengeContext {
   const staff = caller.role === 'bureau' || caller.role === 'auditor' || caller.role === 'admin';

@@ -63,8 +63,12 @@ export function challengeView(snapshot: ChallengeSnapshot, meta: ChallengeViewMe
     tracks: ctx.tracks,
     deadlines: deadlinesOf(snapshot.value, full),
     allowedEvents: allowedEventsFor(snapshot, caller),
+    // The panel's scores: to whoever sees every score, and to the bids' parties once the
+    // selection is made (announced); before that a partial mean would disclose single scores.
     panelScores: Object.fromEntries(
-      ctx.bids.filter((b) => b.agreedFundingCny !== null).map((b) => [b.bidId, panelScore(full, b.bidId)]),
+      ctx.bids
+        .filter((b) => b.agreedFundingCny !== null)
+        .map((b) => [b.bidId, ctx === full || full.selectedAt !== null ? panelScore(full, b.bidId) : null]),
     ),
     details,
   };
