@@ -26,6 +26,16 @@ describe('security headers', () => {
     expect(r.headers['strict-transport-security']).toEqual(expect.stringContaining('max-age='));
     expect(r.headers['content-security-policy']).toEqual(expect.stringContaining("default-src 'self'"));
   });
+
+  it('Swagger UI and the OpenAPI document still load under the CSP', async () => {
+    const ui = await h.app.inject({ method: 'GET', url: '/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-security-policy']).toEqual(expect.stringContaining('script-src'));
+    const doc = await h.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(doc.statusCode).toBe(200);
+    expect(JSON.parse(doc.body).paths).toHaveProperty(['/api/v1/challenges/{id}/attachments']);
+    expect(JSON.parse(doc.body).paths).toHaveProperty(['/api/v1/denials']);
+  });
 });
 
 describe('body size', () => {
