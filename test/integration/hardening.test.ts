@@ -2,6 +2,7 @@
  * Hardening (issue 5): security headers, 413 and 429 in the error shape, refusals on record with
  * GET /denials, and a log that holds no token or personal id.
  */
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -177,5 +178,44 @@ describe('rate limit and log', () => {
     expect(redactUrl('/api/v1/persons/abc?x=1&y=2')).toBe('/api/v1/persons/[redacted]?x=[redacted]&y=[redacted]');
     expect(redactUrl('/api/v1/units/9165')).toBe('/api/v1/units/[redacted]');
     expect(redactUrl('/api/v1/challenges/c1')).toBe('/api/v1/challenges/c1');
+  });
+});
+
+describe('request timeout', () => {
+  it('a client that never finishes its request is cut off after the timeout (Node closes it, at most with a 408)', async () => {
+    const app = await buildApp({
+      config: {
+        dbPath: `${h.dbFile}-to`,
+        adminToken: ADMIN_TOKEN,
+        testClock: false,
+        logLevel: 'silent',
+        requestTimeoutMs: 1000,
+      },
+      db: openDatabase(`${h.dbFile}-to`),
+      scheduler: false,
+      logger: false,
+    });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as { port: number };
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write('POST /api/v1/challenges HTTP/1.1\r\nHost: x\r\n'),
+        );
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += chunk.toString();
+        });
+        socket.on('close', () => resolve(text));
+      });
+      const elapsed = Date.now() - started;
+      // Without the timeout Node would wait 60 s for the headers.
+      expect(answer === '' || answer.startsWith('HTTP/1.1 408')).toBe(true);
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      expect(elapsed).toBeLessThan(10_000);
+    } finally {
+      await app.close();
+    }
   });
 });
