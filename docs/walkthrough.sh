@@ -44,9 +44,12 @@ ev() { local token=$1 body=$2; as "$token" -X POST "$API/challenges/$ID/events" 
 say "5. Submitting without the pledges is refused, with every clause that fails (422)"
 ev "$ISSUER_T" '{"type":"SUBMIT","confirmDetails":true}' | jq '.error | {code, clauses: [.violations[].clause], message_zh}'
 
-say "6. Attach the materials (sha256 of files uploaded elsewhere), then submit"
+say "6. Upload the materials (stored by their SHA-256), attach each by its hash, then submit"
 for kind in applicationForm unitPledge leaderPledge auditReport2024 auditReport2025 capacityEvidence teamEvidence; do
-  ev "$ISSUER_T" "{\"type\":\"ATTACH\",\"kind\":\"$kind\",\"sha256\":\"$(printf %s "$kind" | sha256sum | cut -c1-64)\"}" > /dev/null
+  file=$(mktemp --suffix=.pdf); printf '%%PDF-1.7\n%s\n' "$kind" > "$file"
+  sha=$(curl -sS -H "authorization: Bearer $ISSUER_T" -F "file=@$file;type=application/pdf" "$API/challenges/$ID/attachments" | jq -r .sha256)
+  rm -f "$file"
+  ev "$ISSUER_T" "{\"type\":\"ATTACH\",\"kind\":\"$kind\",\"sha256\":\"$sha\"}" > /dev/null
 done
 ev "$ISSUER_T" '{"type":"SUBMIT","confirmDetails":true}' | jq -c '{stage, state, version, allowedEvents}'
 

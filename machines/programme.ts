@@ -81,6 +81,19 @@ export const programmeSettingsSchema = z
         }),
       )
       .optional(),
+    /** Files uploaded to a challenge (POST /challenges/:id/attachments); absent = `defaultUploads`. */
+    uploads: z
+      .object({
+        maxBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(100 * 1024 * 1024),
+        allowedTypes: z
+          .array(z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'a media type, e.g. application/pdf'))
+          .min(1),
+      })
+      .optional(),
   })
   .refine((s) => Date.parse(s.recommendationClosesAt) >= Date.parse(s.submission.closesAt), {
     message: 'recommendationClosesAt must not be before submission.closesAt',
@@ -88,6 +101,20 @@ export const programmeSettingsSchema = z
   });
 
 export type ProgrammeSettings = z.infer<typeof programmeSettingsSchema>;
+
+/** What a bureau receives as application material: PDF and OFD documents, scans, Office files, archives. */
+export const defaultUploads: NonNullable<ProgrammeSettings['uploads']> = {
+  maxBytes: 20 * 1024 * 1024,
+  allowedTypes: [
+    'application/pdf',
+    'application/ofd',
+    'image/png',
+    'image/jpeg',
+    'application/zip',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ],
+};
 
 /**
  * The Urumqi 2026 guide (seed/), as `rules.md` reads it. The guide gives no calendar: the

@@ -3,6 +3,12 @@
  * tests alike. Plugins in tiers: external (swagger), then the app's own (errors, engine, auth),
  * then routes.
  */
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -15,11 +21,16 @@ import {
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
 import { type Clock, systemClock, testClock } from './engine/clock.js';
+import { AppError } from './engine/errors.js';
+import { logRedaction, logSerializers } from './http/logging.js';
 import authPlugin from './http/plugins/auth.js';
+import denialsPlugin from './http/plugins/denials.js';
 import enginePlugin from './http/plugins/engine.js';
 import errorsPlugin from './http/plugins/errors.js';
+import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
+import denialRoutes from './http/routes/denials.js';
 import healthRoutes from './http/routes/health.js';
 import machineRoutes from './http/routes/machine.js';
 import programmeRoutes from './http/routes/programmes.js';
@@ -29,7 +40,8 @@ import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
 
 export interface BuildOptions {
-  config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'> & Partial<Pick<Config, 'synchronous'>>;
+  config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'> &
+    Partial<Pick<Config, 'synchronous' | 'rateLimitPerMinute' | 'requestTimeoutMs' | 'filesDir'>>;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
   db?: Db;
   clock?: Clock;
@@ -42,13 +54,23 @@ export interface BuildOptions {
 export const API_PREFIX = '/api/v1';
 /** A challenge event is small; the largest body is a programme's settings. */
 const BODY_LIMIT = 1024 * 1024;
+/** No programme may allow more per file (machines/programme.ts caps `uploads.maxBytes` the same). */
+const UPLOAD_HARD_LIMIT = 100 * 1024 * 1024;
+
+/** Uploads live beside the database unless JIEBANG_FILES says where. */
+const filesDirOf = (config: BuildOptions['config']) =>
+  config.filesDir ??
+  (config.dbPath === ':memory:' ? join(tmpdir(), 'jiebang-files') : join(dirname(config.dbPath), 'files'));
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    // Bearer tokens never reach the log, whatever a serializer is later taught to include.
-    logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // Secrets and personal ids never reach the log (src/http/logging.ts, docs/security.md).
+    logger: options.logger ?? { level: config.logLevel, redact: logRedaction, serializers: logSerializers },
     bodyLimit: BODY_LIMIT,
+    // A slow or stalled client cannot hold a connection and a request open for ever.
+    requestTimeout: config.requestTimeoutMs ?? 30_000,
+    connectionTimeout: (config.requestTimeoutMs ?? 30_000) * 2,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false } },
@@ -66,6 +88,36 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   // Tier 1: external plugins.
+  // Security headers. The CSP admits what Swagger UI at /docs needs (its own inline bootstrap).
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'", "'unsafe-inline'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+      },
+    },
+  });
+  // Per token (keyed by its hash, so the secret is not kept in memory as a key), or per client
+  // address for a request without one; every request counts, refused ones included.
+  await app.register(fastifyRateLimit, {
+    max: config.rateLimitPerMinute ?? 1200,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const auth = request.headers.authorization;
+      return auth ? `t:${createHash('sha256').update(auth).digest('base64url')}` : `a:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        'RATE_LIMITED',
+        `Too many requests: at most ${context.max} a minute; retry in ${context.after}.`,
+        `请求过于频繁：每分钟至多 ${context.max} 次，请在 ${context.after} 后重试。`,
+      ),
+  });
+  // One file per request, a few small fields; the programme's own limit is checked while streaming.
+  await app.register(fastifyMultipart, {
+    limits: { files: 1, fields: 5, fieldSize: 1024, parts: 6, headerPairs: 50, fileSize: UPLOAD_HARD_LIMIT },
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -89,8 +141,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     db: options.db ?? openDatabase(config.dbPath, config.synchronous),
     clock: options.clock ?? (config.testClock ? testClock() : systemClock()),
     scheduler: options.scheduler ?? true,
+    filesDir: filesDirOf(config),
   });
   await app.register(authPlugin, { adminToken: config.adminToken });
+  await app.register(denialsPlugin);
 
   // Tier 3: routes.
   await app.register(healthRoutes);
@@ -102,7 +156,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(recordRoutes);
       await api.register(challengeRoutes);
       await api.register(auditRoutes);
+      await api.register(attachmentRoutes);
       await api.register(machineRoutes);
+      await api.register(denialRoutes);
       if (config.testClock) await api.register(testClockRoutes);
     },
     { prefix: API_PREFIX },

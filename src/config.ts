@@ -13,6 +13,10 @@ export const configSchema = z.object({
   JIEBANG_ADMIN_TOKEN: z.string().min(16, 'JIEBANG_ADMIN_TOKEN must be at least 16 characters').optional(),
   JIEBANG_TEST_CLOCK: flag,
   JIEBANG_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+  JIEBANG_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  JIEBANG_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  JIEBANG_FILES: z.string().min(1).optional(),
+  JIEBANG_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -24,6 +28,14 @@ export type Config = {
   testClock: boolean;
   synchronous: 'normal' | 'full';
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  /** Requests per token (or per client address without one) per minute. */
+  rateLimitPerMinute: number;
+  /** A request that takes longer is answered 408 and its socket closed. */
+  requestTimeoutMs: number;
+  /** Where uploads are stored, content-addressed; default: `files/` beside the database. */
+  filesDir: string | undefined;
+  /** On SIGTERM, how long to keep answering before the server stops listening. */
+  shutdownDrainMs: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +53,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testClock: e.JIEBANG_TEST_CLOCK,
     synchronous: e.JIEBANG_SYNCHRONOUS,
     logLevel: e.LOG_LEVEL,
+    rateLimitPerMinute: e.JIEBANG_RATE_LIMIT,
+    requestTimeoutMs: e.JIEBANG_REQUEST_TIMEOUT_MS,
+    filesDir: e.JIEBANG_FILES,
+    shutdownDrainMs: e.JIEBANG_SHUTDOWN_DRAIN_MS,
   };
 }

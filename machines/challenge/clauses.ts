@@ -9,7 +9,7 @@ import type { ChallengeEvent } from './events.js';
 
 export const eventClauses = {
   UPDATE: ['Q-10'],
-  ATTACH: [],
+  ATTACH: ['P-7'],
   SUBMIT: [
     'W-1',
     'Q-2/3',
@@ -73,7 +73,7 @@ export const eventClauses = {
   RESOLVE_OBJECTION: ['P-1'],
   NOTICE_PERIOD_ENDED: ['X-1'],
   REGISTER_CONTRACT: ['P-1', 'Q-6'],
-  RECORD_PAYMENT: ['P-1', 'H-5'],
+  RECORD_PAYMENT: ['P-1', 'H-5', 'P-7'],
   DISBURSE: ['P-1', 'H-5', 'Q-6', 'X-5', 'Q-1b', 'Q-1c', 'H-4'],
   START_IMPLEMENTATION: ['Q-6'],
   REPORT_PROGRESS: ['P-1', 'H-5'],
@@ -81,7 +81,7 @@ export const eventClauses = {
   APPROVE_CHANGE: ['X-4'],
   TERMINATE: [],
   PERIOD_ENDED: ['X-3'],
-  SUBMIT_FINAL_REPORT: ['P-1', 'H-5', 'X-3'],
+  SUBMIT_FINAL_REPORT: ['P-1', 'H-5', 'X-3', 'P-7'],
   ACCEPTANCE_DECISION: ['X-3'],
   ACCEPTANCE_OVERDUE: ['X-9'],
 } as const satisfies { [K in ChallengeEvent['type']]: readonly string[] };

@@ -68,4 +68,6 @@ export interface PersonFacts {
 export interface EventFacts {
   units?: Record<string, UnitFacts>;
   persons?: Record<string, PersonFacts>;
+  /** For each SHA-256 an event names: whether that file was uploaded to this challenge (P-7). */
+  uploads?: Record<string, boolean>;
 }

@@ -22,7 +22,7 @@ import {
   T22_issuerCredit,
   X7_panelConflicts,
 } from './eligibility.js';
-import type { AttachmentKind, ChallengeEvent, EventOf } from './events.js';
+import type { AttachmentKind, ChallengeEvent, EventFacts, EventOf } from './events.js';
 import type { Bid, ChallengeContext, Track, Violation } from './types.js';
 
 type Check<T extends ChallengeEvent['type']> = (ctx: ChallengeContext, event: EventOf<T>) => Violation[];
@@ -53,6 +53,22 @@ export const requiredBids = (ctx: ChallengeContext): number => (isHorseRace(ctx)
 function p1Exists(found: unknown, what: string, id: string, whatZh: string): Violation[] {
   return when(!found, () =>
     v('P-1', `No ${what} "${id}" is open on this challenge.`, `本榜单没有处于有效状态的${whatZh}“${id}”。`),
+  );
+}
+
+/**
+ * P-7: a file an event names by its SHA-256 was uploaded to this challenge. The engine looks the
+ * uploads up before the transition (`facts.uploads`); events recorded before uploads existed
+ * carry no such fact and replay as they were decided.
+ */
+function p7Uploaded(e: { facts?: EventFacts }, sha256: string): Violation[] {
+  const uploads = e.facts?.uploads;
+  return when(uploads !== undefined && uploads[sha256] !== true, () =>
+    v(
+      'P-7',
+      `No file with SHA-256 ${sha256} was uploaded to this challenge; upload it first (POST …/attachments).`,
+      `本榜单未上传 SHA-256 为 ${sha256} 的文件，请先上传（POST …/attachments）。`,
+    ),
   );
 }
 
@@ -878,7 +894,7 @@ const P5_agreedFunding: Check<'AGREE'> = (_ctx, e) =>
 /** Every event's checks. An event with no entry here has no rule beyond its state. */
 const checks: { [K in ChallengeEvent['type']]: Check<K>[] } = {
   UPDATE: [Q10_update],
-  ATTACH: [],
+  ATTACH: [(_ctx, e) => p7Uploaded(e, e.sha256)],
   SUBMIT: submitChecks,
   WITHDRAW: [],
   SUBMISSION_WINDOW_CLOSED: [W3_submissionClosed],
@@ -903,7 +919,7 @@ const checks: { [K in ChallengeEvent['type']]: Check<K>[] } = {
   RESOLVE_OBJECTION: [P1_openObjection],
   NOTICE_PERIOD_ENDED: [X1_noticeOver],
   REGISTER_CONTRACT: [Q6_registerOnce],
-  RECORD_PAYMENT: [paymentTrack],
+  RECORD_PAYMENT: [paymentTrack, (_ctx, e) => p7Uploaded(e, e.evidenceSha256)],
   DISBURSE: [DISBURSE_checks],
   START_IMPLEMENTATION: [Q6_allRegistered],
   REPORT_PROGRESS: [(ctx, e) => liveTrack(ctx, e.trackId)],
@@ -911,7 +927,7 @@ const checks: { [K in ChallengeEvent['type']]: Check<K>[] } = {
   APPROVE_CHANGE: [X4_extension],
   TERMINATE: [],
   PERIOD_ENDED: [periodOver],
-  SUBMIT_FINAL_REPORT: [X3_reportInTime],
+  SUBMIT_FINAL_REPORT: [X3_reportInTime, (_ctx, e) => p7Uploaded(e, e.reportSha256)],
   ACCEPTANCE_DECISION: [X3_rectifyOnce],
   ACCEPTANCE_OVERDUE: [X9_overdue],
 };

@@ -1,46 +1,67 @@
 /**
- * Who may send which event: api.md's "who" column, as data. The HTTP layer refuses any other
- * role with 403 before the machine is asked; `allowedEvents` in the challenge view reads the
- * same table. (Scoping a role to its own unit or panel is a later issue.)
+ * Who may send which event, and on which challenges: api.md's "who" column, as data. This one
+ * table is the source of the engine's 403s (src/access/scopes.ts applies the scopes), of
+ * `allowedEvents` in the challenge view, of the authorization matrix test and of the table in
+ * docs/security.md (rendered from it; a test fails when the doc is stale).
  */
 import type { ChallengeKind, StaffEventType } from '../../machines/challenge/events.js';
 
 export const roles = ['admin', 'bureau', 'district', 'issuer', 'solver', 'expert', 'finance', 'auditor'] as const;
 export type TokenRole = (typeof roles)[number];
 
-const eventRoles: Record<StaffEventType, readonly TokenRole[]> = {
-  UPDATE: ['issuer'],
-  ATTACH: ['issuer'],
-  SUBMIT: ['issuer'],
-  WITHDRAW: ['issuer'],
-  RECOMMEND: ['district'],
-  RETURN: ['district', 'bureau'],
-  DECLINE: ['district', 'bureau'],
-  PASS_FORMAL_CHECK: ['bureau'],
-  APPROVE_DEMAND: ['bureau'],
-  PUBLISH: ['bureau'],
-  BID: ['solver'],
-  WITHDRAW_BID: ['solver'],
-  AGREE: ['issuer'],
-  EXTEND_BIDDING: ['bureau'],
-  CLOSE_MATCHING: ['bureau'],
-  DECLARE_UNFILLED: ['bureau'],
-  ASSIGN_PANEL: ['bureau'],
-  SCORE: ['expert'],
-  SELECT: ['bureau'],
-  OBJECT: ['bureau'],
-  RESOLVE_OBJECTION: ['bureau'],
-  REGISTER_CONTRACT: ['bureau'],
-  RECORD_PAYMENT: ['issuer', 'solver', 'finance'],
-  DISBURSE: ['finance'],
-  START_IMPLEMENTATION: ['bureau'],
-  REPORT_PROGRESS: ['solver'],
-  MIDTERM_DECISION: ['bureau'],
-  APPROVE_CHANGE: ['bureau'],
-  TERMINATE: ['bureau'],
-  SUBMIT_FINAL_REPORT: ['solver'],
-  ACCEPTANCE_DECISION: ['bureau'],
+/**
+ * Which challenges a role acts on, for an event it may send:
+ * - `any`: every challenge (the bureau, finance);
+ * - `issuerUnit`: the challenge's issuing unit is the token's unit;
+ * - `districtUnit`: the challenge's recommending unit is the token's unit;
+ * - `bidLead`: the bid named in the event is led by the token's unit (its first member);
+ * - `trackHolder`: the track named in the event is held by the token's unit;
+ * - `panel`: the token's person sits on the challenge's expert panel (X-6).
+ */
+export const scopes = ['any', 'issuerUnit', 'districtUnit', 'bidLead', 'trackHolder', 'panel'] as const;
+export type Scope = (typeof scopes)[number];
+
+type Senders = Partial<Record<TokenRole, Scope>>;
+
+export const eventSenders: Record<StaffEventType, Senders> = {
+  UPDATE: { issuer: 'issuerUnit' },
+  ATTACH: { issuer: 'issuerUnit' },
+  SUBMIT: { issuer: 'issuerUnit' },
+  WITHDRAW: { issuer: 'issuerUnit' },
+  RECOMMEND: { district: 'districtUnit' },
+  RETURN: { district: 'districtUnit', bureau: 'any' },
+  DECLINE: { district: 'districtUnit', bureau: 'any' },
+  PASS_FORMAL_CHECK: { bureau: 'any' },
+  APPROVE_DEMAND: { bureau: 'any' },
+  PUBLISH: { bureau: 'any' },
+  BID: { solver: 'bidLead' },
+  WITHDRAW_BID: { solver: 'bidLead' },
+  AGREE: { issuer: 'issuerUnit' },
+  EXTEND_BIDDING: { bureau: 'any' },
+  CLOSE_MATCHING: { bureau: 'any' },
+  DECLARE_UNFILLED: { bureau: 'any' },
+  ASSIGN_PANEL: { bureau: 'any' },
+  SCORE: { expert: 'panel' },
+  SELECT: { bureau: 'any' },
+  OBJECT: { bureau: 'any' },
+  RESOLVE_OBJECTION: { bureau: 'any' },
+  REGISTER_CONTRACT: { bureau: 'any' },
+  RECORD_PAYMENT: { issuer: 'issuerUnit', solver: 'trackHolder', finance: 'any' },
+  DISBURSE: { finance: 'any' },
+  START_IMPLEMENTATION: { bureau: 'any' },
+  REPORT_PROGRESS: { solver: 'trackHolder' },
+  MIDTERM_DECISION: { bureau: 'any' },
+  APPROVE_CHANGE: { bureau: 'any' },
+  TERMINATE: { bureau: 'any' },
+  SUBMIT_FINAL_REPORT: { solver: 'trackHolder' },
+  ACCEPTANCE_DECISION: { bureau: 'any' },
 };
+
+/**
+ * Who may upload a file to a challenge (api.md: issuer, solver): the issuer its application
+ * material, a solver holding a track its payment evidence and final report.
+ */
+export const uploadSenders: Partial<Record<TokenRole, Scope>> = { issuer: 'issuerUnit', solver: 'trackHolder' };
 
 /**
  * Whether `role` may send `type` on a challenge of `kind` in `stage`. Two rows of api.md depend
@@ -49,13 +70,18 @@ const eventRoles: Record<StaffEventType, readonly TokenRole[]> = {
  * issuer for a technology breakthrough, the solver for an achievement transfer — or by finance.
  */
 export function mayRoleSend(role: TokenRole, type: StaffEventType, kind: ChallengeKind, stage: string): boolean {
-  if (!eventRoles[type].includes(role)) return false;
+  if (eventSenders[type][role] === undefined) return false;
   if (type === 'DECLINE' && stage === 'publication') return role === 'bureau';
   if (type === 'RECORD_PAYMENT' && role !== 'finance')
     return role === (kind === 'techBreakthrough' ? 'issuer' : 'solver');
   return true;
 }
 
-export function rolesFor(type: StaffEventType): readonly TokenRole[] {
-  return eventRoles[type];
+export function rolesFor(type: StaffEventType): TokenRole[] {
+  return roles.filter((r) => eventSenders[type][r] !== undefined);
+}
+
+/** The scope `role` acts in when it sends `type`; undefined when it may not send it at all. */
+export function scopeOf(role: TokenRole, type: StaffEventType): Scope | undefined {
+  return eventSenders[type][role];
 }

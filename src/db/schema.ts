@@ -204,6 +204,44 @@ export const records = sqliteTable(
 );
 
 /**
+ * Refused attempts on a challenge's events (design.md "Audit log"): who, when, what, why. Kept
+ * apart from `events`, so replay stays a pure fold over accepted events; written on its own,
+ * never in a challenge's transaction, so a refusal never touches the challenge.
+ */
+export const denials = sqliteTable(
+  'denials',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    /** The token's id, role, unit and person; all null for a 401 (no valid token). */
+    tokenId: text('token_id'),
+    role: text('role'),
+    unit: text('unit'),
+    person: text('person'),
+    method: text('method').notNull(),
+    /** The route pattern, e.g. /api/v1/challenges/:id/events (never the raw URL with its query). */
+    route: text('route').notNull(),
+    challengeId: text('challenge_id'),
+    /** The event type the body named, when it named a known one; CREATE for a new draft. */
+    eventType: text('event_type'),
+    status: integer('status').notNull(),
+    code: text('code').notNull(),
+    clause: text('clause'),
+    /** Every clause of a RULE_VIOLATION, JSON array. */
+    clauses: text('clauses'),
+    scope: text('scope'),
+    message: text('message').notNull(),
+    requestId: text('request_id').notNull(),
+    ip: text('ip'),
+  },
+  (t) => [
+    index('denials_challenge').on(t.challengeId, t.id),
+    index('denials_token').on(t.tokenId, t.id),
+    index('denials_at').on(t.at),
+  ],
+);
+
+/**
  * This service's own portfolio, a projection of the challenges' snapshots kept in the commit
  * transaction: which units and (top-ranked) persons have a live application or an ongoing or
  * overdue project here. L-1 and L-2 read it beside the imported cityProject records.
@@ -228,4 +266,27 @@ export const participations = sqliteTable(
     index('participations_subject').on(t.party, t.subject),
     index('participations_challenge').on(t.challengeId),
   ],
+);
+
+/**
+ * Which file (by SHA-256) was uploaded to which challenge, by whom. The bytes live outside the
+ * database, content-addressed (src/files/file-store.ts); `filename` is the client's name, kept
+ * for display only and never used as a path.
+ */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    challengeId: text('challenge_id')
+      .notNull()
+      .references(() => challenges.id),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    tokenId: text('token_id').notNull(),
+    role: text('role').notNull(),
+    unit: text('unit'),
+    uploadedAt: text('uploaded_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.challengeId, t.sha256] })],
 );

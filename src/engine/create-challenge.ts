@@ -31,6 +31,12 @@ export function createChallenge(
   const { body, caller } = input;
   if (caller.role !== 'issuer')
     throw forbidden('Only an issuer token creates a challenge.', '只有发榜方可以创建榜单。');
+  if (body.issuerUnit !== caller.unit)
+    throw forbidden(
+      `An issuer creates challenges for its own unit ${caller.unit}, not ${body.issuerUnit}.`,
+      `发榜方只能以本单位 ${caller.unit} 名义发榜，不能代 ${body.issuerUnit} 发榜。`,
+      { scope: 'issuerUnit' },
+    );
 
   const requestHash = requestHashOf(input.idempotencyKey, { create: body });
   const earlier = earlierResponse(store, caller, input.idempotencyKey, requestHash);
@@ -72,7 +78,7 @@ export function createChallenge(
       next: snapshot,
       number,
     });
-    const view = challengeView(snapshot, { version: appended.version, machineVersion: MACHINE_VERSION }, caller.role);
+    const view = challengeView(snapshot, { version: appended.version, machineVersion: MACHINE_VERSION }, caller);
     rememberResponse(store, caller, input.idempotencyKey, requestHash, 201, view, at);
     return { id, snapshot, appended, view };
   });

@@ -37,6 +37,8 @@ export interface ErrorDetails {
   allowedEvents?: string[];
   issues?: { path: string; message: string }[];
   currentVersion?: number;
+  /** The scope (src/access/roles.ts) a 403 was refused under. */
+  scope?: string;
 }
 
 export class AppError extends Error {
@@ -60,7 +62,8 @@ export class AppError extends Error {
 export const notFound = (what: string, id: string, whatZh: string) =>
   new AppError('NOT_FOUND', `No ${what} "${id}".`, `未找到${whatZh}“${id}”。`);
 
-export const forbidden = (message: string, messageZh: string) => new AppError('FORBIDDEN', message, messageZh);
+export const forbidden = (message: string, messageZh: string, details: ErrorDetails = {}) =>
+  new AppError('FORBIDDEN', message, messageZh, details);
 
 export const ruleViolation = (violations: Violation[]) => {
   const first = violations[0] as Violation;

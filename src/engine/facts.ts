@@ -179,3 +179,24 @@ function affiliationFact(unit: string, r: RecordRow, others: Set<string>): Affil
     { id: r.id, unit: other, relation: r.relation, direction: owns ? 'owns' : 'ownedBy', from: r.from, to: r.to },
   ];
 }
+
+/**
+ * Issue 5: whether each file an event names by SHA-256 (ATTACH, RECORD_PAYMENT's evidence,
+ * SUBMIT_FINAL_REPORT's report) was uploaded to this challenge. Rule P-7 reads the answer.
+ */
+export function gatherUploadFacts(
+  isUploaded: (challengeId: string, sha256: string) => boolean,
+  challengeId: string,
+  body: Record<string, unknown>,
+): EventFacts | undefined {
+  const sha256 =
+    body.type === 'ATTACH'
+      ? body.sha256
+      : body.type === 'RECORD_PAYMENT'
+        ? body.evidenceSha256
+        : body.type === 'SUBMIT_FINAL_REPORT'
+          ? body.reportSha256
+          : undefined;
+  if (typeof sha256 !== 'string') return undefined;
+  return { uploads: { [sha256]: isUploaded(challengeId, sha256) } };
+}

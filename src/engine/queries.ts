@@ -1,8 +1,10 @@
 /** Reads that change nothing: the challenge list (cursor-paginated) and a challenge's history. */
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { listScope, mayReadHistory, publishedStages } from '../access/scopes.js';
 import type { Db } from '../db/client.js';
 import { challenges, events } from '../db/schema.js';
-import { AppError, notFound } from './errors.js';
+import type { Caller } from './engine.js';
+import { AppError, forbidden, notFound } from './errors.js';
 
 export interface ChallengeFilter {
   programme?: string | undefined;
@@ -25,8 +27,17 @@ function decodeCursor(cursor: string): string {
   return id;
 }
 
-export function listChallenges(db: Db, f: ChallengeFilter) {
+/** The challenges the caller may see (src/access/scopes.ts), filtered and cursor-paginated. */
+export function listChallenges(db: Db, caller: Caller, f: ChallengeFilter) {
   const where: SQL[] = [];
+  const scope = listScope(caller);
+  if (!scope.all) {
+    const own = [
+      scope.issuerUnit !== undefined ? eq(challenges.issuerUnit, scope.issuerUnit) : undefined,
+      scope.districtUnit !== undefined ? eq(challenges.districtUnit, scope.districtUnit) : undefined,
+    ];
+    where.push(or(inArray(challenges.stage, [...publishedStages]), ...own) as SQL);
+  }
   if (f.programme) where.push(eq(challenges.programmeId, f.programme));
   if (f.stage) where.push(eq(challenges.stage, f.stage));
   if (f.kind) where.push(eq(challenges.kind, f.kind));
@@ -57,9 +68,22 @@ export function listChallenges(db: Db, f: ChallengeFilter) {
   return { items: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
 }
 
-export function challengeHistory(db: Db, id: string) {
-  if (!db.select({ id: challenges.id }).from(challenges).where(eq(challenges.id, id)).get())
-    throw notFound('challenge', id, '榜单');
+export function challengeHistory(db: Db, caller: Caller, id: string) {
+  const head = db
+    .select({ issuerUnit: challenges.issuerUnit, stage: challenges.stage })
+    .from(challenges)
+    .where(eq(challenges.id, id))
+    .get();
+  if (!head) throw notFound('challenge', id, '榜单');
+  if (!mayReadHistory(caller, head.issuerUnit)) {
+    // Another unit's unpublished challenge reads as absent, as it does for GET /challenges/:id.
+    if (!(publishedStages as readonly string[]).includes(head.stage)) throw notFound('challenge', id, '榜单');
+    throw forbidden(
+      `The history of ${id} is for the bureau, auditors and its issuing unit.`,
+      `榜单 ${id} 的完整记录仅向市科技局、审计人员和发榜单位开放。`,
+      { scope: 'issuerUnit' },
+    );
+  }
   return db
     .select()
     .from(events)

@@ -2,11 +2,13 @@
 import type { Caller, EngineDeps } from './engine.js';
 import { notFound } from './errors.js';
 import { loadChallenge } from './load-challenge.js';
-import { type ChallengeView, challengeView } from './view.js';
+import { type ChallengeView, challengeView, visibilityOf } from './view.js';
 
 export function readChallenge(deps: Pick<EngineDeps, 'store' | 'cache'>, id: string, caller: Caller): ChallengeView {
   const loaded = loadChallenge(deps, id);
   if (!loaded) throw notFound('challenge', id, '榜单');
   const { head: row, snapshot } = loaded;
-  return challengeView(snapshot, { version: row.version, machineVersion: row.machineVersion }, caller.role);
+  // A challenge outside the caller's sight reads as absent: its existence is not disclosed.
+  if (visibilityOf(snapshot, caller) === 'none') throw notFound('challenge', id, '榜单');
+  return challengeView(snapshot, { version: row.version, machineVersion: row.machineVersion }, caller);
 }

@@ -4,21 +4,22 @@
  * changes nothing and says why, with the clauses of every rule that refused.
  */
 
-import type { challengeMachine } from '../../machines/challenge/challenge.machine.js';
+import type { ChallengeSnapshot, challengeMachine } from '../../machines/challenge/challenge.machine.js';
 import { stageOf } from '../../machines/challenge/deadlines.js';
 import type { Actor, ChallengeEvent, StaffEventType } from '../../machines/challenge/events.js';
 import { violationsOf } from '../../machines/challenge/rules.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
-import { mayRoleSend, rolesFor } from '../access/roles.js';
+import { mayRoleSend, rolesFor, scopeOf } from '../access/roles.js';
+import { scopeRefusal } from '../access/scopes.js';
 import { eventTime } from './clock.js';
 import { appendEvent, versionConflict } from './commit.js';
 import type { Caller, EngineDeps } from './engine.js';
 import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
-import { gatherFacts } from './facts.js';
+import { gatherFacts, gatherUploadFacts } from './facts.js';
 import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
 import { loadChallenge } from './load-challenge.js';
 import { pureTransition } from './pure-transition.js';
-import { allowedEventsFor, type ChallengeView, challengeView, handledEvents } from './view.js';
+import { allowedEventsFor, type ChallengeView, challengeView, handledEvents, visibilityOf } from './view.js';
 
 export interface SendEventInput {
   challengeId: string;
@@ -64,14 +65,33 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const { head: row, snapshot: current } = loaded;
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) throw versionConflict(input.ifMatch);
 
-  const stage = stageOf(current.value);
-  if (!mayRoleSend(caller.role, body.type, current.context.kind, stage))
-    throw forbidden(
+  // Order of refusals: a role that never sends this type (403, the table alone); a challenge
+  // the caller may not see reads as absent (404, nothing disclosed); a role that may not send it
+  // on this kind or in this stage (403); the state (422 EVENT_NOT_ALLOWED: the stage is visible
+  // to it anyway); its scope within the challenge (403); then the rules (422 with clauses).
+  const roleRefusal = () =>
+    forbidden(
       `A token with role ${caller.role} may not send ${body.type} here (roles that may: ${rolesFor(body.type).join(', ')}).`,
       `${caller.role} 角色无权在此发送 ${body.type}（允许的角色：${rolesFor(body.type).join('、')}）。`,
     );
+  if (scopeOf(caller.role, body.type) === undefined) throw roleRefusal();
+  if (visibilityOf(current, caller) === 'none') throw notFound('challenge', challengeId, '榜单');
+  if (!mayRoleSend(caller.role, body.type, current.context.kind, stageOf(current.value))) throw roleRefusal();
+  if (!handledEvents(current).has(body.type)) throw notAllowedNow(current, body.type, caller);
+  const outOfScope = scopeRefusal(caller, current.context, body);
+  if (outOfScope)
+    throw forbidden(outOfScope.message, outOfScope.message_zh, {
+      scope: outOfScope.scope,
+      ...(outOfScope.clause ? { clause: outOfScope.clause } : {}),
+    });
 
-  const facts = gatherFacts(store, current.context, body as Parameters<typeof gatherFacts>[2]);
+  const registryFacts = gatherFacts(store, current.context, body as Parameters<typeof gatherFacts>[2]);
+  const uploadFacts = gatherUploadFacts(
+    (id, sha256) => store.uploadOf.get({ challengeId: id, sha256 }) !== undefined,
+    challengeId,
+    body,
+  );
+  const facts = registryFacts || uploadFacts ? { ...registryFacts, ...uploadFacts } : undefined;
   const at = eventTime(clock.now(), row.updatedAt);
   const actor = actorOf(caller);
   const event = { ...body, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;
@@ -81,7 +101,7 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
 
   const { type: _type, ...payload } = body;
   // The view is computed before the transaction (its version is known) to keep the transaction short.
-  const view = challengeView(next, { version: row.version + 1, machineVersion: MACHINE_VERSION }, caller.role);
+  const view = challengeView(next, { version: row.version + 1, machineVersion: MACHINE_VERSION }, caller);
   const appended = store.transaction(() => {
     const result = appendEvent(store, {
       challengeId,
@@ -110,16 +130,8 @@ function refusal(
   event: ChallengeEvent,
   caller: Caller,
 ): AppError {
-  const allowed = allowedEventsFor(current, caller.role);
-  if (!handledEvents(current).has(event.type)) {
-    const stage = stageOf(current.value);
-    return new AppError(
-      'EVENT_NOT_ALLOWED',
-      `${event.type} is not possible while the challenge is in ${stage}. Possible now: ${allowed.join(', ') || 'nothing'}.`,
-      `榜单当前处于 ${stage} 阶段，不能执行 ${event.type}。当前可执行：${allowed.join('、') || '无'}。`,
-      { allowedEvents: allowed },
-    );
-  }
+  const allowed = allowedEventsFor(current, caller);
+  if (!handledEvents(current).has(event.type)) return notAllowedNow(current, event.type, caller);
   const violations = violationsOf(current.context, event);
   if (violations.length > 0) return ruleViolation(violations);
   // Every guarded branch is "rules allow ∧ condition", and each event has an unconditional
@@ -127,4 +139,16 @@ function refusal(
   return new AppError('EVENT_NOT_ALLOWED', `${event.type} is not possible now.`, `当前不能执行 ${event.type}。`, {
     allowedEvents: allowed,
   });
+}
+
+/** The state does not take this event at all: say which events it takes from this caller. */
+function notAllowedNow(current: ChallengeSnapshot, type: string, caller: Caller): AppError {
+  const allowed = allowedEventsFor(current, caller);
+  const stage = stageOf(current.value);
+  return new AppError(
+    'EVENT_NOT_ALLOWED',
+    `${type} is not possible while the challenge is in ${stage}. Possible now: ${allowed.join(', ') || 'nothing'}.`,
+    `榜单当前处于 ${stage} 阶段，不能执行 ${type}。当前可执行：${allowed.join('、') || '无'}。`,
+    { allowedEvents: allowed },
+  );
 }

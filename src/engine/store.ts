@@ -6,6 +6,7 @@
 import { and, asc, desc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
+  attachments,
   challenges,
   checkpoints,
   events,
@@ -22,6 +23,12 @@ const p = sql.placeholder;
 
 export function createStore(db: Db) {
   const statements = {
+    /** Issue 5: a file uploaded to a challenge (facts for P-7). */
+    uploadOf: db
+      .select({ sha256: attachments.sha256 })
+      .from(attachments)
+      .where(and(eq(attachments.challengeId, p('challengeId')), eq(attachments.sha256, p('sha256'))))
+      .prepare(),
     challengeById: db
       .select()
       .from(challenges)

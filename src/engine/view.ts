@@ -4,7 +4,9 @@ import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machi
 import { deadlinesOf, stageOf, statePath } from '../../machines/challenge/deadlines.js';
 import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
 import { panelScore } from '../../machines/challenge/rules.js';
-import { mayRoleSend, type TokenRole } from '../access/roles.js';
+import { mayRoleSend } from '../access/roles.js';
+import { mayActOn, scopedContext, type Visibility, visibility } from '../access/scopes.js';
+import type { Caller } from './engine.js';
 
 const handledByState = new Map<string, Set<string>>();
 
@@ -20,10 +22,19 @@ export function handledEvents(snapshot: ChallengeSnapshot): Set<string> {
   return out;
 }
 
-export function allowedEventsFor(snapshot: ChallengeSnapshot, role: TokenRole): StaffEventType[] {
+/** The events the caller may send now: the state takes them, its role may send them, its scope reaches. */
+export function allowedEventsFor(snapshot: ChallengeSnapshot, caller: Caller): StaffEventType[] {
   const handled = handledEvents(snapshot);
   const stage = stageOf(snapshot.value);
-  return staffEventTypes.filter((t) => handled.has(t) && mayRoleSend(role, t, snapshot.context.kind, stage));
+  const ctx = snapshot.context;
+  return staffEventTypes.filter(
+    (t) => handled.has(t) && mayRoleSend(caller.role, t, ctx.kind, stage) && mayActOn(caller, ctx, t),
+  );
+}
+
+/** How much of the challenge the caller sees (src/access/scopes.ts); `none` reads as 404. */
+export function visibilityOf(snapshot: ChallengeSnapshot, caller: Caller): Visibility {
+  return visibility(caller, snapshot.context, stageOf(snapshot.value));
 }
 
 export interface ChallengeViewMeta {
@@ -31,8 +42,10 @@ export interface ChallengeViewMeta {
   machineVersion: string;
 }
 
-export function challengeView(snapshot: ChallengeSnapshot, meta: ChallengeViewMeta, role: TokenRole) {
-  const ctx = snapshot.context;
+/** The view of a challenge the caller may see (check `visibilityOf` first): scoped to the caller. */
+export function challengeView(snapshot: ChallengeSnapshot, meta: ChallengeViewMeta, caller: Caller) {
+  const full = snapshot.context;
+  const ctx = scopedContext(caller, full, visibilityOf(snapshot, caller));
   const { settings: _settings, ...details } = ctx;
   return {
     id: ctx.id,
@@ -48,10 +61,14 @@ export function challengeView(snapshot: ChallengeSnapshot, meta: ChallengeViewMe
     state: snapshot.value,
     ...(ctx.outcome ? { outcome: ctx.outcome } : {}),
     tracks: ctx.tracks,
-    deadlines: deadlinesOf(snapshot.value, ctx),
-    allowedEvents: allowedEventsFor(snapshot, role),
+    deadlines: deadlinesOf(snapshot.value, full),
+    allowedEvents: allowedEventsFor(snapshot, caller),
+    // The panel's scores: to whoever sees every score, and to the bids' parties once the
+    // selection is made (announced); before that a partial mean would disclose single scores.
     panelScores: Object.fromEntries(
-      ctx.bids.filter((b) => b.agreedFundingCny !== null).map((b) => [b.bidId, panelScore(ctx, b.bidId)]),
+      ctx.bids
+        .filter((b) => b.agreedFundingCny !== null)
+        .map((b) => [b.bidId, ctx === full || full.selectedAt !== null ? panelScore(full, b.bidId) : null]),
     ),
     details,
   };

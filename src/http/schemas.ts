@@ -29,6 +29,7 @@ export const errorSchema = z
       violations: z.array(violationSchema).optional(),
       allowedEvents: z.array(z.string()).optional(),
       issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      scope: z.string().optional().describe('for a 403: the scope of docs/security.md the caller is outside of'),
       requestId: z.string(),
     }),
   })
@@ -37,9 +38,9 @@ export const errorSchema = z
 const e = errorSchema;
 /** The error responses of a route, for the OpenAPI document. */
 export const errors = {
-  read: { 401: e, 403: e, 404: e },
-  write: { 400: e, 401: e, 403: e, 404: e, 413: e },
-  event: { 400: e, 401: e, 403: e, 404: e, 409: e, 413: e, 422: e },
+  read: { 401: e, 403: e, 404: e, 429: e },
+  write: { 400: e, 401: e, 403: e, 404: e, 413: e, 429: e },
+  event: { 400: e, 401: e, 403: e, 404: e, 409: e, 413: e, 422: e, 429: e },
 };
 
 export const trackSchema = z

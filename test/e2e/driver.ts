@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
 import { eventHash, GENESIS_HASH } from '../../src/engine/canonical.js';
-import { EXPERTS, sha, TECH_ATTACHMENTS, UNITS } from '../helpers/fixtures.js';
+import { EXPERTS, TECH_ATTACHMENTS, UNITS } from '../helpers/fixtures.js';
+import { pdfOf } from '../helpers/uploads.js';
 import {
   clockSchema,
   errorSchema,
@@ -180,6 +181,18 @@ export class ChallengeDriver {
     return view;
   }
 
+  /** Uploads a small PDF labelled `label` as `party` and returns its SHA-256 (to name in an event). */
+  async uploaded(party: Party, label: string): Promise<string> {
+    const body = await this.world.http.upload(
+      `/api/v1/challenges/${this.id}/attachments`,
+      party.token,
+      pdfOf(label),
+      `${label}.pdf`,
+      'application/pdf',
+    );
+    return (body as { sha256: string }).sha256;
+  }
+
   send(party: Party, event: ChallengeEvent): Promise<Reply> {
     return this.world.http.request('POST', `/api/v1/challenges/${this.id}/events`, party.token, event);
   }
@@ -220,7 +233,12 @@ export class ChallengeDriver {
 
   async attachAll(kinds: readonly string[] = TECH_ATTACHMENTS): Promise<View> {
     let view: View | undefined;
-    for (const kind of kinds) view = await this.ok(this.cast.issuer, { type: 'ATTACH', kind, sha256: sha(kind) });
+    for (const kind of kinds)
+      view = await this.ok(this.cast.issuer, {
+        type: 'ATTACH',
+        kind,
+        sha256: await this.uploaded(this.cast.issuer, kind),
+      });
     if (!view) throw new Error('no attachment kinds');
     return view;
   }
@@ -419,7 +437,7 @@ export async function fundAndFinish(c: ChallengeDriver, trackId: string, paidCny
     trackId,
     amountCny: paidCny,
     paidOn: today,
-    evidenceSha256: sha(`payment ${trackId}`),
+    evidenceSha256: await c.uploaded(cast.issuer, `payment ${trackId}`),
   });
   const disbursed = await c.ok(cast.finance, {
     type: 'DISBURSE',
@@ -433,7 +451,7 @@ export async function fundAndFinish(c: ChallengeDriver, trackId: string, paidCny
   const reported = await c.ok(cast.solverA, {
     type: 'SUBMIT_FINAL_REPORT',
     trackId,
-    reportSha256: sha(`final report ${trackId}`),
+    reportSha256: await c.uploaded(cast.solverA, `final report ${trackId}`),
   });
   expect(reported.state).toEqual({ evaluation: 'underReview' });
   const closed = await c.ok(cast.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '验收通过' });

@@ -47,6 +47,21 @@ export class HttpClient {
     return { status: res.status, body: parsed };
   }
 
+  /** Uploads one file as multipart/form-data (the attachments route); throws unless 201. */
+  async upload(path: string, token: string, content: Buffer, filename: string, type: string): Promise<unknown> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(content)], { type }), filename);
+    const res = await fetch(this.target.baseUrl + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await res.text();
+    if (res.status !== 201) throw new Error(`upload ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  }
+
   /** Sends, throws unless 2xx, and parses the body with `schema`. */
   async ok<T>(
     schema: z.ZodType<T>,

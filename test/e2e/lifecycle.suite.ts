@@ -4,7 +4,7 @@
  * timers fire inside the server.
  */
 import { describe, expect, it } from 'vitest';
-import { horseRace, sha, techDraft } from '../helpers/fixtures.js';
+import { horseRace, techDraft } from '../helpers/fixtures.js';
 import {
   type BidSpec,
   beijingDate,
@@ -51,7 +51,7 @@ export function lifecycleTests(): void {
           trackId: 'bid-1',
           amountCny: 3_000_000,
           paidOn: today,
-          evidenceSha256: sha('payment bid-1'),
+          evidenceSha256: await c.uploaded(cast.issuer, 'payment bid-1'),
         });
         expect(paid.tracks[0]?.paidCny).toBe(3_000_000);
         await expectRefused(
@@ -84,7 +84,7 @@ export function lifecycleTests(): void {
         const reported = await c.ok(cast.solverA, {
           type: 'SUBMIT_FINAL_REPORT',
           trackId: 'bid-1',
-          reportSha256: sha('final report bid-1'),
+          reportSha256: await c.uploaded(cast.solverA, 'final report bid-1'),
         });
         expect(reported.state).toEqual({ evaluation: 'underReview' });
         const closed = await c.ok(cast.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '验收通过' });
@@ -131,7 +131,7 @@ export function lifecycleTests(): void {
             trackId: bidId,
             amountCny: 3_000_000,
             paidOn: today,
-            evidenceSha256: sha(`payment ${bidId}`),
+            evidenceSha256: await c.uploaded(cast.issuer, `payment ${bidId}`),
           });
         }
         // Fiscal support in all = min(40 % × 6,000,000, 3,000,000) = 2,400,000; first phase ≤ 20 % of it per track (H-4).
@@ -175,13 +175,13 @@ export function lifecycleTests(): void {
         const first = await c.ok(cast.solverA, {
           type: 'SUBMIT_FINAL_REPORT',
           trackId: 'race-a',
-          reportSha256: sha('final report race-a'),
+          reportSha256: await c.uploaded(cast.solverA, 'final report race-a'),
         });
         expect(first.state).toEqual({ evaluation: 'awaitingReport' });
         const second = await c.ok(cast.solverA, {
           type: 'SUBMIT_FINAL_REPORT',
           trackId: 'race-b',
-          reportSha256: sha('final report race-b'),
+          reportSha256: await c.uploaded(cast.solverA, 'final report race-b'),
         });
         expect(second.state).toEqual({ evaluation: 'underReview' });
         const rectifying = await c.ok(cast.bureau, {

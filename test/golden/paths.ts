@@ -5,6 +5,7 @@
  */
 import { horseRace, type Parties, Scenario, techDraft } from '../helpers/fixtures.js';
 import type { Harness } from '../helpers/harness.js';
+import { uploaded } from '../helpers/uploads.js';
 
 export interface GoldenPath {
   name: string;
@@ -24,7 +25,11 @@ async function toClosed(h: Harness, p: Parties, s: Scenario, trackIds: string[])
     await s.ok(p.solverA, { type: 'REPORT_PROGRESS', trackId, milestone: 'M1', text: '完成设计' });
   await h.at('2028-08-02T00:00:00+08:00');
   for (const trackId of trackIds)
-    await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId, reportSha256: 'f'.repeat(64) });
+    await s.ok(p.solverA, {
+      type: 'SUBMIT_FINAL_REPORT',
+      trackId,
+      reportSha256: await uploaded(h, p.solverA, s.id, `final-report-${trackId}`),
+    });
 }
 
 export const goldenPaths: GoldenPath[] = [
@@ -50,7 +55,11 @@ export const goldenPaths: GoldenPath[] = [
       const s = await new Scenario(h, p).create(techDraft({ horseRace }));
       await s.toManagement(raceBids);
       for (const trackId of ['race-a', 'race-b'])
-        await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId, reportSha256: 'e'.repeat(64) });
+        await s.ok(p.solverA, {
+          type: 'SUBMIT_FINAL_REPORT',
+          trackId,
+          reportSha256: await uploaded(h, p.solverA, s.id, `early-report-${trackId}`),
+        });
       await s.ok(p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'rectify', opinion: '需整改' });
       await s.ok(p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'failed', opinion: '未通过' });
       return s.id;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { withCheckCharacter } from '../../src/registry/uscc.js';
 import { ADMIN_TOKEN, type Harness, type Json, type Reply } from './harness.js';
+import { uploaded } from './uploads.js';
 
 /** A valid unified social credit code, numbered. */
 export const code = (n: number, prefix = '91650100') => withCheckCharacter(prefix + String(n).padStart(9, '0'));
@@ -249,7 +250,13 @@ export class Scenario {
   }
 
   async attach(kinds: string[]): Promise<this> {
-    for (const kind of kinds) await this.ok(this.issuerToken, { type: 'ATTACH', kind, sha256: sha(kind) });
+    // Each file is uploaded first: ATTACH names a hash uploaded to this challenge (P-7).
+    for (const kind of kinds)
+      await this.ok(this.issuerToken, {
+        type: 'ATTACH',
+        kind,
+        sha256: await uploaded(this.h, this.issuerToken, this.id, kind),
+      });
     return this;
   }
 
@@ -364,7 +371,7 @@ export class Scenario {
       trackId,
       amountCny,
       paidOn: '2026-07-21',
-      evidenceSha256: sha(`pay-${trackId}-${amountCny}`),
+      evidenceSha256: await uploaded(this.h, this.issuerToken, this.id, `pay-${trackId}-${amountCny}`),
     });
     return this;
   }

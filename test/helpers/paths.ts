@@ -39,6 +39,7 @@ import {
   transferDraft,
   UNITS,
 } from './fixtures.js';
+import { pdfOf, sha256Of } from './uploads.js';
 
 /** The harness's start: inside the submission window of wlmq-2026. */
 export const T0 = new Date('2026-05-06T10:00:00+08:00').toISOString();
@@ -90,6 +91,19 @@ export type FactsFor = (
   ctx: ChallengeContext,
   body: { type: StaffEventType } & Record<string, unknown>,
 ) => EventFacts | undefined;
+
+/** The files the model's events name, by SHA-256: the HTTP run uploads each before naming it (P-7). */
+const fileLabels = new Map<string, string>();
+function fileSha(label: string): string {
+  const hash = sha256Of(pdfOf(label));
+  fileLabels.set(hash, label);
+  return hash;
+}
+/** The file content behind a hash the model named, or undefined for a hash never meant to exist. */
+export const modelFile = (hash: string): Buffer | undefined => {
+  const label = fileLabels.get(hash);
+  return label === undefined ? undefined : pdfOf(label);
+};
 
 /**
  * The model's programme: wlmq-2026's rules, except that §4's per-unit and per-person counts
@@ -239,7 +253,7 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
         b.add('UPDATE', 'issuer', { type: 'UPDATE', title: `${ctx.draft.title}（修订）` });
       const kinds = ctx.kind === 'techBreakthrough' ? TECH_ATTACHMENTS : TRANSFER_ATTACHMENTS;
       const missing = kinds.find((k) => !ctx.attachments.some((a) => a.kind === k));
-      if (missing) b.add('ATTACH', 'issuer', { type: 'ATTACH', kind: missing, sha256: sha(missing) });
+      if (missing) b.add('ATTACH', 'issuer', { type: 'ATTACH', kind: missing, sha256: fileSha(missing) });
       else b.add('SUBMIT', 'issuer', { type: 'SUBMIT', confirmDetails: true });
       b.add('WITHDRAW', 'issuer', { type: 'WITHDRAW', reason: '需求已由企业自行解决' });
       break;
@@ -342,7 +356,7 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
           trackId: payee.trackId,
           amountCny: 1_000_000,
           paidOn: beijingDate(at),
-          evidenceSha256: sha(`pay-${payee.trackId}-${ctx.tracks.length}`),
+          evidenceSha256: fileSha(`pay-${payee.trackId}-${ctx.tracks.length}`),
         });
       const fundable = running.find(
         (t) => t.contract !== null && t.paidCny > 0 && t.disbursedCny + 400_000 <= (t.paidCny * 40) / 100,
@@ -388,7 +402,7 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
         b.add('SUBMIT_FINAL_REPORT', solverOf(ctx, track.trackId), {
           type: 'SUBMIT_FINAL_REPORT',
           trackId: track.trackId,
-          reportSha256: sha(`report-${track.trackId}`),
+          reportSha256: fileSha(`report-${track.trackId}`),
         });
       break;
     }
@@ -399,7 +413,7 @@ export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] 
         b.add('SUBMIT_FINAL_REPORT', solverOf(ctx, track.trackId), {
           type: 'SUBMIT_FINAL_REPORT',
           trackId: track.trackId,
-          reportSha256: sha(`report-${track.trackId}`),
+          reportSha256: fileSha(`report-${track.trackId}`),
         });
       break;
     }

@@ -264,7 +264,13 @@ describe('events a state does not take, and allowedEvents by role', () => {
         finance: p.finance,
         auditor: p.auditor,
       };
+      const published = (await s.view()).details.publishedAt !== null;
       for (const [role, tokenValue] of Object.entries(who)) {
+        // Solvers and experts do not see a challenge before it is published (docs/security.md).
+        if (!published && (role === 'solver' || role === 'expert')) {
+          expect((await h.request('GET', `/api/v1/challenges/${s.id}`, tokenValue)).status).toBe(404);
+          continue;
+        }
         const v = await s.view(tokenValue);
         expect(sorted(v.allowedEvents), `${v.stage} as ${role}`).toEqual(sorted(expected[role] ?? []));
       }
@@ -287,7 +293,8 @@ describe('events a state does not take, and allowedEvents by role', () => {
     await s.ok(p.bureau, { type: 'APPROVE_DEMAND', opinion: '通过' });
     await s.ok(p.bureau, { type: 'PUBLISH', biddingClosesAt: '2026-06-30T18:00:00+08:00' });
     await expectAllowed({
-      solver: ['BID', 'WITHDRAW_BID'],
+      // WITHDRAW_BID appears once the solver's unit leads a bid here (its scope).
+      solver: ['BID'],
       issuer: ['AGREE'],
       bureau: ['EXTEND_BIDDING', 'CLOSE_MATCHING', 'DECLARE_UNFILLED'],
     });
@@ -496,7 +503,10 @@ describe('the challenge list', () => {
       sorted([c1.id, c5.id]),
     );
     expect(await ids('?domain=textile')).toEqual([]);
-    expect(await ids('', p.solverB)).toHaveLength(5);
+    // A solver sees published calls only; an issuer its own unit's challenges and published calls.
+    expect(await ids('', p.solverB)).toEqual([]);
+    expect(await ids('', issuer2Token)).toEqual([c3.id]);
+    expect(await ids('', p.issuer)).toEqual(sorted([c1.id, c4.id, c5.id]));
 
     // Cursor pagination: every challenge exactly once, in id order.
     for (const [limit, query] of [

@@ -7,6 +7,7 @@ import { storedRowHash } from '../../src/engine/canonical.js';
 import { divergenceSchema, stateSchema, verifySchema } from '../../src/http/routes/audit.js';
 import { type Parties, registerParties, Scenario, UNITS } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { uploaded } from '../helpers/uploads.js';
 
 let h: Harness;
 let p: Parties;
@@ -79,7 +80,8 @@ describe('history and point-in-time state', () => {
     await s.toManagement();
     await s.ok(p.solverA, { type: 'REPORT_PROGRESS', trackId: 'bid-1', milestone: 'M1', text: '完成设计' });
     await h.at('2028-08-02T00:00:00+08:00');
-    await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId: 'bid-1', reportSha256: 'f'.repeat(64) });
+    const reportSha256 = await uploaded(h, p.solverA, s.id, 'final-report');
+    await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId: 'bid-1', reportSha256 });
     await s.ok(p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '验收通过' });
     const rows = rowsOf(s.id);
     expect(rows.length).toBeGreaterThan(25);
@@ -264,24 +266,28 @@ describe('verify', () => {
     const { a } = await twoChallenges();
     const rows = rowsOf(a.id);
     const originals = rows.map((r) => ({ ...r }));
-    const update = sql().prepare('UPDATE events SET payload = ?, prev_hash = ?, hash = ? WHERE global_seq = ?');
-    const rewrite = (list: Row[], edit: (r: Row) => string) =>
+    const update = sql().prepare(
+      'UPDATE events SET payload = ?, facts = ?, prev_hash = ?, hash = ? WHERE global_seq = ?',
+    );
+    // The forger edits the payload and the facts alike (the upload fact names the file's hash).
+    const rewrite = (list: Row[], edit: (text: string, r: Row) => string) =>
       withoutTrigger('events_no_update', () => {
         let prev = '0'.repeat(64);
         for (const r of list) {
-          const payload = edit(r);
+          const payload = edit(r.payload, r);
+          const facts = r.facts === null ? null : edit(r.facts, r);
           const hash = storedRowHash(prev, {
             challengeId: r.challenge_id,
             seq: r.seq,
             type: r.type,
             payload,
-            facts: r.facts,
+            facts,
             actor: r.actor,
             at: r.at,
             machineVersion: r.machine_version,
             stateAfter: r.state_after,
           });
-          update.run(payload, prev, hash, r.global_seq);
+          update.run(payload, facts, prev, hash, r.global_seq);
           prev = hash;
         }
         sql().prepare('UPDATE challenges SET head_hash = ? WHERE id = ?').run(prev, a.id);
@@ -297,12 +303,12 @@ describe('verify', () => {
       };
       sql().prepare('UPDATE challenges SET snapshot = ? WHERE id = ?').run(snapshot.replaceAll(from, to), a.id);
     };
-    rewrite(rows, (r) => (r.seq === 3 ? r.payload.replace(sha, forged) : r.payload));
+    rewrite(rows, (text, r) => (r.seq === 3 ? text.replace(sha, forged) : text));
     setSnapshot(sha, forged);
     expect(sha).not.toBe(forged);
     const report = await verifyAll();
     expect(report.firstDivergence).toMatchObject({ challengeId: a.id, seq: 3, check: 'globalHash' });
-    rewrite(originals, (r) => r.payload);
+    rewrite(originals, (text) => text);
     setSnapshot(forged, sha);
     expect((await verifyAll()).ok).toBe(true);
   });

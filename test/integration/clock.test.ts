@@ -50,7 +50,11 @@ const call = async (method: 'GET' | 'POST', url: string, token: string, payload?
 
 describe('event time', () => {
   it('never runs backwards within a challenge when the system clock is stepped back', async () => {
-    const { token } = await call('POST', '/api/v1/tokens', ADMIN_TOKEN, { role: 'issuer', unit: 'u', label: 'i' });
+    const { token } = await call('POST', '/api/v1/tokens', ADMIN_TOKEN, {
+      role: 'issuer',
+      unit: techDraft().issuerUnit,
+      label: 'i',
+    });
     const created = await call('POST', '/api/v1/challenges', token, techDraft());
     stepped.set(start - 5_000);
     await call('POST', `/api/v1/challenges/${created.id}/events`, token, {

@@ -8,8 +8,9 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { inspectFollow, inspectReplay, parsePace } from '../../src/cli/inspect.js';
-import { type Parties, registerParties, Scenario, sha } from '../helpers/fixtures.js';
+import { type Parties, registerParties, Scenario } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { uploaded } from '../helpers/uploads.js';
 
 let h: Harness;
 let p: Parties;
@@ -51,7 +52,8 @@ beforeAll(async () => {
   const s = new Scenario(h, p);
   await s.create();
   await s.toManagement();
-  await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId: 'bid-1', reportSha256: sha('final-report') });
+  const reportSha256 = await uploaded(h, p.solverA, s.id, 'final-report');
+  await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId: 'bid-1', reportSha256 });
   await s.ok(p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '验收通过，同意结题' });
   expect((await s.view()).stage).toBe('closed');
   id = s.id;

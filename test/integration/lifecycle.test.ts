@@ -3,6 +3,7 @@ import { firstDivergence } from '../../src/engine/replay.js';
 import { createStore } from '../../src/engine/store.js';
 import { horseRace, type Parties, registerParties, Scenario, techDraft } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { uploaded } from '../helpers/uploads.js';
 
 let h: Harness;
 let p: Parties;
@@ -55,7 +56,11 @@ describe('a challenge through all nine stages (in-process)', () => {
     await s.ok(p.solverA, { type: 'REPORT_PROGRESS', trackId: 'bid-1', milestone: 'M1', text: '完成设计' });
     await h.at('2028-08-02T00:00:00+08:00');
     expect((await s.view()).state).toEqual({ evaluation: 'awaitingReport' });
-    await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId: 'bid-1', reportSha256: 'f'.repeat(64) });
+    await s.ok(p.solverA, {
+      type: 'SUBMIT_FINAL_REPORT',
+      trackId: 'bid-1',
+      reportSha256: await uploaded(h, p.solverA, s.id, 'final report'),
+    });
     const closed = await s.ok(p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '验收通过' });
     expect(closed.stage).toBe('closed');
     expect(closed.outcome.kind).toBe('closed');
@@ -75,7 +80,11 @@ describe('a challenge through all nine stages (in-process)', () => {
     const v = await s.view();
     expect(v.tracks).toHaveLength(2);
     for (const t of ['race-a', 'race-b']) {
-      await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId: t, reportSha256: 'e'.repeat(64) });
+      await s.ok(p.solverA, {
+        type: 'SUBMIT_FINAL_REPORT',
+        trackId: t,
+        reportSha256: await uploaded(h, p.solverA, s.id, `final report ${t}`),
+      });
     }
     expect((await s.view()).state).toEqual({ evaluation: 'underReview' });
     await s.ok(p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'rectify', opinion: '需整改' });

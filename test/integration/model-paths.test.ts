@@ -24,6 +24,7 @@ import {
   drafts,
   type FactsFor,
   MODEL_PROGRAMME,
+  modelFile,
   settings as modelSettings,
   type Party,
   type Route,
@@ -31,6 +32,7 @@ import {
   serializeModelState,
   variants,
 } from '../helpers/paths.js';
+import { upload } from '../helpers/uploads.js';
 
 const transitions = machineTransitions();
 let h: Harness;
@@ -138,6 +140,14 @@ describe('model-based paths over every transition', () => {
         state = res.body.state;
       } else {
         const { at: _at, actor: _actor, facts: _facts, ...payload } = s.fixture.event as Record<string, unknown>;
+        // A file the event names is uploaded first, by the challenge's issuer (P-7).
+        for (const hash of [payload.sha256, payload.evidenceSha256, payload.reportSha256]) {
+          const file = typeof hash === 'string' ? modelFile(hash) : undefined;
+          if (file === undefined) continue;
+          const up = await upload(h, pick.route.variant === 'transfer' ? holder : parties.issuer, pick.id, file);
+          expect(up.status, `${label}: upload ${JSON.stringify(up.body)}`).toBe(201);
+          requests++;
+        }
         const res = await h.send(tokenOf(s.fixture.party), pick.id, payload as { type: string });
         expect(res.status, `${label}: ${JSON.stringify(res.body)}`).toBe(200);
         state = res.body.state;

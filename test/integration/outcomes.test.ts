@@ -124,6 +124,11 @@ async function expectFinal(s: Scenario, kind: string, clause: string | null): Pr
   expect(view.outcome.clause).toBe(clause);
   expect(view.deadlines).toEqual([]);
   for (const [role, tokenValue] of Object.entries(readers(p))) {
+    // Solvers and experts never see a challenge that was not published (docs/security.md).
+    if (view.details.publishedAt === null && (role === 'solver' || role === 'expert')) {
+      expect((await h.request('GET', `/api/v1/challenges/${s.id}`, tokenValue)).status, role).toBe(404);
+      continue;
+    }
     const seen = await s.view(tokenValue);
     expect(seen.stage, role).toBe(kind);
     expect(seen.allowedEvents, role).toEqual([]);
@@ -134,7 +139,13 @@ async function expectFinal(s: Scenario, kind: string, clause: string | null): Pr
   expect(events.at(-1).stateAfter).toBe(kind);
   expect(Object.keys(everyEvent).sort()).toEqual([...staffEventTypes].sort());
   for (const [type, { by, body }] of Object.entries(everyEvent)) {
-    const r = await s.send(by(p), { type, ...body });
+    const sender = by(p);
+    const r = await s.send(sender, { type, ...body });
+    // A solver's or expert's event on a never-published challenge finds nothing to act on (404).
+    if (view.details.publishedAt === null && (sender === p.solverA || sender === p.experts[EXPERTS[0]])) {
+      expect(r.status, type).toBe(404);
+      continue;
+    }
     expect(r.status, type).toBe(422);
     expect(r.body.error.code, type).toBe('EVENT_NOT_ALLOWED');
     expect(r.body.error.allowedEvents, type).toEqual([]);

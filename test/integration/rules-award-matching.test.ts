@@ -227,7 +227,9 @@ describe('P-2 and P-6: bid identity and team', () => {
 
     await s.ok(p.solverA, { type: 'WITHDRAW_BID', bidId: 'bid-1' });
     expect(clausesOf(await s.send(p.solverA, bidBody('bid-1')))).toEqual(['P-2']);
-    const v = await s.ok(p.solverB, bidBody('bid-2', solverB));
+    await s.ok(p.solverB, bidBody('bid-2', solverB));
+    // The bureau's view: a solver sees only the bids of its own unit (docs/security.md).
+    const v = await s.view();
     expect(v.details.bids.map((b: Json) => b.bidId)).toEqual(['bid-1', 'bid-2']);
   });
 
@@ -329,7 +331,8 @@ describe('H-1 at BID: a horse-race bid names one of its routes; any other bid na
     expect(clausesOf(await s.send(p.solverA, bidBody('bid-1')))).toEqual(['H-1']);
     expect((await s.view()).version).toBe(before.version);
     await s.ok(p.solverA, bidBody('bid-1', { route: routeA }));
-    const v = await s.ok(p.solverB, bidBody('bid-2', { ...solverB, route: routeB }));
+    await s.ok(p.solverB, bidBody('bid-2', { ...solverB, route: routeB }));
+    const v = await s.view();
     expect(v.details.bids.map((b: Json) => b.route)).toEqual([routeA, routeB]);
   });
 

@@ -110,7 +110,10 @@ describe('X-6: the expert panel has at least 5 members, an odd number, each once
       comment: '很好',
       noConflictDeclared: true,
     });
-    expect(clausesOf(r)).toEqual(['X-6']);
+    // Outside its scope (the panel): 403, naming the clause the scope rests on.
+    expect(r.status).toBe(403);
+    expect(r.body.error.scope).toBe('panel');
+    expect(r.body.error.clause).toBe('X-6');
     const unchanged = await s.view();
     expect(unchanged.version).toBe(before.version);
     expect(unchanged.details.scores).toEqual([]);

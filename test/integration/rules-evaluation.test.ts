@@ -9,6 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { horseRace, type Parties, registerParties, Scenario, techDraft } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { pdfOf, sha256Of, upload } from '../helpers/uploads.js';
 
 type Bids = { bidId: string; route?: string; funding?: number }[];
 type Event = { type: string } & Record<string, unknown>;
@@ -117,7 +118,12 @@ async function historyOf(w: World<string>, s: Scenario): Promise<Json[]> {
   return r.body.items;
 }
 
-const report = (trackId: string): Event => ({ type: 'SUBMIT_FINAL_REPORT', trackId, reportSha256: 'a'.repeat(64) });
+/** The final report file; a track's solver uploads it to the challenge before naming it (P-7). */
+const REPORT = pdfOf('final report');
+const report = async (s: Scenario, trackId: string): Promise<Event> => {
+  await upload(s.h, s.p.solverA, s.id, REPORT);
+  return { type: 'SUBMIT_FINAL_REPORT', trackId, reportSha256: sha256Of(REPORT) };
+};
 const extension = (newPlannedEnd?: string): Event => ({
   type: 'APPROVE_CHANGE',
   kind: 'extension',
@@ -189,10 +195,10 @@ describe('X-3 acceptance: applied for within 6 months of the planned end; one re
     for (const s of [w.s.inTime, w.s.late]) expect((await s.view()).state).toEqual({ evaluation: 'awaitingReport' });
     // Planned end 2026-12-01 + 6 months = 2027-06-01, whole day included.
     await w.h.at('2027-06-01T23:59:59.999+08:00');
-    const v = await w.s.inTime.ok(w.p.solverA, report('bid-1'));
+    const v = await w.s.inTime.ok(w.p.solverA, await report(w.s.inTime, 'bid-1'));
     expect(v.state).toEqual({ evaluation: 'underReview' });
     await w.h.at('2027-06-02T00:00:00.000+08:00');
-    const r = await refused(w.s.late, w.p.solverA, report('bid-1'), ['X-3']);
+    const r = await refused(w.s.late, w.p.solverA, await report(w.s.late, 'bid-1'), ['X-3']);
     expect(r.body.error.message).toContain('6 months');
   });
 
@@ -208,20 +214,21 @@ describe('X-3 acceptance: applied for within 6 months of the planned end; one re
         rectifyPassed: managed,
         rectifyFailed: managed,
       });
-      for (const s of [w.s.passed, w.s.rectifyPassed, w.s.rectifyFailed]) await s.ok(w.p.solverA, report('bid-1'));
+      for (const s of [w.s.passed, w.s.rectifyPassed, w.s.rectifyFailed])
+        await s.ok(w.p.solverA, await report(s, 'bid-1'));
     });
     afterAll(async () => w.h.close());
 
     it('finishes early: review starts when every track of a horse race has reported in management', async () => {
       const s = w.s.race;
-      const one = await s.ok(w.p.solverA, report('race-a'));
+      const one = await s.ok(w.p.solverA, await report(s, 'race-a'));
       expect(one.state).toEqual({ management: 'implementing' });
       expect(one.tracks.find((t: Json) => t.trackId === 'race-a')).toMatchObject({
         status: 'reported',
-        finalReportSha256: 'a'.repeat(64),
+        finalReportSha256: sha256Of(REPORT),
       });
       await notAllowed(s, w.p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '通过' });
-      const both = await s.ok(w.p.solverA, report('race-b'));
+      const both = await s.ok(w.p.solverA, await report(s, 'race-b'));
       expect(both.state).toEqual({ evaluation: 'underReview' });
       expect(deadline(both, 'PERIOD_ENDED')).toBeUndefined();
       expect(deadline(both, 'ACCEPTANCE_OVERDUE')).toBeDefined();
@@ -230,13 +237,13 @@ describe('X-3 acceptance: applied for within 6 months of the planned end; one re
     it('a stopped track neither reports (H-5) nor holds up the review of the one still running', async () => {
       const s = w.s.raceStopped;
       await s.ok(w.p.bureau, { type: 'MIDTERM_DECISION', trackId: 'race-a', decision: 'stop', opinion: '终止' });
-      await refused(s, w.p.solverA, report('race-a'), ['H-5']);
-      const v = await s.ok(w.p.solverA, report('race-b'));
+      await refused(s, w.p.solverA, await report(s, 'race-a'), ['H-5']);
+      const v = await s.ok(w.p.solverA, await report(s, 'race-b'));
       expect(v.state).toEqual({ evaluation: 'underReview' });
     });
 
     it('finishes early with a single track: its report starts the review', async () => {
-      const v = await w.s.single.ok(w.p.solverA, report('bid-1'));
+      const v = await w.s.single.ok(w.p.solverA, await report(w.s.single, 'bid-1'));
       expect(v.stage).toBe('evaluation');
       expect(v.state).toEqual({ evaluation: 'underReview' });
     });
@@ -364,8 +371,8 @@ describe('X-9 ACCEPTANCE_OVERDUE: 365 days after the planned end day without an 
     const due = '2027-12-02T00:00:00.000+08:00'; // 2026-12-02 00:00 Beijing + 365 days
     // Management does not wait for it: the period always ends first.
     expect(deadline(await w.s.silent.view(), 'ACCEPTANCE_OVERDUE')).toBeUndefined();
-    await w.s.underReview.ok(w.p.solverA, report('bid-1'));
-    await w.s.decided.ok(w.p.solverA, report('bid-1'));
+    await w.s.underReview.ok(w.p.solverA, await report(w.s.underReview, 'bid-1'));
+    await w.s.decided.ok(w.p.solverA, await report(w.s.decided, 'bid-1'));
     await w.s.decided.ok(w.p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '验收通过' });
 
     await w.h.at('2027-12-01T23:59:59.999+08:00');
@@ -422,7 +429,7 @@ describe('TERMINATE', () => {
     expect(v.deadlines).toEqual([]);
     expect(v.allowedEvents).toEqual([]);
     await notAllowed(s, w.p.finance, { type: 'DISBURSE', trackId: 'bid-1', amountCny: 1, phase: 'first' });
-    await notAllowed(s, w.p.solverA, report('bid-1'));
+    await notAllowed(s, w.p.solverA, await report(s, 'bid-1'));
   });
 
   it('is not an event of the disbursement stage', async () => {

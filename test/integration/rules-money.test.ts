@@ -14,13 +14,13 @@ import {
   type Parties,
   registerParties,
   Scenario,
-  sha,
   techDraft,
   token,
   transferDraft,
   UNITS,
 } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { uploaded } from '../helpers/uploads.js';
 
 type Bids = { bidId: string; route?: string; funding?: number }[];
 type Event = { type: string } & Record<string, unknown>;
@@ -115,12 +115,13 @@ const disburse = (trackId: string, amountCny: number, phase: 'first' | 'later' =
   phase,
 });
 
-const payment = (trackId: string, amountCny: number, label = 'x'): Event => ({
+/** A payment whose evidence was uploaded to the challenge first (P-7). */
+const payment = async (s: Scenario, trackId: string, amountCny: number, label = 'x'): Promise<Event> => ({
   type: 'RECORD_PAYMENT',
   trackId,
   amountCny,
   paidOn: '2026-05-13',
-  evidenceSha256: sha(`evidence-${trackId}-${amountCny}-${label}`),
+  evidenceSha256: await uploaded(s.h, s.issuerToken, s.id, `evidence-${trackId}-${amountCny}-${label}`),
 });
 
 /** The distinct clauses of a refusal, sorted. */
@@ -165,7 +166,7 @@ describe('Q-6 technology contract, P-1 unknown tracks, X-5 tranches', () => {
 
   it('refuses DISBURSE to a track whose contract is not registered (Q-6), accepts it once registered', async () => {
     const s = w.s.disburse;
-    await s.ok(w.p.finance, payment('bid-1', 1_000_000));
+    await s.ok(w.p.finance, await payment(s, 'bid-1', 1_000_000));
     const r = await refused(s, w.p.finance, disburse('bid-1', 1), ['Q-6']);
     expect(r.body.error.violations).toHaveLength(1);
     await s.registerContract('bid-1');
@@ -215,11 +216,11 @@ describe('Q-6 technology contract, P-1 unknown tracks, X-5 tranches', () => {
       { type: 'REGISTER_CONTRACT', trackId: 'no-such-track', contractNo: 'HT-X', registeredOn: '2026-05-13' },
       ['P-1'],
     );
-    await refused(s, w.p.finance, payment('no-such-track', 1_000_000), ['P-1']);
+    await refused(s, w.p.finance, await payment(s, 'no-such-track', 1_000_000), ['P-1']);
     await refused(s, w.p.finance, disburse('no-such-track', 1), ['P-1']);
     // The same events for the real track are accepted.
     await s.registerContract('bid-1');
-    await s.ok(w.p.finance, payment('bid-1', 1_000_000));
+    await s.ok(w.p.finance, await payment(s, 'bid-1', 1_000_000));
     const v = await s.ok(w.p.finance, disburse('bid-1', 1));
     expect(track(v, 'bid-1')).toMatchObject({ paidCny: 1_000_000, disbursedCny: 1 });
   });
@@ -229,7 +230,7 @@ describe('Q-6 technology contract, P-1 unknown tracks, X-5 tranches', () => {
     await s.registerContract('bid-1');
     const r = await refused(s, w.p.finance, disburse('bid-1', 1), ['Q-1b', 'X-5']);
     expect(r.body.error.violations.find((v: Json) => v.clause === 'X-5').message_zh).toContain('尚无已拨付记录');
-    await s.ok(w.p.finance, payment('bid-1', 1_000));
+    await s.ok(w.p.finance, await payment(s, 'bid-1', 1_000));
     const v = await s.ok(w.p.finance, disburse('bid-1', 1));
     expect(track(v, 'bid-1')).toMatchObject({ paidCny: 1_000, disbursedCny: 1 });
   });
@@ -245,7 +246,7 @@ describe('Q-1b fiscal support ≤ 40 % of the money paid, per track and cumulati
 
   it('with 1,000,000 paid, disburses 400,000 and refuses 400,001 (Q-1b)', async () => {
     const s = w.s.single;
-    await s.ok(w.p.finance, payment('bid-1', 1_000_000));
+    await s.ok(w.p.finance, await payment(s, 'bid-1', 1_000_000));
     await refused(s, w.p.finance, disburse('bid-1', 400_001), ['Q-1b']);
     const v = await s.ok(w.p.finance, disburse('bid-1', 400_000));
     expect(track(v, 'bid-1').disbursedCny).toBe(400_000);
@@ -253,12 +254,12 @@ describe('Q-1b fiscal support ≤ 40 % of the money paid, per track and cumulati
 
   it('counts every tranche: 250,000 + 150,000 accepted, one yuan more refused, a further payment raises the ceiling', async () => {
     const s = w.s.cumulative;
-    await s.ok(w.p.finance, payment('bid-1', 1_000_000));
+    await s.ok(w.p.finance, await payment(s, 'bid-1', 1_000_000));
     await s.ok(w.p.finance, disburse('bid-1', 250_000));
     await s.ok(w.p.finance, disburse('bid-1', 150_000));
     await refused(s, w.p.finance, disburse('bid-1', 1), ['Q-1b']);
     // 2,500 more paid → 40 % of 1,002,500 = 401,000: 1,000 more fits, 1,001 does not.
-    await s.ok(w.p.finance, payment('bid-1', 2_500));
+    await s.ok(w.p.finance, await payment(s, 'bid-1', 2_500));
     await refused(s, w.p.finance, disburse('bid-1', 1_001), ['Q-1b']);
     const v = await s.ok(w.p.finance, disburse('bid-1', 1_000));
     expect(track(v, 'bid-1')).toMatchObject({ paidCny: 1_002_500, disbursedCny: 401_000 });
@@ -267,8 +268,8 @@ describe('Q-1b fiscal support ≤ 40 % of the money paid, per track and cumulati
 
   it("measures each track against its own payments, not the challenge's", async () => {
     const s = w.s.perTrack;
-    await s.ok(w.p.issuer, payment('race-a', 1_000_000));
-    await s.ok(w.p.issuer, payment('race-b', 2_000_000));
+    await s.ok(w.p.issuer, await payment(s, 'race-a', 1_000_000));
+    await s.ok(w.p.issuer, await payment(s, 'race-b', 2_000_000));
     // 3,000,000 paid on the challenge, but only 1,000,000 on race-a: its ceiling is 400,000.
     await refused(s, w.p.finance, disburse('race-a', 400_001), ['Q-1b']);
     await s.ok(w.p.finance, disburse('race-a', 400_000));
@@ -295,7 +296,7 @@ describe('Q-1c the cap of 3,000,000 per challenge, H-4 the horse race first phas
   it('a single track reaches exactly 3,000,000 and not one yuan more (Q-1c)', async () => {
     const s = w.s.single;
     // 40 % of 7,500,003 = 3,000,001.2: the share would allow 3,000,001, so only the cap refuses it.
-    await s.ok(w.p.issuer, payment('bid-1', 7_500_003));
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 7_500_003));
     await refused(s, w.p.finance, disburse('bid-1', 3_000_001), ['Q-1c']);
     await s.ok(w.p.finance, disburse('bid-1', 2_000_000));
     const v = await s.ok(w.p.finance, disburse('bid-1', 1_000_000));
@@ -306,8 +307,8 @@ describe('Q-1c the cap of 3,000,000 per challenge, H-4 the horse race first phas
   it('the cap holds across all tracks of a horse race (Q-1c)', async () => {
     const s = w.s.race;
     // Agreed 4,000,000 each: total support min(3,200,000, 3,000,000) = 3,000,000, first phase ≤ 600,000.
-    await s.ok(w.p.issuer, payment('race-a', 4_000_000));
-    await s.ok(w.p.issuer, payment('race-b', 4_000_000));
+    await s.ok(w.p.issuer, await payment(s, 'race-a', 4_000_000));
+    await s.ok(w.p.issuer, await payment(s, 'race-b', 4_000_000));
     await s.ok(w.p.finance, disburse('race-a', 600_000));
     await s.ok(w.p.finance, disburse('race-b', 600_000));
     await s.ok(w.p.bureau, { type: 'START_IMPLEMENTATION', startedOn: '2026-06-01' });
@@ -325,8 +326,8 @@ describe('Q-1c the cap of 3,000,000 per challenge, H-4 the horse race first phas
   it('first phase per track ≤ 20 % of min(40 % × agreed funding, cap): 480,000 with 3,000,000 agreed each (H-4)', async () => {
     const s = w.s.h4;
     // Total support min(40 % × 6,000,000, 3,000,000) = 2,400,000; 20 % of it = 480,000.
-    await s.ok(w.p.issuer, payment('race-a', 2_000_000));
-    await s.ok(w.p.issuer, payment('race-b', 2_000_000));
+    await s.ok(w.p.issuer, await payment(s, 'race-a', 2_000_000));
+    await s.ok(w.p.issuer, await payment(s, 'race-b', 2_000_000));
     await refused(s, w.p.finance, disburse('race-a', 480_001), ['H-4']);
     await s.ok(w.p.finance, disburse('race-a', 480_000));
     // The first phase is cumulative too.
@@ -343,7 +344,7 @@ describe('Q-1c the cap of 3,000,000 per challenge, H-4 the horse race first phas
   it('the total behind H-4 is capped at 3,000,000: 600,000 first phase with 4,000,000 agreed each (H-4)', async () => {
     const s = w.s.h4Capped;
     // 40 % × 8,000,000 = 3,200,000 > 3,000,000, so the total is 3,000,000 and 20 % of it 600,000.
-    await s.ok(w.p.issuer, payment('race-a', 2_000_000));
+    await s.ok(w.p.issuer, await payment(s, 'race-a', 2_000_000));
     await refused(s, w.p.finance, disburse('race-a', 600_001), ['H-4']);
     const v = await s.ok(w.p.finance, disburse('race-a', 600_000));
     expect(track(v, 'race-a').firstPhaseCny).toBe(600_000);
@@ -355,7 +356,7 @@ describe('H-5 horse race evaluation: later funding after "continue", a stopped t
   beforeAll(async () => {
     w = await world({ later: { bids: race() }, stopOne: { bids: race() }, stopAll: { bids: race() }, single: {} });
     for (const s of Object.values<Scenario>(w.s))
-      for (const t of (await s.view()).tracks) await s.ok(w.p.issuer, payment(t.trackId, 2_000_000));
+      for (const t of (await s.view()).tracks) await s.ok(w.p.issuer, await payment(s, t.trackId, 2_000_000));
   });
   afterAll(async () => w.h.close());
 
@@ -392,7 +393,7 @@ describe('H-5 horse race evaluation: later funding after "continue", a stopped t
     expect(track(v, 'race-a')).toMatchObject({ status: 'stopped', midterm: 'stop' });
     expect(track(v, 'race-b').status).toBe('active');
 
-    await refused(s, w.p.issuer, payment('race-a', 100_000), ['H-5']);
+    await refused(s, w.p.issuer, await payment(s, 'race-a', 100_000), ['H-5']);
     await refused(s, w.p.finance, disburse('race-a', 1), ['H-5']);
     await refused(s, w.p.solverA, { type: 'REPORT_PROGRESS', trackId: 'race-a', milestone: 'M2', text: '继续试验' }, [
       'H-5',
@@ -405,7 +406,7 @@ describe('H-5 horse race evaluation: later funding after "continue", a stopped t
     );
 
     // The same events for the running track are accepted.
-    await s.ok(w.p.issuer, payment('race-b', 100_000));
+    await s.ok(w.p.issuer, await payment(s, 'race-b', 100_000));
     await s.ok(w.p.finance, disburse('race-b', 1));
     const after = await s.ok(w.p.solverA, {
       type: 'REPORT_PROGRESS',
@@ -461,15 +462,15 @@ describe('who records the challenge money (RECORD_PAYMENT)', () => {
   it('techBreakthrough: the issuer and finance record the R&D money, the solver may not (403)', async () => {
     const s = w.s.tech;
     const before = await s.view();
-    const r = await s.send(w.p.solverA, payment('bid-1', 1_000_000, 'solver'));
+    const r = await s.send(w.p.solverA, await payment(s, 'bid-1', 1_000_000, 'solver'));
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('FORBIDDEN');
     expect((await s.view()).version).toBe(before.version);
     expect((await s.view(w.p.solverA)).allowedEvents).not.toContain('RECORD_PAYMENT');
     expect((await s.view(w.p.issuer)).allowedEvents).toContain('RECORD_PAYMENT');
 
-    await s.ok(w.p.issuer, payment('bid-1', 1_000_000, 'issuer'));
-    const v = await s.ok(w.p.finance, payment('bid-1', 500_000, 'finance'));
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000, 'issuer'));
+    const v = await s.ok(w.p.finance, await payment(s, 'bid-1', 500_000, 'finance'));
     expect(track(v, 'bid-1').paidCny).toBe(1_500_000);
   });
 
@@ -477,15 +478,15 @@ describe('who records the challenge money (RECORD_PAYMENT)', () => {
     const s = w.s.transfer;
     const before = await s.view();
     expect(before.kind).toBe('achievementTransfer');
-    const r = await s.send(w.holder, payment('bid-1', 1_000_000, 'holder'));
+    const r = await s.send(w.holder, await payment(s, 'bid-1', 1_000_000, 'holder'));
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('FORBIDDEN');
     expect((await s.view()).version).toBe(before.version);
     expect((await s.view(w.holder)).allowedEvents).not.toContain('RECORD_PAYMENT');
     expect((await s.view(w.p.solverC)).allowedEvents).toContain('RECORD_PAYMENT');
 
-    await s.ok(w.p.solverC, payment('bid-1', 1_000_000, 'solver'));
-    await s.ok(w.p.finance, payment('bid-1', 250_000, 'finance'));
+    await s.ok(w.p.solverC, await payment(s, 'bid-1', 1_000_000, 'solver'));
+    await s.ok(w.p.finance, await payment(s, 'bid-1', 250_000, 'finance'));
     // The recorded spend is what fiscal support is measured against (Q-1b): 40 % of 1,250,000.
     await s.registerContract('bid-1');
     await refused(s, w.p.finance, disburse('bid-1', 500_001), ['Q-1b']);

@@ -244,7 +244,10 @@ describe('Q-2/3: registered units and accounts, details confirmed before submiss
 
   it('refuses an issuing unit that is not registered', async () => {
     const unregistered = code(901);
-    const s = await prepared(techDraft({ issuerUnit: unregistered }));
+    // Its token names the unit: an issuer acts for its own unit only.
+    const s = await prepared(techDraft({ issuerUnit: unregistered }), {
+      issuer: await token(h, 'issuer', { unit: unregistered }),
+    });
     const violation = only(expectViolations(await submit(s), ['Q-2/3']), 'Q-2/3');
     expect(violation.message).toContain(unregistered);
     expect(violation.message_zh).toContain(unregistered);
@@ -282,7 +285,9 @@ describe('Q-2/3: registered units and accounts, details confirmed before submiss
   });
 
   it('reports each Q-2/3 problem separately in one refusal', async () => {
-    const s = await prepared(techDraft({ issuerUnit: code(903), team: ['p-m1', 'p-lead', 'p-ghost'] }));
+    const s = await prepared(techDraft({ issuerUnit: code(903), team: ['p-m1', 'p-lead', 'p-ghost'] }), {
+      issuer: await token(h, 'issuer', { unit: code(903) }),
+    });
     const violations = expectViolations(await submit(s, false), ['Q-2/3']);
     expect(violations).toHaveLength(4);
   });

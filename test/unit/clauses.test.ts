@@ -105,7 +105,7 @@ describe('clause table (machines/challenge/clauses.ts)', () => {
   });
 
   it('the extraction follows helpers: P-1 of a missing track reaches RECORD_PAYMENT through liveTrack', () => {
-    expect(cited.RECORD_PAYMENT).toEqual(['H-5', 'P-1']);
+    expect(cited.RECORD_PAYMENT).toEqual(['H-5', 'P-1', 'P-7']);
     // And the running code agrees: an unknown track is refused with P-1.
     const ctx = { tracks: [] } as unknown as Parameters<typeof violationsOf>[0];
     const event = {

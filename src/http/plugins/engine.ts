@@ -12,17 +12,20 @@ import { GroupCommit } from '../../engine/group-commit.js';
 import { Scheduler } from '../../engine/scheduler.js';
 import { SnapshotCache } from '../../engine/snapshots.js';
 import { createStore } from '../../engine/store.js';
+import { FileStore } from '../../files/file-store.js';
 
 export interface EngineOptions {
   db: Db;
   clock: Clock;
   /** Start the scheduler when the app is ready (off in tests that drive timers by hand). */
   scheduler: boolean;
+  /** Where uploaded files are stored, content-addressed. */
+  filesDir: string;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    jiebang: { db: Db; deps: EngineDeps; scheduler: Scheduler; clock: Clock };
+    jiebang: { db: Db; deps: EngineDeps; scheduler: Scheduler; clock: Clock; files: FileStore };
   }
 }
 
@@ -35,7 +38,7 @@ export default fp(
     const deps: EngineDeps = { store, cache, clock, commits: new GroupCommit(store, () => cache.clear()) };
     const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
     deps.onTimersChanged = () => scheduler.arm();
-    app.decorate('jiebang', { db, deps, scheduler, clock });
+    app.decorate('jiebang', { db, deps, scheduler, clock, files: new FileStore(opts.filesDir) });
     if (opts.scheduler) app.addHook('onReady', async () => scheduler.start());
     app.addHook('onClose', async () => {
       scheduler.stop();

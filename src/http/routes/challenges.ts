@@ -60,7 +60,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/challenges',
     {
-      config: { roles: ['issuer'] },
+      config: { roles: ['issuer'], recordsDenials: true, eventType: 'CREATE' },
       schema: {
         tags: ['challenges'],
         summary: 'Create a draft challenge (collection stage)',
@@ -104,7 +104,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => listChallenges(db, request.query),
+    async (request) => listChallenges(db, request.caller, request.query),
   );
 
   app.get(
@@ -127,6 +127,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/challenges/:id/events',
     {
+      config: { recordsDenials: true },
       schema: {
         tags: ['challenges'],
         summary: 'Send an event to a challenge',
@@ -161,7 +162,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(historyEntry) }), ...errors.read },
       },
     },
-    async (request) => ({ items: challengeHistory(db, request.params.id) }),
+    async (request) => ({ items: challengeHistory(db, request.caller, request.params.id) }),
   );
 };
 export default challengeRoutes;

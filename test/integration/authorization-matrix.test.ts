@@ -1,0 +1,214 @@
+/**
+ * The authorization matrix (issue 5): every role × every staff event type of api.md × in scope /
+ * out of scope, with the expected answer derived from ONE table — src/access/roles.ts, which the
+ * engine enforces and docs/security.md shows (rendered from it; the last test fails when the doc
+ * is stale). Expected:
+ * - a role the table does not name for the event (or not for this kind or stage): 403;
+ * - a named role out of its scope: 403, or 404 when the challenge is not visible to it at all
+ *   (an unpublished challenge of another unit: its existence is not disclosed);
+ * - a named role in its scope: the access layer lets it through — 200, or 422 from the state or
+ *   a rule — never 401, 403 or 404.
+ * Every refusal changes nothing and writes exactly one denials row.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageOf } from '../../machines/challenge/deadlines.js';
+import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
+import { renderAccessTable } from '../../src/access/access-table.js';
+import { mayRoleSend, roles, scopeOf, type TokenRole } from '../../src/access/roles.js';
+import { publishedStages } from '../../src/access/scopes.js';
+import { loadChallenge } from '../../src/engine/load-challenge.js';
+import { handledEvents } from '../../src/engine/view.js';
+import {
+  bidBody,
+  code,
+  EXPERTS,
+  type Parties,
+  registerParties,
+  Scenario,
+  sha,
+  token,
+  UNITS,
+} from '../helpers/fixtures.js';
+import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { uploaded } from '../helpers/uploads.js';
+
+let h: Harness;
+let p: Parties;
+/** Challenges in every stage (and sub-state) some staff event is taken in, in stage order. */
+let stages: Scenario[];
+/** For each role, a token in scope (the cast's) and, for scoped roles, one out of scope. */
+let tokens: Record<TokenRole, { in: string; out?: string }>;
+
+/** A well-formed body for each type: its fields name bid-1, track bid-1, panel member e1. */
+const payloads: Record<StaffEventType, Record<string, unknown>> = {
+  UPDATE: { title: '矩阵测试' },
+  ATTACH: { kind: 'applicationForm', sha256: sha('matrix') },
+  SUBMIT: { confirmDetails: true },
+  WITHDRAW: { reason: '撤回' },
+  RECOMMEND: { opinion: '同意推荐' },
+  RETURN: { reason: '退回' },
+  DECLINE: { reason: '不予推荐' },
+  PASS_FORMAL_CHECK: { opinion: '通过' },
+  APPROVE_DEMAND: { opinion: '通过' },
+  PUBLISH: { biddingClosesAt: '2026-06-30T18:00:00+08:00' },
+  BID: (({ type: _t, ...rest }) => ({ ...rest, bidId: 'bid-m' }))(bidBody('bid-m')),
+  WITHDRAW_BID: { bidId: 'bid-1' },
+  AGREE: { bidId: 'bid-1', agreedFundingCny: 3_000_000 },
+  EXTEND_BIDDING: { biddingClosesAt: '2026-07-30T18:00:00+08:00' },
+  CLOSE_MATCHING: {},
+  DECLARE_UNFILLED: { reason: '流榜' },
+  ASSIGN_PANEL: { experts: [...EXPERTS] },
+  SCORE: { bidId: 'bid-1', score: 80, comment: '可行', noConflictDeclared: true },
+  SELECT: { bidIds: ['bid-1'] },
+  OBJECT: { objector: { name: '张三' }, text: '有异议' },
+  RESOLVE_OBJECTION: { objectionId: 'obj-1', upheld: false, opinion: '不成立' },
+  REGISTER_CONTRACT: { trackId: 'bid-1', contractNo: 'HT-M', registeredOn: '2026-07-20' },
+  RECORD_PAYMENT: { trackId: 'bid-1', amountCny: 100, paidOn: '2026-07-21', evidenceSha256: sha('matrix pay') },
+  DISBURSE: { trackId: 'bid-1', amountCny: 40, phase: 'first' },
+  START_IMPLEMENTATION: { startedOn: '2026-08-01' },
+  REPORT_PROGRESS: { trackId: 'bid-1', milestone: 'M1', text: '进展' },
+  MIDTERM_DECISION: { trackId: 'bid-1', decision: 'continue', opinion: '继续' },
+  APPROVE_CHANGE: { kind: 'schedule', detail: '调整进度' },
+  TERMINATE: { reason: '终止' },
+  SUBMIT_FINAL_REPORT: { trackId: 'bid-1', reportSha256: sha('matrix report') },
+  ACCEPTANCE_DECISION: { result: 'passed', opinion: '通过' },
+};
+
+const snapshotOf = (s: Scenario) => {
+  const loaded = loadChallenge(h.app.jiebang.deps, s.id);
+  if (!loaded) throw new Error(`no challenge ${s.id}`);
+  return loaded;
+};
+const denialCount = () =>
+  (h.app.jiebang.db.$client.prepare('SELECT count(*) AS n FROM denials').get() as { n: number }).n;
+
+/** Where each type is probed: the first challenge whose state takes it (a panel for SCORE). */
+function challengeFor(type: StaffEventType): Scenario {
+  const candidates = stages.filter((s) => handledEvents(snapshotOf(s).snapshot).has(type));
+  const withPanel = candidates.filter((s) => snapshotOf(s).snapshot.context.panel.length > 0);
+  const chosen = (type === 'SCORE' ? withPanel : candidates)[0];
+  if (!chosen) throw new Error(`no challenge takes ${type}`);
+  return chosen;
+}
+
+type Expectation = 'pass' | 403 | 404;
+
+interface Probe {
+  role: TokenRole;
+  type: StaffEventType;
+  scope: 'in' | 'out';
+  expected: Expectation;
+  /** The refusal is the scope's (403 naming the scope), not the role's. */
+  byScope: boolean;
+  s: Scenario;
+}
+
+/** The matrix: derived from the role table and the visibility rule alone. */
+function probes(): Probe[] {
+  const out: Probe[] = [];
+  for (const type of staffEventTypes) {
+    const s = challengeFor(type);
+    const { snapshot } = snapshotOf(s);
+    const stage = stageOf(snapshot.value);
+    const published = (publishedStages as readonly string[]).includes(stage);
+    for (const role of roles) {
+      const scope = scopeOf(role, type);
+      const may = mayRoleSend(role, type, snapshot.context.kind, stage);
+      out.push({ role, type, scope: 'in', expected: may ? 'pass' : 403, byScope: false, s });
+      if (tokens[role].out !== undefined && scope !== 'any')
+        out.push({
+          role,
+          type,
+          scope: 'out',
+          expected: !may ? 403 : published ? 403 : 404,
+          byScope: may && published,
+          s,
+        });
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  p = await registerParties(h);
+  tokens = {
+    admin: { in: ADMIN_TOKEN },
+    bureau: { in: p.bureau },
+    district: { in: p.district, out: await token(h, 'district', { unit: code(12, '11650103') }) },
+    issuer: { in: p.issuer, out: await token(h, 'issuer', { unit: UNITS.solverC }) },
+    solver: { in: p.solverA, out: p.solverB },
+    expert: { in: p.experts.e1 as string, out: await token(h, 'expert', { person: 'e6' }) },
+    finance: { in: p.finance },
+    auditor: { in: p.auditor },
+  };
+  const s = () => new Scenario(h, p);
+  // The later stages first: reaching disbursement moves the clock past a notice period, and
+  // every timer falls due for every challenge alike.
+  const disbursement = await (await s().create()).toDisbursement();
+  const management = await (await s().create()).toManagement();
+  const evaluation = await (await s().create()).toManagement();
+  await evaluation.ok(p.solverA, {
+    type: 'SUBMIT_FINAL_REPORT',
+    trackId: 'bid-1',
+    reportSha256: await uploadedReport(evaluation),
+  });
+  stages = [
+    await s().create(),
+    await (await s().create()).submit(),
+    await (await (await s().create()).submit()).recommend(),
+    await (await s().create()).toPublication(),
+    await (await (await s().create()).toMatching()).bid(p.solverA, 'bid-1'),
+    await (await s().create()).toExpertReview(),
+    await (await (await s().create()).toExpertReview()).assignPanel(),
+    await (await s().create()).toAnnouncement(),
+    disbursement,
+    management,
+    evaluation,
+  ];
+}, 120_000);
+afterAll(async () => h.close());
+
+const uploadedReport = (s: Scenario) => uploaded(h, p.solverA, s.id, 'matrix final report');
+
+describe('authorization matrix: every role × every event type × in / out of scope', () => {
+  it('covers every role and every staff event type of api.md', () => {
+    const all = probes();
+    expect(new Set(all.map((x) => x.type))).toEqual(new Set(staffEventTypes));
+    expect(new Set(all.map((x) => x.role))).toEqual(new Set(roles));
+    expect(all.filter((x) => x.scope === 'out').length).toBeGreaterThan(20);
+  });
+
+  it('refusals: 403 or 404 as the table says, nothing changes, one denials row each', async () => {
+    const refusals = probes().filter((x) => x.expected !== 'pass');
+    for (const x of refusals) {
+      const who = x.scope === 'in' ? tokens[x.role].in : (tokens[x.role].out as string);
+      const before = snapshotOf(x.s).head.version;
+      const denials = denialCount();
+      const r = await x.s.send(who, { type: x.type, ...payloads[x.type] });
+      const label = `${x.role} (${x.scope} of scope) ${x.type} in ${stageOf(snapshotOf(x.s).snapshot.value)}`;
+      expect(r.status, label).toBe(x.expected);
+      expect(r.body.error.code, label).toBe(x.expected === 403 ? 'FORBIDDEN' : 'NOT_FOUND');
+      expect(r.body.error.scope, label).toBe(x.byScope ? scopeOf(x.role, x.type) : undefined);
+      expect(snapshotOf(x.s).head.version, label).toBe(before);
+      expect(denialCount(), label).toBe(denials + 1);
+    }
+    expect(refusals.length).toBeGreaterThan(150);
+  });
+
+  it('in scope: the access layer lets the event through (200, or 422 from the state or a rule)', async () => {
+    for (const x of probes().filter((y) => y.expected === 'pass')) {
+      const r = await x.s.send(tokens[x.role].in, { type: x.type, ...payloads[x.type] });
+      const label = `${x.role} ${x.type}: ${r.status} ${JSON.stringify(r.body?.error ?? '')}`;
+      expect([200, 422], label).toContain(r.status);
+    }
+  });
+});
+
+describe('the documentation of who may do what', () => {
+  it('docs/security.md holds the table rendered from src/access/roles.ts (run `npm run docs:security`)', () => {
+    const doc = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
+    expect(doc).toContain(renderAccessTable());
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * Hardening (issue 5): security headers, 413 and 429 in the error shape, refusals on record with
+ * GET /denials, and a log that holds no token or personal id.
+ */
+import { connect } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { openDatabase } from '../../src/db/client.js';
+import { logRedaction, logSerializers, redactUrl } from '../../src/http/logging.js';
+import { type Parties, registerParties, Scenario, UNITS } from '../helpers/fixtures.js';
+import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+
+let h: Harness;
+let p: Parties;
+beforeAll(async () => {
+  h = await startHarness();
+  p = await registerParties(h);
+});
+afterAll(async () => h.close());
+
+describe('security headers', () => {
+  it('every reply carries helmet headers', async () => {
+    const r = await h.request('GET', '/health', p.auditor);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(r.headers['strict-transport-security']).toEqual(expect.stringContaining('max-age='));
+    expect(r.headers['content-security-policy']).toEqual(expect.stringContaining("default-src 'self'"));
+  });
+
+  it('Swagger UI and the OpenAPI document still load under the CSP', async () => {
+    const ui = await h.app.inject({ method: 'GET', url: '/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-security-policy']).toEqual(expect.stringContaining('script-src'));
+    const doc = await h.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(doc.statusCode).toBe(200);
+    expect(JSON.parse(doc.body).paths).toHaveProperty(['/api/v1/challenges/{id}/attachments']);
+    expect(JSON.parse(doc.body).paths).toHaveProperty(['/api/v1/denials']);
+  });
+});
+
+describe('body size', () => {
+  it('a body over 1 MiB is 413 PAYLOAD_TOO_LARGE in the error shape, and nothing changes', async () => {
+    const s = await new Scenario(h, p).create();
+    const before = await s.view();
+    const r = await s.send(p.issuer, { type: 'UPDATE', summary: 'x'.repeat(1_100_000) });
+    expect(r.status).toBe(413);
+    expect(r.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', requestId: expect.any(String) });
+    expect((await s.view()).version).toBe(before.version);
+  });
+});
+
+describe('refusals on record', () => {
+  it('401, 403, 404 and 422 on events each write a denials row; the challenge is untouched', async () => {
+    const s = await new Scenario(h, p).create();
+    const before = await s.view();
+    const other = await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, {
+      role: 'issuer',
+      unit: UNITS.solverC,
+      label: 'another issuer',
+    });
+    const r401 = await s.send('not-a-token', { type: 'SUBMIT', confirmDetails: true });
+    const r403 = await s.send(p.bureau, { type: 'UPDATE', title: 'x' });
+    const r404 = await s.send(other.body.token, { type: 'UPDATE', title: 'x' });
+    const r422 = await s.send(p.issuer, { type: 'SUBMIT', confirmDetails: true });
+    expect([r401.status, r403.status, r404.status, r422.status]).toEqual([401, 403, 404, 422]);
+    expect((await s.view()).version).toBe(before.version);
+
+    const list = await h.request('GET', `/api/v1/denials?challenge=${s.id}`, p.auditor);
+    expect(list.status).toBe(200);
+    const rows = list.body.items;
+    expect(rows.map((d: { status: number }) => d.status)).toEqual([422, 404, 403, 401]);
+    const [d422, d404, d403, d401] = rows;
+    expect(d401).toMatchObject({
+      tokenId: null,
+      role: null,
+      code: 'UNAUTHENTICATED',
+      route: '/api/v1/challenges/:id/events',
+    });
+    expect(d403).toMatchObject({ role: 'bureau', eventType: 'UPDATE', code: 'FORBIDDEN', challengeId: s.id });
+    expect(d404).toMatchObject({ role: 'issuer', unit: UNITS.solverC, code: 'NOT_FOUND' });
+    expect(d422).toMatchObject({ role: 'issuer', unit: UNITS.issuer, eventType: 'SUBMIT', code: 'RULE_VIOLATION' });
+    expect(d422.clause).toEqual(d422.clauses[0]);
+    expect(d422.clauses.length).toBeGreaterThan(0);
+    expect(d422.requestId).toBe(r422.body.error.requestId);
+  });
+
+  it('filters and pages with a cursor; bureau may read, others may not', async () => {
+    const s = await new Scenario(h, p).create();
+    for (let i = 0; i < 5; i++) await s.send(p.finance, { type: 'UPDATE', title: `t${i}` });
+    const page1 = await h.request('GET', `/api/v1/denials?challenge=${s.id}&limit=2&role=finance`, p.bureau);
+    expect(page1.body.items).toHaveLength(2);
+    const page2 = await h.request(
+      'GET',
+      `/api/v1/denials?challenge=${s.id}&limit=2&role=finance&cursor=${page1.body.nextCursor}`,
+      p.bureau,
+    );
+    const page3 = await h.request(
+      'GET',
+      `/api/v1/denials?challenge=${s.id}&limit=2&role=finance&cursor=${page2.body.nextCursor}`,
+      p.bureau,
+    );
+    expect(page3.body.nextCursor).toBeNull();
+    const ids = [...page1.body.items, ...page2.body.items, ...page3.body.items].map((d: { id: number }) => d.id);
+    expect(ids).toHaveLength(5);
+    expect(new Set(ids).size).toBe(5);
+    expect(
+      (await h.request('GET', `/api/v1/denials?code=FORBIDDEN&challenge=${s.id}`, p.auditor)).body.items,
+    ).toHaveLength(5);
+    expect(
+      (await h.request('GET', `/api/v1/denials?code=NOT_FOUND&challenge=${s.id}`, p.auditor)).body.items,
+    ).toHaveLength(0);
+    for (const who of [p.issuer, p.solverA, p.finance, p.district])
+      expect((await h.request('GET', '/api/v1/denials', who)).status).toBe(403);
+    expect((await h.request('GET', '/api/v1/denials?cursor=abc', p.auditor)).status).toBe(400);
+  });
+
+  it('the denials table refuses UPDATE and DELETE', () => {
+    const sqlite = h.app.jiebang.db.$client;
+    expect(() => sqlite.prepare("UPDATE denials SET code = 'X'").run()).toThrow(/append-only/);
+    expect(() => sqlite.prepare('DELETE FROM denials').run()).toThrow(/append-only/);
+  });
+});
+
+describe('rate limit and log', () => {
+  it('past the limit a token gets 429 RATE_LIMITED with Retry-After; the log holds no secret or person id', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = await buildApp({
+      config: {
+        dbPath: `${h.dbFile}-rl`,
+        adminToken: ADMIN_TOKEN,
+        testClock: false,
+        logLevel: 'info',
+        rateLimitPerMinute: 5,
+      },
+      db: openDatabase(`${h.dbFile}-rl`),
+      scheduler: false,
+      logger: {
+        level: 'info',
+        stream: sink,
+        redact: logRedaction,
+        serializers: logSerializers,
+      },
+    });
+    try {
+      const statuses: number[] = [];
+      let last: { statusCode: number; headers: Record<string, unknown>; body: string } | undefined;
+      for (let i = 0; i < 7; i++) {
+        last = await app.inject({
+          method: 'GET',
+          url: '/api/v1/persons/p-secret-person?x=y',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        statuses.push(last.statusCode);
+      }
+      expect(statuses.slice(5)).toEqual([429, 429]);
+      expect(last?.headers['retry-after']).toBeDefined();
+      expect(JSON.parse(last?.body ?? '{}').error).toMatchObject({
+        code: 'RATE_LIMITED',
+        requestId: expect.any(String),
+      });
+      const log = lines.join('');
+      expect(log).toContain('/persons/[redacted]');
+      expect(log).not.toContain('p-secret-person');
+      expect(log).not.toContain(ADMIN_TOKEN);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('redactUrl masks person and unit ids and query values', () => {
+    expect(redactUrl('/api/v1/persons/abc?x=1&y=2')).toBe('/api/v1/persons/[redacted]?x=[redacted]&y=[redacted]');
+    expect(redactUrl('/api/v1/units/9165')).toBe('/api/v1/units/[redacted]');
+    expect(redactUrl('/api/v1/challenges/c1')).toBe('/api/v1/challenges/c1');
+  });
+});
+
+describe('request timeout', () => {
+  it('a client that never finishes its request is cut off after the timeout (Node closes it, at most with a 408)', async () => {
+    const app = await buildApp({
+      config: {
+        dbPath: `${h.dbFile}-to`,
+        adminToken: ADMIN_TOKEN,
+        testClock: false,
+        logLevel: 'silent',
+        requestTimeoutMs: 1000,
+      },
+      db: openDatabase(`${h.dbFile}-to`),
+      scheduler: false,
+      logger: false,
+    });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as { port: number };
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write('POST /api/v1/challenges HTTP/1.1\r\nHost: x\r\n'),
+        );
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += chunk.toString();
+        });
+        socket.on('close', () => resolve(text));
+      });
+      const elapsed = Date.now() - started;
+      // Without the timeout Node would wait 60 s for the headers.
+      expect(answer === '' || answer.startsWith('HTTP/1.1 408')).toBe(true);
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      expect(elapsed).toBeLessThan(10_000);
+    } finally {
+      await app.close();
+    }
+  });
+});
