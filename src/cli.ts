@@ -1,8 +1,9 @@
-/** The `jiebang` command: serve, migrate, import, verify, export, process-doc, inspect. */
+/** The `jiebang` command: serve, migrate, import, verify, export, migrate-machine, process-doc, inspect. */
 import { Command } from 'commander';
 import { registerExportCommand } from './cli/export.js';
 import { registerImportCommand } from './cli/import.js';
 import { registerInspectCommand } from './cli/inspect.js';
+import { registerMigrateMachineCommand } from './cli/migrate-machine.js';
 import { registerProcessDocCommand } from './cli/process-doc.js';
 import { registerVerifyCommand } from './cli/verify.js';
 import { loadConfig } from './config.js';
@@ -33,6 +34,7 @@ program
 registerImportCommand(program);
 registerProcessDocCommand(program);
 registerInspectCommand(program);
+registerMigrateMachineCommand(program);
 registerVerifyCommand(program);
 registerExportCommand(program);
 

@@ -10,7 +10,7 @@ import { violationsOf } from '../../machines/challenge/rules.js';
 import { eventTime } from './clock.js';
 import { appendEvent } from './commit.js';
 import type { EngineDeps } from './engine.js';
-import { loadChallenge } from './load-challenge.js';
+import { loadChallenge, notOnCurrentMachine } from './load-challenge.js';
 import { pureTransition } from './pure-transition.js';
 import type { TimerRow } from './store.js';
 
@@ -28,6 +28,8 @@ export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutc
   const loaded = loadChallenge(deps, timer.challengeId);
   if (!loaded) return settle(deps, timer, 'refused', at.toISOString(), 'challenge missing');
   const { head: row, snapshot: current } = loaded;
+  // Kept pending: it fires once the challenge has been moved to the current machine.
+  if (notOnCurrentMachine(row)) return { fired: false, reason: `machine version ${row.machineVersion} is not current` };
   const atIso = eventTime(at, row.updatedAt);
   const lateMs = Math.max(0, at.getTime() - timer.dueMs);
   const timerInfo = { timerId: timer.id, dueAt: timer.dueAt, lateMs, late: lateMs > LATE_AFTER_MS };

@@ -3,7 +3,9 @@
  * the cached version is current, and from the database (one consistent read) otherwise.
  */
 import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
+import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import type { EngineDeps } from './engine.js';
+import { AppError } from './errors.js';
 import { type PersistedSnapshot, restore } from './snapshots.js';
 
 export interface LoadedChallenge {
@@ -23,4 +25,20 @@ export function loadChallenge(deps: Pick<EngineDeps, 'store' | 'cache'>, id: str
   const snapshot = restore(JSON.parse(row.snapshot) as PersistedSnapshot);
   cache.set(id, row.version, snapshot);
   return { head: row, snapshot };
+}
+
+/**
+ * The engine runs new events under the current machine only. A challenge recorded under another
+ * version (its history still replays under that one) takes no event until it is moved, by a
+ * recorded MIGRATE_MACHINE event (`jiebang migrate-machine`), so no event ever runs under rules
+ * its history does not name.
+ */
+export function notOnCurrentMachine(head: LoadedChallenge['head']): AppError | undefined {
+  if (head.machineVersion === MACHINE_VERSION) return undefined;
+  return new AppError(
+    'EVENT_NOT_ALLOWED',
+    `Challenge ${head.id} runs under machine version ${head.machineVersion}; the service runs version ${MACHINE_VERSION}. Move it first (jiebang migrate-machine ${head.id} --to ${MACHINE_VERSION}).`,
+    `榜单 ${head.id} 运行于状态机版本 ${head.machineVersion}，本服务运行版本 ${MACHINE_VERSION}；请先迁移（jiebang migrate-machine ${head.id} --to ${MACHINE_VERSION}）。`,
+    { allowedEvents: [] },
+  );
 }

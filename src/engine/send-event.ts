@@ -17,7 +17,7 @@ import type { Caller, EngineDeps } from './engine.js';
 import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
 import { gatherFacts, gatherUploadFacts } from './facts.js';
 import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
-import { loadChallenge } from './load-challenge.js';
+import { loadChallenge, notOnCurrentMachine } from './load-challenge.js';
 import { pureTransition } from './pure-transition.js';
 import { allowedEventsFor, type ChallengeView, challengeView, handledEvents, visibilityOf } from './view.js';
 
@@ -96,6 +96,9 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const actor = actorOf(caller);
   const event = { ...body, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;
 
+  // After the visibility and role checks, so a caller who may not see it learns nothing more.
+  const stale = notOnCurrentMachine(row);
+  if (stale) throw stale;
   const next = pureTransition(current, event);
   if (next === current) throw refusal(current, event, caller);
 

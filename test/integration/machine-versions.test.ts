@@ -6,6 +6,8 @@
  * The move on a real database, and its refusal when a state has no mapping, are tested too.
  */
 
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
 import { type ChallengeMachine, challengeMachine } from '../../machines/challenge/challenge.machine.js';
@@ -226,5 +228,36 @@ describe('moving a live challenge to version 2', () => {
     // The harness replays every challenge under the service's own registry on close: the moved
     // challenge cannot replay there, because version 2 exists only in this test.
     await expect(h.close()).rejects.toThrow(/version 2, which is not registered/);
+  });
+});
+
+describe('the live engine and machine versions', () => {
+  it('takes no event on a challenge recorded under another version until it is moved, and the command refuses an undeclared move', async () => {
+    const h = await startHarness();
+    try {
+      const p = await registerParties(h);
+      const s = await new Scenario(h, p).create();
+      const sqlite = h.app.jiebang.db.$client;
+      // As if the challenge had been recorded under an older machine the service no longer runs.
+      sqlite.prepare("UPDATE challenges SET machine_version = '0' WHERE id = ?").run(s.id);
+      const before = sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id);
+      const reply = await s.send(p.issuer, { type: 'UPDATE', title: '新标题' });
+      expect(reply.status).toBe(422);
+      expect(reply.body.error.code).toBe('EVENT_NOT_ALLOWED');
+      expect(reply.body.error.message).toContain(`jiebang migrate-machine ${s.id} --to 1`);
+      expect(sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id)).toEqual(before);
+
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-machine', s.id, '--to', '1'], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        env: { ...process.env, JIEBANG_DB: sqlite.name, NODE_OPTIONS: '' },
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stdout + run.stderr).toBe(1);
+      expect(run.stderr).toContain('No migration from machine version 0 to 1 is declared.');
+      expect(sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id)).toEqual(before);
+      sqlite.prepare("UPDATE challenges SET machine_version = '1' WHERE id = ?").run(s.id);
+    } finally {
+      await h.close();
+    }
   });
 });
