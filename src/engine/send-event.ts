@@ -85,6 +85,11 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
       ...(outOfScope.clause ? { clause: outOfScope.clause } : {}),
     });
 
+  // After the visibility and role checks, so a caller who may not see it learns nothing more.
+  const stale = notOnCurrentMachine(row);
+  if (stale) throw stale;
+
+  // The route validated the body against eventBodySchema, so it is the typed payload of its type.
   const registryFacts = gatherFacts(store, current.context, body as Parameters<typeof gatherFacts>[2]);
   const uploadFacts = gatherUploadFacts(
     (id, sha256) => store.uploadOf.get({ challengeId: id, sha256 }) !== undefined,
@@ -96,9 +101,6 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const actor = actorOf(caller);
   const event = { ...body, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;
 
-  // After the visibility and role checks, so a caller who may not see it learns nothing more.
-  const stale = notOnCurrentMachine(row);
-  if (stale) throw stale;
   const next = pureTransition(current, event);
   if (next === current) throw refusal(current, event, caller);
 
