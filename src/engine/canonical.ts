@@ -56,6 +56,14 @@ export interface StoredEventText {
   stateAfter: string;
 }
 
+/** Every stored column of an event row, as verify and export read it. */
+export interface StoredEventRow extends StoredEventText {
+  globalSeq: number;
+  prevHash: string;
+  hash: string;
+  globalHash: string;
+}
+
 /** The canonical JSON of a stored row's hashed fields, byte for byte what `eventHash` hashes. */
 export function canonicalRowText(row: StoredEventText): string {
   const s = JSON.stringify;

@@ -6,25 +6,11 @@
  */
 import { beijingDate } from '../../machines/calendar.js';
 import type { Db } from '../db/client.js';
+import type { StoredEventRow } from './canonical.js';
 import { notFound } from './errors.js';
 
-export interface ExportedEvent {
-  challengeId: string;
-  seq: number;
-  globalSeq: number;
-  type: string;
-  /** Canonical JSON text, as hashed. */
-  payload: string;
-  /** Registry facts the guards read (canonical JSON text), or null. */
-  facts: string | null;
-  actor: string;
-  at: string;
-  machineVersion: string;
-  stateAfter: string;
-  prevHash: string;
-  hash: string;
-  globalHash: string;
-}
+/** An exported event: every stored column; payload, facts, actor and stateAfter as the canonical JSON text that was hashed. */
+export type ExportedEvent = StoredEventRow;
 
 /** Column order, with the English and Chinese headers. */
 export const eventColumns: { key: keyof ExportedEvent; en: string; zh: string }[] = [

@@ -19,7 +19,7 @@ import type { Statement } from 'better-sqlite3';
 import type { MachineRegistry } from '../../machines/challenge/versions.js';
 import { machineRegistry } from '../../machines/challenge/versions.js';
 import type { Db } from '../db/client.js';
-import { canonicalJson, GENESIS_HASH, globalChainHash, storedRowHash } from './canonical.js';
+import { canonicalJson, GENESIS_HASH, globalChainHash, type StoredEventRow, storedRowHash } from './canonical.js';
 import { notFound } from './errors.js';
 import { ReplayError, Replayer } from './replay.js';
 import { type PersistedSnapshot, persist } from './snapshots.js';
@@ -54,21 +54,7 @@ export interface VerifyReport {
 }
 
 /** An event row as verify reads it: every stored column. */
-export interface VerifyRow {
-  globalSeq: number;
-  challengeId: string;
-  seq: number;
-  type: string;
-  payload: string;
-  facts: string | null;
-  actor: string;
-  at: string;
-  machineVersion: string;
-  stateAfter: string;
-  prevHash: string;
-  hash: string;
-  globalHash: string;
-}
+export type VerifyRow = StoredEventRow;
 
 /** The challenge row as verify reads it. */
 export interface HeadRow {
