@@ -43,7 +43,9 @@ export function gatherFacts(store: FactStore, ctx: ChallengeContext, body: Body)
       body.members.forEach((member, i) => {
         f.unit(member, { credit: true, projects: i === 0, affiliatedWith: [issuer] });
       });
-      f.team([body.leader, ...body.team], top);
+      // The team as L-2b ranks it (its first `top`), and the leader for L-3 (P-6 lists it first).
+      f.team(body.team, top);
+      f.person(body.leader, { misconduct: true });
       break;
     }
     case 'SELECT': {

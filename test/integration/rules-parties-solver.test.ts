@@ -200,6 +200,21 @@ describe('§4 restrictions at BID: L-1, L-2a for the lead unit; L-2b, L-3 for th
     expectRefused(await bid(s, four, 'four'), 'L-2a');
   });
 
+  it('L-2b: counts the third of a bid team too, and not the fourth', async () => {
+    const solver = await r.solver();
+    const [third, fourth] = [await r.person(solver.unit), await r.person(solver.unit)];
+    const team = (lead: string[]) => ({ leader: lead[0], team: [...lead, third, fourth] });
+    for (const bidId of ['first', 'second'])
+      expectAccepted(await bid((await published()).s, solver, bidId, team(await r.team(solver.unit, 2))));
+    const [v] = expectRefused(
+      await bid((await published()).s, solver, 'third', team(await r.team(solver.unit, 2))),
+      'L-2b',
+    );
+    expect(v.message).toContain(third);
+    // The fourth, on two bids but never among the first three, still leads a bid of its own.
+    expectAccepted(await bid((await published()).s, solver, 'fourth', { leader: fourth, team: [fourth] }));
+  });
+
   it('L-2b: a person on two bids is refused on a third', async () => {
     const solver = await r.solver();
     for (const bidId of ['first', 'second']) expectAccepted(await bid((await published()).s, solver, bidId));
