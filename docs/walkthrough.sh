@@ -22,6 +22,8 @@ as "$ADMIN" -X PUT "$API/units/$ISSUER" -d '{"name":"新疆某装备制造有限
 as "$ADMIN" -X PUT "$API/units/$DISTRICT" -d '{"name":"某区科技局","type":"districtDept","inCity":true,"legalPerson":true}' | jq -c .
 as "$ADMIN" -X PUT "$API/units/$SOLVER" -d '{"name":"某大学","type":"university","inCity":false,"legalPerson":true}' | jq -c .
 for p in p-lead p-m1; do as "$ADMIN" -X PUT "$API/persons/$p" -d "{\"name\":\"$p\",\"unit\":\"$ISSUER\"}" > /dev/null; done
+# the solver's project leader has an account too (Q-2/3 holds for a bid's team)
+as "$ADMIN" -X PUT "$API/persons/s-lead" -d "{\"name\":\"s-lead\",\"unit\":\"$SOLVER\"}" > /dev/null
 
 say "3. One token per role (each secret is shown once)"
 tok() { as "$ADMIN" -X POST "$API/tokens" -d "$1" | jq -r .token; }
