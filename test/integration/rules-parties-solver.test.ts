@@ -65,6 +65,16 @@ describe('S-T1: a techBreakthrough is taken up by universities, institutes, tech
   });
 });
 
+describe('Q-2/3 for a bid: its leader and team have user accounts', () => {
+  it('accepts a registered team and refuses a member without an account, naming them', async () => {
+    const { s } = await published();
+    const solver = await r.solver();
+    expectAccepted(await bid(s, solver, 'registered'));
+    const [v] = expectRefused(await bid(s, solver, 'ghost', { team: [solver.team[0], 'no-account-person'] }), 'Q-2/3');
+    expect(v.message).toContain('no-account-person');
+  });
+});
+
 describe('S-T2: no dishonesty, illegal or bad research-credit record in 3 years, for every member', () => {
   it('accepts a member whose misconduct record ended the day before the look-back', async () => {
     const { s } = await published();
