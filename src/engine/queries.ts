@@ -84,23 +84,53 @@ export function challengeHistory(db: Db, caller: Caller, id: string) {
       { scope: 'issuerUnit' },
     );
   }
+  const withhold = caller.role === 'issuer';
   return db
     .select()
     .from(events)
     .where(eq(events.challengeId, id))
     .orderBy(asc(events.seq))
     .all()
-    .map((e) => ({
-      seq: e.seq,
-      globalSeq: e.globalSeq,
-      type: e.type,
-      payload: JSON.parse(e.payload) as unknown,
-      facts: e.facts === null ? null : (JSON.parse(e.facts) as unknown),
-      actor: JSON.parse(e.actor) as unknown,
-      at: e.at,
-      machineVersion: e.machineVersion,
-      stateAfter: JSON.parse(e.stateAfter) as unknown,
-      prevHash: e.prevHash,
-      hash: e.hash,
-    }));
+    .map((e) => {
+      const actor = JSON.parse(e.actor) as { unit?: string };
+      const entry = {
+        seq: e.seq,
+        globalSeq: e.globalSeq,
+        type: e.type,
+        payload: JSON.parse(e.payload) as Record<string, unknown>,
+        facts: e.facts === null ? null : (JSON.parse(e.facts) as unknown),
+        actor: actor as unknown,
+        at: e.at,
+        machineVersion: e.machineVersion,
+        stateAfter: JSON.parse(e.stateAfter) as unknown,
+        prevHash: e.prevHash,
+        hash: e.hash,
+      };
+      return withhold ? withheldForIssuer(entry, actor.unit === caller.unit) : entry;
+    });
+}
+
+/**
+ * The issuing unit reads its challenge's history, but not other parties' personal data: the
+ * registry facts of events its unit did not send (solvers' credit and misconduct records,
+ * experts' units) and the experts' individual scores and comments, which no party sees
+ * (docs/security.md). What is withheld is named, so the entry is never silently incomplete;
+ * the bureau and auditors read every entry whole and can check its hash.
+ */
+function withheldForIssuer<T extends { type: string; payload: Record<string, unknown>; facts: unknown }>(
+  entry: T,
+  sentByItsUnit: boolean,
+): T & { withheld?: string[] } {
+  const withheld: string[] = [];
+  let { payload, facts } = entry;
+  if (facts !== null && !sentByItsUnit) {
+    facts = null;
+    withheld.push('facts');
+  }
+  if (entry.type === 'SCORE') {
+    const { score: _score, comment: _comment, ...rest } = payload;
+    payload = rest;
+    withheld.push('payload.score', 'payload.comment');
+  }
+  return withheld.length === 0 ? entry : { ...entry, payload, facts, withheld };
 }

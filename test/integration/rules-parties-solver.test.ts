@@ -342,3 +342,34 @@ describe('the re-check at SELECT: T-2.2, S-T2 and L-3 against the records of tha
     expect(view.stage).toBe('expertReview');
   });
 });
+
+describe("the issuer's history: its own facts, not other parties' records or the experts' scores", () => {
+  it('withholds the facts of events its unit did not send and the individual scores, and says so', async () => {
+    const { s, issuer, solver } = await inExpertReview();
+    await s.assignPanel();
+    await s.scoreAll(['bid-1']);
+    const read = async (tokenValue: string) =>
+      (await h.request('GET', `/api/v1/challenges/${s.id}/history`, tokenValue)).body.items as {
+        type: string;
+        payload: Record<string, unknown>;
+        facts: { units?: Record<string, unknown> } | null;
+        withheld?: string[];
+      }[];
+    const mine = await read(issuer.token);
+    const full = await read(p.auditor);
+    expect(mine.map((e) => e.type)).toEqual(full.map((e) => e.type));
+
+    const submit = mine.find((e) => e.type === 'SUBMIT');
+    expect(submit?.facts?.units?.[issuer.unit]).toBeDefined();
+    expect(submit?.withheld).toBeUndefined();
+    const bidOfMine = mine.find((e) => e.type === 'BID');
+    expect(bidOfMine?.facts).toBeNull();
+    expect(bidOfMine?.withheld).toEqual(['facts']);
+    expect(full.find((e) => e.type === 'BID')?.facts?.units?.[solver.unit]).toBeDefined();
+    for (const score of mine.filter((e) => e.type === 'SCORE')) {
+      expect(score.payload).toEqual({ bidId: 'bid-1', noConflictDeclared: true });
+      expect(score.withheld).toEqual(['payload.score', 'payload.comment']);
+    }
+    expect(full.filter((e) => e.type === 'SCORE').every((e) => e.payload.score === 80)).toBe(true);
+  });
+});

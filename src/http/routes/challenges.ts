@@ -50,6 +50,12 @@ const historyEntry = z.object({
   stateAfter: z.unknown(),
   prevHash: z.string(),
   hash: z.string().describe('sha256(prevHash ‖ canonical JSON of the row)'),
+  withheld: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "for the issuing unit only: what this entry leaves out (other parties' registry facts, experts' individual scores); the bureau and auditors read every entry whole",
+    ),
 });
 
 /** Challenges: create, list, read, send events, read history. Each handler is one engine call. */
