@@ -115,7 +115,7 @@ class FactsBuilder {
     return facts;
   }
 
-  /** A person's registration and misconduct records; projects too when `withProjects`. */
+  /** A person's registration, and their misconduct records and projects when asked for. */
   person(id: string, want: { misconduct?: boolean; projects?: boolean }): PersonFacts {
     let facts = this.persons[id];
     if (!facts) {
