@@ -18,10 +18,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Config } from './config.js';
+import type { Config } from './base/config.js';
+import { AppError } from './base/errors.js';
 import { type Db, openDatabase } from './db/client.js';
-import { type Clock, systemClock, testClock } from './engine/clock.js';
-import { AppError } from './engine/errors.js';
+import { type Clock, systemClock, testClock } from './engine/time/clock.js';
 import { logRedaction, logSerializers } from './http/logging.js';
 import authPlugin from './http/plugins/auth.js';
 import denialsPlugin from './http/plugins/denials.js';

@@ -1,12 +1,12 @@
 /** The `jiebang` command: serve, migrate, import, verify, export, migrate-machine, process-doc, inspect. */
 import { Command } from 'commander';
+import { loadConfig } from './base/config.js';
 import { registerExportCommand } from './cli/export.js';
 import { registerImportCommand } from './cli/import.js';
 import { registerInspectCommand } from './cli/inspect.js';
 import { registerMigrateMachineCommand } from './cli/migrate-machine.js';
 import { registerProcessDocCommand } from './cli/process-doc.js';
 import { registerVerifyCommand } from './cli/verify.js';
-import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { startServer } from './server.js';

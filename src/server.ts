@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import type { Config } from './base/config.js';
 
 export async function startServer(config: Config) {
   const app = await buildApp({ config });

@@ -5,21 +5,9 @@
  * docs/security.md (rendered from it; a test fails when the doc is stale).
  */
 import type { ChallengeKind, StaffEventType } from '../../machines/challenge/events.js';
+import { roles, type Scope, type TokenRole } from '../../machines/challenge/parties.js';
 
-export const roles = ['admin', 'bureau', 'district', 'issuer', 'solver', 'expert', 'finance', 'auditor'] as const;
-export type TokenRole = (typeof roles)[number];
-
-/**
- * Which challenges a role acts on, for an event it may send:
- * - `any`: every challenge (the bureau, finance);
- * - `issuerUnit`: the challenge's issuing unit is the token's unit;
- * - `districtUnit`: the challenge's recommending unit is the token's unit;
- * - `bidLead`: the bid named in the event is led by the token's unit (its first member);
- * - `trackHolder`: the track named in the event is held by the token's unit;
- * - `panel`: the token's person sits on the challenge's expert panel (X-6).
- */
-export const scopes = ['any', 'issuerUnit', 'districtUnit', 'bidLead', 'trackHolder', 'panel'] as const;
-export type Scope = (typeof scopes)[number];
+export { roles, type Scope, type TokenRole };
 
 type Senders = Partial<Record<TokenRole, Scope>>;
 

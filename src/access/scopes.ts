@@ -6,7 +6,7 @@
  */
 import type { StaffEventType } from '../../machines/challenge/events.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
-import type { Caller } from '../engine/engine.js';
+import type { Caller } from '../base/caller.js';
 import { type Scope, scopeOf } from './roles.js';
 
 export interface ScopeRefusal {
@@ -142,7 +142,7 @@ export function visibility(caller: Caller, ctx: ChallengeContext, stage: string)
  * auditors and the expert who gave them; bids only by the challenge's own parties, the panel
  * (the agreed bids it reviews) and the solver whose unit is among a bid's members. Tracks and
  * the draft (the published demand) stay visible; the panel's aggregate scores once announced
- * (src/engine/view.ts). Returns `ctx` itself exactly when the caller sees everything.
+ * (src/engine/read/view.ts). Returns `ctx` itself exactly when the caller sees everything.
  */
 export function scopedContext(caller: Caller, ctx: ChallengeContext, seen: Visibility): ChallengeContext {
   const staff = caller.role === 'bureau' || caller.role === 'auditor' || caller.role === 'admin';

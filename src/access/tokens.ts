@@ -4,10 +4,10 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
+import type { Caller } from '../base/caller.js';
+import { AppError, notFound } from '../base/errors.js';
 import type { Db } from '../db/client.js';
 import { tokens } from '../db/schema.js';
-import type { Caller } from '../engine/engine.js';
-import { AppError, notFound } from '../engine/errors.js';
 import type { TokenRole } from './roles.js';
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest();

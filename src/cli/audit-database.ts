@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../base/config.js';
 import type { Db } from '../db/client.js';
 import * as schema from '../db/schema.js';
 

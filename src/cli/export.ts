@@ -17,7 +17,7 @@ import {
   eventColumns,
   exportCheckpoints,
   exportEvents,
-} from '../engine/export.js';
+} from '../engine/audit/export.js';
 import { openForAudit } from './audit-database.js';
 
 interface ExportFlags {

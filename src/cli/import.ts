@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../base/config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { applyImport, type ImportKind, importKinds, planImport } from '../registry/import.js';

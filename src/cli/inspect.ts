@@ -12,7 +12,7 @@ import { createConnection } from 'node:net';
 import { createWebSocketInspector } from '@statelyai/inspect';
 import { createInspectorServer } from '@statelyai/inspect/server';
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../base/config.js';
 import { openDatabase } from '../db/client.js';
 import { createStore } from '../engine/store.js';
 import { followCommits } from '../inspect/follow-commits.js';

@@ -1,18 +1,18 @@
 /**
  * `jiebang migrate-machine <challenge> --to <version>`: moves a live challenge to another machine
  * version by a recorded MIGRATE_MACHINE event carrying the declared state mapping
- * (src/engine/migrate-machine.ts). Refused when no migration is declared or the challenge's state
+ * (src/engine/write/migrate-machine.ts). Refused when no migration is declared or the challenge's state
  * has no mapping; the challenge then stays where it is. Run it with the server stopped or
  * running: the challenge's version check keeps the two writers apart.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../base/config.js';
+import { AppError } from '../base/errors.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { systemClock } from '../engine/clock.js';
-import { AppError } from '../engine/errors.js';
-import { migrateMachine } from '../engine/migrate-machine.js';
 import { createStore } from '../engine/store.js';
+import { systemClock } from '../engine/time/clock.js';
+import { migrateMachine } from '../engine/write/migrate-machine.js';
 
 export function registerMigrateMachineCommand(program: Command): void {
   program

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { processDocument } from '../engine/diagram.js';
+import { processDocument } from '../chart/diagram.js';
 
 export const PROCESS_DOC = join(import.meta.dirname, '../../docs/process.md');
 

@@ -5,7 +5,7 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { type VerifyReport, verifyChallenge, verifyLog } from '../engine/verify.js';
+import { type VerifyReport, verifyChallenge, verifyLog } from '../engine/audit/verify.js';
 import { openForAudit } from './audit-database.js';
 
 interface VerifyFlags {

@@ -1,9 +1,8 @@
 /** What every engine operation is given: the store, the snapshot cache, the clock. */
-import type { TokenRole } from '../access/roles.js';
-import type { Clock } from './clock.js';
-import type { GroupCommit } from './group-commit.js';
 import type { SnapshotCache } from './snapshots.js';
 import type { Store } from './store.js';
+import type { Clock } from './time/clock.js';
+import type { GroupCommit } from './write/group-commit.js';
 
 export interface EngineDeps {
   store: Store;
@@ -13,12 +12,4 @@ export interface EngineDeps {
   commits: GroupCommit;
   /** Runs after a commit that added or cancelled timers (the scheduler re-arms). */
   onTimersChanged?: () => void;
-}
-
-/** The caller, from the bearer token. */
-export interface Caller {
-  tokenId: string;
-  role: TokenRole;
-  unit?: string;
-  person?: string;
 }

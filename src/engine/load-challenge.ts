@@ -4,8 +4,8 @@
  */
 import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
+import { AppError } from '../base/errors.js';
 import type { EngineDeps } from './engine.js';
-import { AppError } from './errors.js';
 import { type PersistedSnapshot, restore } from './snapshots.js';
 
 export interface LoadedChallenge {

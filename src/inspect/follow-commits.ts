@@ -9,8 +9,8 @@ import { asc, gt, max, sql } from 'drizzle-orm';
 import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
 import type { Db } from '../db/client.js';
 import { events } from '../db/schema.js';
+import { eventOfRow, replayEvents } from '../engine/audit/replay.js';
 import { pureTransition } from '../engine/pure-transition.js';
-import { eventOfRow, replayEvents } from '../engine/replay.js';
 import { createStore, type EventRow } from '../engine/store.js';
 import { challengeActorRef, inspectedEvent, inspectedSnapshot, type ReplayInspector } from './replay-to-inspector.js';
 

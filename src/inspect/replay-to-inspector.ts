@@ -7,8 +7,8 @@
  */
 import type { AnyEventObject } from 'xstate';
 import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
-import { machineDefinition } from '../engine/definition.js';
-import { eventOfRow, replayEvents } from '../engine/replay.js';
+import { machineDefinition } from '../chart/definition.js';
+import { eventOfRow, replayEvents } from '../engine/audit/replay.js';
 import type { EventRow } from '../engine/store.js';
 
 /** The part of `@statelyai/inspect`'s Inspector a replay uses. */

@@ -1,9 +1,9 @@
 /** Programmes (one round of the guide each) and their settings. */
 import { asc, eq } from 'drizzle-orm';
 import type { ProgrammeSettings } from '../../machines/programme.js';
+import { notFound } from '../base/errors.js';
 import type { Db } from '../db/client.js';
 import { programmes } from '../db/schema.js';
-import { notFound } from '../engine/errors.js';
 
 export interface ProgrammeRecord {
   id: string;

@@ -3,9 +3,9 @@
  * by subject. The engine reads them through its own prepared statements (engine/facts.ts).
  */
 import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { AppError } from '../base/errors.js';
 import type { Db } from '../db/client.js';
 import { persons, records, units } from '../db/schema.js';
-import { AppError } from '../engine/errors.js';
 import type { RecordBody, RecordView } from './record-schema.js';
 import { usccProblem } from './uscc.js';
 

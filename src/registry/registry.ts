@@ -1,8 +1,8 @@
 /** Units and persons (api.md): the registry the guards' facts are read from. */
 import { eq } from 'drizzle-orm';
+import { AppError, notFound } from '../base/errors.js';
 import type { Db } from '../db/client.js';
 import { persons, units } from '../db/schema.js';
-import { AppError, notFound } from '../engine/errors.js';
 import type { UnitType } from './unit-types.js';
 import { usccProblem } from './uscc.js';
 

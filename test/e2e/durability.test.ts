@@ -7,14 +7,14 @@
  *   and each challenge's version equals its number of events (no partial write).
  * - SIGTERM: requests in flight when the signal arrives are answered, the process exits 0 and the
  *   database is closed cleanly (the WAL checkpointed and removed).
- * Verification is src/engine/verify.ts, the same as `jiebang verify`.
+ * Verification is src/engine/audit/verify.ts, the same as `jiebang verify`.
  */
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
+import { verifyLog } from '../../src/engine/audit/verify.js';
 import { createStore } from '../../src/engine/store.js';
-import { verifyLog } from '../../src/engine/verify.js';
 import { techDraft } from '../helpers/fixtures.js';
 import { startWorld, type World } from './driver.js';
 import { disposeAllServers } from './server-process.js';

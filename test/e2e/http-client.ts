@@ -119,7 +119,7 @@ export const historyEntrySchema = z.object({
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 export const historySchema = z.object({ items: z.array(historyEntrySchema) });
 
-/** What a timer's event carries (src/engine/fire-timer.ts). */
+/** What a timer's event carries (src/engine/time/fire-timer.ts). */
 export const timerPayloadSchema = z.object({
   timer: z.object({ timerId: z.number(), dueAt: z.string(), lateMs: z.number(), late: z.boolean() }),
 });

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MachineRegistry } from '../../machines/challenge/versions.js';
-import { ChallengeChecker, type Divergence, type HeadRow, type VerifyRow } from '../../src/engine/verify.js';
+import { ChallengeChecker, type Divergence, type HeadRow, type VerifyRow } from '../../src/engine/audit/verify.js';
 
 export type GoldenEvent = Omit<VerifyRow, 'globalSeq' | 'globalHash'>;
 

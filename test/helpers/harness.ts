@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
-import { manualClock } from '../../src/engine/clock.js';
-import { firstDivergence } from '../../src/engine/replay.js';
+import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
+import { manualClock } from '../../src/engine/time/clock.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

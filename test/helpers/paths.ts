@@ -27,7 +27,7 @@ import {
 import { activeTracks, agreedBids, requiredBids } from '../../machines/challenge/rules.js';
 import type { ChallengeContext, CreateInput } from '../../machines/challenge/types.js';
 import { type ProgrammeSettings, programmeSettingsSchema, wlmq2026 } from '../../machines/programme.js';
-import { type MachineTransition, machineTransitions } from '../../src/engine/machine-graph.js';
+import { type MachineTransition, machineTransitions } from '../../src/chart/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
 import {
   EXPERTS,

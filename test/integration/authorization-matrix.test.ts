@@ -18,7 +18,7 @@ import { renderAccessTable } from '../../src/access/access-table.js';
 import { mayRoleSend, roles, scopeOf, type TokenRole } from '../../src/access/roles.js';
 import { publishedStages } from '../../src/access/scopes.js';
 import { loadChallenge } from '../../src/engine/load-challenge.js';
-import { handledEvents } from '../../src/engine/view.js';
+import { handledEvents } from '../../src/engine/read/view.js';
 import {
   bidBody,
   code,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { firstDivergence } from '../../src/engine/replay.js';
+import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
 import { horseRace, type Parties, registerParties, Scenario, techDraft } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';

@@ -18,12 +18,12 @@ import {
   MIGRATE_MACHINE,
   machineRegistry,
 } from '../../machines/challenge/versions.js';
+import { AppError } from '../../src/base/errors.js';
+import { Replayer } from '../../src/engine/audit/replay.js';
+import { verifyChallenge, verifyLog } from '../../src/engine/audit/verify.js';
 import { canonicalJson, GENESIS_HASH, storedRowHash } from '../../src/engine/canonical.js';
-import { AppError } from '../../src/engine/errors.js';
-import { migrateMachine } from '../../src/engine/migrate-machine.js';
-import { Replayer } from '../../src/engine/replay.js';
 import { persist } from '../../src/engine/snapshots.js';
-import { verifyChallenge, verifyLog } from '../../src/engine/verify.js';
+import { migrateMachine } from '../../src/engine/write/migrate-machine.js';
 import { type GoldenEvent, loadGoldens, replayGolden } from '../golden/golden.js';
 import { registerParties, Scenario } from '../helpers/fixtures.js';
 import { startHarness } from '../helpers/harness.js';

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnyStateMachine, type AnyStateNode, createMachine } from 'xstate';
 import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
+import { machineTransitions } from '../../src/chart/machine-graph.js';
 import { PROCESS_DOC } from '../../src/cli/process-doc.js';
-import { machineTransitions } from '../../src/engine/machine-graph.js';
 import { registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 

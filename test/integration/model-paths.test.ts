@@ -2,7 +2,7 @@
  * Model-based tests (design.md, conventions 8): xstate/graph explores a model of the challenge
  * machine whose events are fixtures that satisfy each guard (test/helpers/paths.ts), and picks
  * routes that together take every transition — every (source state, event, guard branch) of
- * src/engine/machine-graph.ts. Each route runs through the pure machine and through the HTTP
+ * src/chart/machine-graph.ts. Each route runs through the pure machine and through the HTTP
  * API of one real app (one database, one test clock; routes interleaved in time order, so timers
  * fire as the scheduler fires them). At every state a route visits, events that break a rule are
  * sent too and must be refused with their clause, changing nothing.
@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventClauses } from '../../machines/challenge/clauses.js';
 import { statePath } from '../../machines/challenge/deadlines.js';
 import { violationsOf } from '../../machines/challenge/rules.js';
-import { gatherFacts } from '../../src/engine/facts.js';
-import { machineTransitions } from '../../src/engine/machine-graph.js';
+import { machineTransitions } from '../../src/chart/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
 import { createStore } from '../../src/engine/store.js';
+import { gatherFacts } from '../../src/engine/write/facts.js';
 import { type Parties, registerParties, token, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import {

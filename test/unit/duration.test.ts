@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addIsoDuration } from '../../src/engine/duration.js';
+import { addIsoDuration } from '../../src/engine/time/duration.js';
 
 const from = new Date('2026-01-31T00:00:00.000Z');
 

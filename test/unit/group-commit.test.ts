@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GroupCommit, MAX_BATCH } from '../../src/engine/group-commit.js';
+import { GroupCommit, MAX_BATCH } from '../../src/engine/write/group-commit.js';
 
 /** A store whose transaction records what ran in it, and can fail at commit. */
 function fakeStore(failCommit = false) {

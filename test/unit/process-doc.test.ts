@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { machineDiagram, processDocument } from '../../src/chart/diagram.js';
+import { machineTransitions } from '../../src/chart/machine-graph.js';
 import { PROCESS_DOC } from '../../src/cli/process-doc.js';
-import { machineDiagram, processDocument } from '../../src/engine/diagram.js';
-import { machineTransitions } from '../../src/engine/machine-graph.js';
 
 describe('docs/process.md', () => {
   it('is what the machine generates now', () => {

@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { TokenRole } from '../../access/roles.js';
 import { createTokenResolver } from '../../access/tokens.js';
-import type { Caller } from '../../engine/engine.js';
-import { AppError, forbidden } from '../../engine/errors.js';
+import type { Caller } from '../../base/caller.js';
+import { AppError, forbidden } from '../../base/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

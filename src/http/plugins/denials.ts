@@ -1,11 +1,11 @@
 /**
- * Puts every refused attempt on an event route on record (src/audit/denials.ts). A route opts in
+ * Puts every refused attempt on an event route on record (src/engine/audit/denials.ts). A route opts in
  * with `config.recordsDenials`; the hook sees the reply the error handler built — 401s from the
  * auth hook included, which the engine never sees — and writes one row outside any transaction.
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { createDenialRecorder, recordedStatuses } from '../../audit/denials.js';
+import { createDenialRecorder, recordedStatuses } from '../../engine/audit/denials.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

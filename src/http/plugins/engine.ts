@@ -6,12 +6,12 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/client.js';
 import { migrateDatabase } from '../../db/migrate.js';
-import type { Clock } from '../../engine/clock.js';
 import type { EngineDeps } from '../../engine/engine.js';
-import { GroupCommit } from '../../engine/group-commit.js';
-import { Scheduler } from '../../engine/scheduler.js';
 import { SnapshotCache } from '../../engine/snapshots.js';
 import { createStore } from '../../engine/store.js';
+import type { Clock } from '../../engine/time/clock.js';
+import { Scheduler } from '../../engine/time/scheduler.js';
+import { GroupCommit } from '../../engine/write/group-commit.js';
 import { FileStore } from '../../files/file-store.js';
 
 export interface EngineOptions {

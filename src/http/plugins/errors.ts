@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type ErrorCode, type ErrorDetails } from '../../engine/errors.js';
+import { AppError, type ErrorCode, type ErrorDetails } from '../../base/errors.js';
 
 function body(code: ErrorCode, message: string, messageZh: string, requestId: string, details: ErrorDetails = {}) {
   return { error: { code, ...details, message, message_zh: messageZh, requestId } };

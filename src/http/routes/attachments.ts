@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../engine/errors.js';
-import { malformedUpload, uploadAttachment } from '../../engine/upload-attachment.js';
+import { AppError } from '../../base/errors.js';
+import { malformedUpload, uploadAttachment } from '../../engine/write/upload-attachment.js';
 import { errors } from '../schemas.js';
 
 /** Uploads: multipart in, `{sha256, size, filename}` out; then ATTACH (or a payment, a report) names the hash. */

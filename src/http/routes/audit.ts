@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { stateAt } from '../../engine/point-in-time.js';
-import { verifyChallenge, verifyLog } from '../../engine/verify.js';
+import { stateAt } from '../../engine/audit/point-in-time.js';
+import { verifyChallenge, verifyLog } from '../../engine/audit/verify.js';
 import { errors } from '../schemas.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });

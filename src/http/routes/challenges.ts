@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createChallengeSchema, eventBodySchema, type StaffEventType } from '../../../machines/challenge/events.js';
 import { roles } from '../../access/roles.js';
-import { createChallenge } from '../../engine/create-challenge.js';
-import { challengeHistory, listChallenges } from '../../engine/queries.js';
-import { readChallenge } from '../../engine/read-challenge.js';
-import { submitEvent } from '../../engine/send-event.js';
+import { challengeHistory, listChallenges } from '../../engine/read/queries.js';
+import { readChallenge } from '../../engine/read/read-challenge.js';
+import { createChallenge } from '../../engine/write/create-challenge.js';
+import { submitEvent } from '../../engine/write/send-event.js';
 import { challengeViewSchema, errors } from '../schemas.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instant } from '../../../machines/programme.js';
-import { listDenials } from '../../audit/denials.js';
+import { listDenials } from '../../engine/audit/denials.js';
 import { errors } from '../schemas.js';
 
 const denialSchema = z.object({

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { challengeMachine } from '../../../machines/challenge/challenge.machine.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
-import { machineDefinition } from '../../engine/definition.js';
-import { machineDiagram } from '../../engine/diagram.js';
+import { machineDefinition } from '../../chart/definition.js';
+import { machineDiagram } from '../../chart/diagram.js';
 import { errors } from '../schemas.js';
 
 /** The statechart as JSON config (importable into Stately Studio) and as a Mermaid diagram. */

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instant } from '../../../machines/programme.js';
-import { addIsoDuration } from '../../engine/duration.js';
-import { AppError } from '../../engine/errors.js';
+import { AppError } from '../../base/errors.js';
+import { addIsoDuration } from '../../engine/time/duration.js';
 import { errors } from '../schemas.js';
 
 /**

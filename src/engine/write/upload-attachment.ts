@@ -5,17 +5,18 @@
  * then name the hash, and rule P-7 refuses one that was not uploaded here.
  */
 import type { Readable } from 'node:stream';
-import { stageOf } from '../../machines/challenge/deadlines.js';
-import { defaultUploads } from '../../machines/programme.js';
-import { uploadSenders } from '../access/roles.js';
-import { visibility } from '../access/scopes.js';
-import type { Db } from '../db/client.js';
-import { attachments } from '../db/schema.js';
-import { contentMatchesType, displayName } from '../files/content-types.js';
-import { type FileStore, FileTooLarge, UploadBroken } from '../files/file-store.js';
-import type { Caller, EngineDeps } from './engine.js';
-import { AppError, forbidden, notFound } from './errors.js';
-import { loadChallenge } from './load-challenge.js';
+import { stageOf } from '../../../machines/challenge/deadlines.js';
+import { defaultUploads } from '../../../machines/programme.js';
+import { uploadSenders } from '../../access/roles.js';
+import { visibility } from '../../access/scopes.js';
+import type { Caller } from '../../base/caller.js';
+import { AppError, forbidden, notFound } from '../../base/errors.js';
+import type { Db } from '../../db/client.js';
+import { attachments } from '../../db/schema.js';
+import { contentMatchesType, displayName } from '../../files/content-types.js';
+import { type FileStore, FileTooLarge, UploadBroken } from '../../files/file-store.js';
+import type { EngineDeps } from '../engine.js';
+import { loadChallenge } from '../load-challenge.js';
 
 export interface UploadInput {
   challengeId: string;

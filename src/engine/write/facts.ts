@@ -4,7 +4,7 @@
  * Only what the event's rules read is gathered, as raw records; the rules in machines/ apply the
  * challenge's settings (look-back, thresholds) to them.
  */
-import type { StaffEvent } from '../../machines/challenge/events.js';
+import type { StaffEvent } from '../../../machines/challenge/events.js';
 import type {
   AffiliationFact,
   EventFacts,
@@ -12,9 +12,9 @@ import type {
   ProjectFact,
   RecordFact,
   UnitFacts,
-} from '../../machines/challenge/facts.js';
-import type { ChallengeContext } from '../../machines/challenge/types.js';
-import type { RecordRow, Store } from './store.js';
+} from '../../../machines/challenge/facts.js';
+import type { ChallengeContext } from '../../../machines/challenge/types.js';
+import type { RecordRow, Store } from '../store.js';
 
 type FactStore = Pick<
   Store,

@@ -1,5 +1,5 @@
 /** ISO 8601 durations for the test clock: `P1Y2M3W4DT5H6M7.5S`; years and months are calendar months (UTC). */
-import { AppError } from './errors.js';
+import { AppError } from '../../base/errors.js';
 
 const PATTERN = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 

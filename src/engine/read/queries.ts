@@ -1,10 +1,10 @@
 /** Reads that change nothing: the challenge list (cursor-paginated) and a challenge's history. */
 import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
-import { listScope, mayReadHistory, publishedStages } from '../access/scopes.js';
-import type { Db } from '../db/client.js';
-import { challenges, events } from '../db/schema.js';
-import type { Caller } from './engine.js';
-import { AppError, forbidden, notFound } from './errors.js';
+import { listScope, mayReadHistory, publishedStages } from '../../access/scopes.js';
+import type { Caller } from '../../base/caller.js';
+import { AppError, forbidden, notFound } from '../../base/errors.js';
+import type { Db } from '../../db/client.js';
+import { challenges, events } from '../../db/schema.js';
 
 export interface ChallengeFilter {
   programme?: string | undefined;

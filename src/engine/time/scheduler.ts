@@ -5,8 +5,8 @@
  * the clock to each due time in order, so deadlines fire as they would have in real time.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { EngineDeps } from './engine.js';
-import { AppError } from './errors.js';
+import { AppError } from '../../base/errors.js';
+import type { EngineDeps } from '../engine.js';
 import { fireTimer } from './fire-timer.js';
 
 /** setTimeout's longest delay (~24.8 days); a later timer is re-armed when this one wakes. */

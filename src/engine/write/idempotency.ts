@@ -3,11 +3,12 @@
  * another body is 422. Keys are scoped to the caller's token. Only accepted requests are kept:
  * a refused request changed nothing, so retrying it simply asks again.
  */
-import { canonicalJson, sha256Hex } from './canonical.js';
-import type { Caller } from './engine.js';
-import { AppError } from './errors.js';
-import type { Store } from './store.js';
-import type { ChallengeView } from './view.js';
+
+import type { Caller } from '../../base/caller.js';
+import { AppError } from '../../base/errors.js';
+import { canonicalJson, sha256Hex } from '../canonical.js';
+import type { ChallengeView } from '../read/view.js';
+import type { Store } from '../store.js';
 
 export interface StoredResponse {
   statusCode: number;

@@ -4,16 +4,16 @@
  * the new state, and settle the timer that fired. Nothing else happens inside.
  */
 
-import { beijingDate } from '../../machines/calendar.js';
-import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
-import { type Deadline, deadlinesOf, stageOf } from '../../machines/challenge/deadlines.js';
-import type { Actor, EventFacts } from '../../machines/challenge/events.js';
-import { type Participation, participationsOf } from '../../machines/challenge/participations.js';
-import { MACHINE_VERSION } from '../../machines/challenge/version.js';
-import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from './canonical.js';
-import { AppError } from './errors.js';
-import { persist } from './snapshots.js';
-import type { Store } from './store.js';
+import { beijingDate } from '../../../machines/calendar.js';
+import type { ChallengeSnapshot } from '../../../machines/challenge/challenge.machine.js';
+import { type Deadline, deadlinesOf, stageOf } from '../../../machines/challenge/deadlines.js';
+import type { Actor, EventFacts } from '../../../machines/challenge/events.js';
+import { type Participation, participationsOf } from '../../../machines/challenge/participations.js';
+import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
+import { AppError } from '../../base/errors.js';
+import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../canonical.js';
+import { persist } from '../snapshots.js';
+import type { Store } from '../store.js';
 
 export interface AppendInput {
   challengeId: string;

@@ -16,13 +16,13 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Statement } from 'better-sqlite3';
-import type { MachineRegistry } from '../../machines/challenge/versions.js';
-import { machineRegistry } from '../../machines/challenge/versions.js';
-import type { Db } from '../db/client.js';
-import { canonicalJson, GENESIS_HASH, globalChainHash, type StoredEventRow, storedRowHash } from './canonical.js';
-import { notFound } from './errors.js';
+import type { MachineRegistry } from '../../../machines/challenge/versions.js';
+import { machineRegistry } from '../../../machines/challenge/versions.js';
+import { notFound } from '../../base/errors.js';
+import type { Db } from '../../db/client.js';
+import { canonicalJson, GENESIS_HASH, globalChainHash, type StoredEventRow, storedRowHash } from '../canonical.js';
+import { type PersistedSnapshot, persist } from '../snapshots.js';
 import { ReplayError, Replayer } from './replay.js';
-import { type PersistedSnapshot, persist } from './snapshots.js';
 
 /** The check that failed. */
 export type DivergenceCheck =

@@ -4,18 +4,19 @@
  * starts from the event alone.
  */
 import { initialTransition } from 'xstate';
-import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
-import { type CreateChallengeBody, completeDraft } from '../../machines/challenge/events.js';
-import { q10NotClassified } from '../../machines/challenge/rules.js';
-import type { CreateInput } from '../../machines/challenge/types.js';
-import { MACHINE_VERSION } from '../../machines/challenge/version.js';
-import { type ProgrammeSettings, programmeSettingsSchema } from '../../machines/programme.js';
+import { challengeMachine } from '../../../machines/challenge/challenge.machine.js';
+import { type CreateChallengeBody, completeDraft } from '../../../machines/challenge/events.js';
+import { q10NotClassified } from '../../../machines/challenge/rules.js';
+import type { CreateInput } from '../../../machines/challenge/types.js';
+import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
+import { type ProgrammeSettings, programmeSettingsSchema } from '../../../machines/programme.js';
+import type { Caller } from '../../base/caller.js';
+import { AppError, forbidden, notFound, ruleViolation } from '../../base/errors.js';
+import type { EngineDeps } from '../engine.js';
+import { type ChallengeView, challengeView } from '../read/view.js';
 import { appendEvent } from './commit.js';
-import type { Caller, EngineDeps } from './engine.js';
-import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
 import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
 import { actorOf } from './send-event.js';
-import { type ChallengeView, challengeView } from './view.js';
 
 export interface CreateChallengeInput {
   body: CreateChallengeBody;

@@ -4,10 +4,10 @@
  * a programme of any size exports in flat memory. JSON-valued columns are kept as the exact
  * canonical JSON text the hash covers, so an export can be re-hashed byte for byte.
  */
-import { beijingDate } from '../../machines/calendar.js';
-import type { Db } from '../db/client.js';
-import type { StoredEventRow } from './canonical.js';
-import { notFound } from './errors.js';
+import { beijingDate } from '../../../machines/calendar.js';
+import { notFound } from '../../base/errors.js';
+import type { Db } from '../../db/client.js';
+import type { StoredEventRow } from '../canonical.js';
 
 /** An exported event: every stored column; payload, facts, actor and stateAfter as the canonical JSON text that was hashed. */
 export type ExportedEvent = StoredEventRow;

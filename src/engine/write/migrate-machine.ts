@@ -5,20 +5,21 @@
  * refused when no migration is declared between the two versions, or when the challenge's
  * current state has no mapping: a state the new machine cannot place stays where it is.
  */
-import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
-import { statePath } from '../../machines/challenge/deadlines.js';
+import type { ChallengeSnapshot } from '../../../machines/challenge/challenge.machine.js';
+import { statePath } from '../../../machines/challenge/deadlines.js';
 import {
   type MachineRegistry,
   MIGRATE_MACHINE,
   type MigrationPayload,
   machineRegistry,
   migrateSnapshot,
-} from '../../machines/challenge/versions.js';
+} from '../../../machines/challenge/versions.js';
+import type { Caller } from '../../base/caller.js';
+import { AppError, forbidden, notFound } from '../../base/errors.js';
+import type { EngineDeps } from '../engine.js';
+import type { PersistedSnapshot } from '../snapshots.js';
 import { appendEvent } from './commit.js';
-import type { Caller, EngineDeps } from './engine.js';
-import { AppError, forbidden, notFound } from './errors.js';
 import { actorOf } from './send-event.js';
-import type { PersistedSnapshot } from './snapshots.js';
 
 export interface MigrateMachineInput {
   challengeId: string;

@@ -5,11 +5,11 @@
  * would compute from the log alone (and `verify` proves the two agree).
  */
 import type { StateValue } from 'xstate';
-import { stageOf } from '../../machines/challenge/deadlines.js';
-import type { ChallengeContext } from '../../machines/challenge/types.js';
-import { type MachineRegistry, machineRegistry } from '../../machines/challenge/versions.js';
-import type { Db } from '../db/client.js';
-import { AppError, notFound } from './errors.js';
+import { stageOf } from '../../../machines/challenge/deadlines.js';
+import type { ChallengeContext } from '../../../machines/challenge/types.js';
+import { type MachineRegistry, machineRegistry } from '../../../machines/challenge/versions.js';
+import { AppError, notFound } from '../../base/errors.js';
+import type { Db } from '../../db/client.js';
 import { Replayer, type ReplayRow } from './replay.js';
 
 export type PointInTime = { seq: number; asOf?: undefined } | { asOf: string; seq?: undefined };

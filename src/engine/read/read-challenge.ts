@@ -1,7 +1,9 @@
 /** One challenge as its caller sees it, loaded through the snapshot cache. */
-import type { Caller, EngineDeps } from './engine.js';
-import { notFound } from './errors.js';
-import { loadChallenge } from './load-challenge.js';
+
+import type { Caller } from '../../base/caller.js';
+import { notFound } from '../../base/errors.js';
+import type { EngineDeps } from '../engine.js';
+import { loadChallenge } from '../load-challenge.js';
 import { type ChallengeView, challengeView, visibilityOf } from './view.js';
 
 export function readChallenge(deps: Pick<EngineDeps, 'store' | 'cache'>, id: string, caller: Caller): ChallengeView {

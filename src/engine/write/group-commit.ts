@@ -6,7 +6,7 @@
  * the single path changes but the number of commits: the events of a batch share their WAL
  * pages and one commit (measured: the commit was about half of a transition's cost).
  */
-import type { Store } from './store.js';
+import type { Store } from '../store.js';
 
 interface Job {
   work: () => unknown;

@@ -4,21 +4,21 @@
  * under the machine version it recorded (machines/challenge/versions.ts), so the fold must
  * reproduce every stored `state_after` and the stored snapshot, or it found a bug or a tamper.
  */
-import type { ChallengeMachine, ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
-import { statePath } from '../../machines/challenge/deadlines.js';
-import type { Actor, ChallengeEvent } from '../../machines/challenge/events.js';
-import type { CreateInput } from '../../machines/challenge/types.js';
+import type { ChallengeMachine, ChallengeSnapshot } from '../../../machines/challenge/challenge.machine.js';
+import { statePath } from '../../../machines/challenge/deadlines.js';
+import type { Actor, ChallengeEvent } from '../../../machines/challenge/events.js';
+import type { CreateInput } from '../../../machines/challenge/types.js';
 import {
   type MachineRegistry,
   MIGRATE_MACHINE,
   type MigrationPayload,
   machineRegistry,
   migrateSnapshot,
-} from '../../machines/challenge/versions.js';
-import { canonicalJson } from './canonical.js';
-import { pureInitialOf, pureTransitionOf } from './pure-transition.js';
-import { type PersistedSnapshot, persist } from './snapshots.js';
-import type { EventRow } from './store.js';
+} from '../../../machines/challenge/versions.js';
+import { canonicalJson } from '../canonical.js';
+import { pureInitialOf, pureTransitionOf } from '../pure-transition.js';
+import { type PersistedSnapshot, persist } from '../snapshots.js';
+import type { EventRow } from '../store.js';
 
 /** What replay reads of a stored event. */
 export type ReplayRow = Pick<

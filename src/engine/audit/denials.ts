@@ -4,10 +4,10 @@
  * transaction, and read by auditors and the bureau with filters and a cursor.
  */
 import { and, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { denials } from '../db/schema.js';
-import type { Caller } from '../engine/engine.js';
-import { AppError } from '../engine/errors.js';
+import type { Caller } from '../../base/caller.js';
+import { AppError } from '../../base/errors.js';
+import type { Db } from '../../db/client.js';
+import { denials } from '../../db/schema.js';
 
 /** Statuses that put an attempt on record: the caller was refused, not the request malformed. */
 export const recordedStatuses = new Set([401, 403, 404, 422]);

@@ -4,22 +4,23 @@
  * changes nothing and says why, with the clauses of every rule that refused.
  */
 
-import type { ChallengeSnapshot, challengeMachine } from '../../machines/challenge/challenge.machine.js';
-import { stageOf } from '../../machines/challenge/deadlines.js';
-import type { Actor, ChallengeEvent, StaffEventType } from '../../machines/challenge/events.js';
-import { violationsOf } from '../../machines/challenge/rules.js';
-import { MACHINE_VERSION } from '../../machines/challenge/version.js';
-import { mayRoleSend, rolesFor, scopeOf } from '../access/roles.js';
-import { scopeRefusal } from '../access/scopes.js';
-import { eventTime } from './clock.js';
+import type { ChallengeSnapshot, challengeMachine } from '../../../machines/challenge/challenge.machine.js';
+import { stageOf } from '../../../machines/challenge/deadlines.js';
+import type { Actor, ChallengeEvent, StaffEventType } from '../../../machines/challenge/events.js';
+import { violationsOf } from '../../../machines/challenge/rules.js';
+import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
+import { mayRoleSend, rolesFor, scopeOf } from '../../access/roles.js';
+import { scopeRefusal } from '../../access/scopes.js';
+import type { Caller } from '../../base/caller.js';
+import { AppError, forbidden, notFound, ruleViolation } from '../../base/errors.js';
+import type { EngineDeps } from '../engine.js';
+import { loadChallenge, notOnCurrentMachine } from '../load-challenge.js';
+import { pureTransition } from '../pure-transition.js';
+import { allowedEventsFor, type ChallengeView, challengeView, handledEvents, visibilityOf } from '../read/view.js';
+import { eventTime } from '../time/clock.js';
 import { appendEvent, versionConflict } from './commit.js';
-import type { Caller, EngineDeps } from './engine.js';
-import { AppError, forbidden, notFound, ruleViolation } from './errors.js';
 import { gatherFacts, gatherUploadFacts } from './facts.js';
 import { earlierResponse, rememberResponse, requestHashOf } from './idempotency.js';
-import { loadChallenge, notOnCurrentMachine } from './load-challenge.js';
-import { pureTransition } from './pure-transition.js';
-import { allowedEventsFor, type ChallengeView, challengeView, handledEvents, visibilityOf } from './view.js';
 
 export interface SendEventInput {
   challengeId: string;

@@ -5,14 +5,14 @@
  * due time (the server was down) is recorded with how late it was.
  */
 
-import type { Actor, ChallengeEvent, SystemEventType } from '../../machines/challenge/events.js';
-import { violationsOf } from '../../machines/challenge/rules.js';
+import type { Actor, ChallengeEvent, SystemEventType } from '../../../machines/challenge/events.js';
+import { violationsOf } from '../../../machines/challenge/rules.js';
+import type { EngineDeps } from '../engine.js';
+import { loadChallenge, notOnCurrentMachine } from '../load-challenge.js';
+import { pureTransition } from '../pure-transition.js';
+import type { TimerRow } from '../store.js';
+import { appendEvent } from '../write/commit.js';
 import { eventTime } from './clock.js';
-import { appendEvent } from './commit.js';
-import type { EngineDeps } from './engine.js';
-import { loadChallenge, notOnCurrentMachine } from './load-challenge.js';
-import { pureTransition } from './pure-transition.js';
-import type { TimerRow } from './store.js';
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };
 /** Firing more than this after the due time is recorded as late. */

@@ -1,12 +1,12 @@
 /** The challenge view of api.md, built from a snapshot for one caller. */
 
-import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
-import { deadlinesOf, stageOf, statePath } from '../../machines/challenge/deadlines.js';
-import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
-import { panelScore } from '../../machines/challenge/rules.js';
-import { mayRoleSend } from '../access/roles.js';
-import { mayActOn, scopedContext, type Visibility, visibility } from '../access/scopes.js';
-import type { Caller } from './engine.js';
+import type { ChallengeSnapshot } from '../../../machines/challenge/challenge.machine.js';
+import { deadlinesOf, stageOf, statePath } from '../../../machines/challenge/deadlines.js';
+import { type StaffEventType, staffEventTypes } from '../../../machines/challenge/events.js';
+import { panelScore } from '../../../machines/challenge/rules.js';
+import { mayRoleSend } from '../../access/roles.js';
+import { mayActOn, scopedContext, type Visibility, visibility } from '../../access/scopes.js';
+import type { Caller } from '../../base/caller.js';
 
 const handledByState = new Map<string, Set<string>>();
 

@@ -1,0 +1,9 @@
+/** The caller of an operation, from its bearer token: what every layer may be handed. */
+import type { TokenRole } from '../../machines/challenge/parties.js';
+
+export interface Caller {
+  tokenId: string;
+  role: TokenRole;
+  unit?: string;
+  person?: string;
+}
