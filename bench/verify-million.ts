@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stageOf } from '../machines/challenge/deadlines.js';
+import { stageOf } from '../machines/challenge/stage.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { canonicalJson, GENESIS_HASH, globalChainHash, storedRowHash } from '../src/engine/canonical.js';

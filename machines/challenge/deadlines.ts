@@ -1,12 +1,14 @@
 /**
- * The deadlines a state has, derived from the snapshot alone. The engine writes them as timer
- * rows in the transaction that enters the state and cancels the ones a state no longer has, so
- * deadlines survive restarts (XState's `after` would not) and replay needs no clock.
- * A deadline fires one millisecond after the instant it closes (W-0: windows include both ends).
+ * The deadlines a state has, derived from the chart and the snapshot alone: each system event
+ * the active states take runs as a deadline there, due when its definition says. The engine
+ * writes them as timer rows in the transaction that enters the state and cancels the ones a
+ * state no longer has, so deadlines survive restarts (XState's `after` would not) and replay
+ * needs no clock. A deadline fires one millisecond after the instant it closes (W-0: windows
+ * include both ends).
  */
-import { endOfBeijingDay, justAfter } from '../calendar.js';
-import type { SystemEventType } from './events.js';
-import { overdueAt } from './rules.js';
+import type { StateValue } from 'xstate';
+import { dueAt, type SystemEventType, systemEventTypes } from './events.js';
+import { activeNodes, statePath } from './stage.js';
 import type { ChallengeContext } from './types.js';
 
 export interface Deadline {
@@ -14,33 +16,23 @@ export interface Deadline {
   dueAt: string;
 }
 
-type StateValue = string | { [key: string]: StateValue };
+const deadlineTypesByPath = new Map<string, SystemEventType[]>();
 
-/** `collection.draft`-style path of the active leaf. */
-export function statePath(value: StateValue): string {
-  if (typeof value === 'string') return value;
-  const [key, child] = Object.entries(value)[0] ?? ['', ''];
-  const rest = statePath(child);
-  return rest === '' ? key : `${key}.${rest}`;
-}
-
-export function stageOf(value: StateValue): string {
-  return statePath(value).split('.')[0] ?? '';
+/** The system events a state takes; fixed per state, so cached. */
+function deadlineTypes(value: StateValue): SystemEventType[] {
+  const path = statePath(value);
+  let types = deadlineTypesByPath.get(path);
+  if (!types) {
+    const taken = new Set(activeNodes(value).flatMap((node) => node.ownEvents));
+    types = systemEventTypes.filter((type) => taken.has(type));
+    deadlineTypesByPath.set(path, types);
+  }
+  return types;
 }
 
 export function deadlinesOf(value: StateValue, ctx: ChallengeContext): Deadline[] {
-  const path = statePath(value);
-  const out: Deadline[] = [];
-  const add = (type: SystemEventType, at: string | null) => {
-    if (at !== null) out.push({ type, dueAt: new Date(Date.parse(at)).toISOString() });
-  };
-  if (path === 'collection.draft') add('SUBMISSION_WINDOW_CLOSED', justAfter(ctx.settings.submission.closesAt));
-  if (path === 'review.awaitingRecommendation')
-    add('RECOMMENDATION_DEADLINE_PASSED', justAfter(ctx.settings.recommendationClosesAt));
-  if (path === 'matching.bidding' && ctx.biddingClosesAt) add('BIDDING_CLOSED', justAfter(ctx.biddingClosesAt));
-  if (path === 'announcement.notice' && ctx.noticeEndsAt) add('NOTICE_PERIOD_ENDED', justAfter(ctx.noticeEndsAt));
-  if (path.startsWith('management.') && ctx.plannedEnd) add('PERIOD_ENDED', justAfter(endOfBeijingDay(ctx.plannedEnd)));
-  // Due a year after the planned end, so always after PERIOD_ENDED: only evaluation waits for it.
-  if (path.startsWith('evaluation.') && !ctx.overdue) add('ACCEPTANCE_OVERDUE', overdueAt(ctx));
-  return out;
+  return deadlineTypes(value).flatMap((type) => {
+    const at = dueAt(type, ctx);
+    return at === null ? [] : [{ type, dueAt: new Date(Date.parse(at)).toISOString() }];
+  });
 }

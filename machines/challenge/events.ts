@@ -1,240 +1,126 @@
 /**
- * One zod schema per event type: the payload a client posts (`{type, …payload}`). The same
- * schemas validate HTTP bodies, document the OpenAPI, and type the machine's events.
- * Shape is checked here (400 VALIDATION_FAILED); the guide's rules are checked by the guards
- * (422 RULE_VIOLATION), so a rule always comes back with its clause.
+ * Every event of the challenge, gathered from the stage files (stages/), and every table the
+ * service needs of them, derived here and nowhere else: payload schemas and the body union of
+ * `POST /challenges/:id/events` (HTTP and OpenAPI), the types of the machine's events, the
+ * checks behind the `rulesAllow` guard and the clauses they cite, the reducers, the senders, the
+ * registry facts and files to gather, the fields withheld from parties, the deadlines.
+ * To add an event: define it in its stage file, list it there, and take it in the chart.
  */
 import { z } from 'zod';
-import { instant, isoDate } from '../programme.js';
-import type { EventFacts } from './facts.js';
+import type { StaffEventDefinition, StaffEventOf, SystemEventDefinition, SystemEventOf } from './event.js';
+import { collectionEvents } from './stages/1-collection.js';
+import { reviewEvents } from './stages/2-review.js';
+import { publicationEvents } from './stages/3-publication.js';
+import { matchingEvents } from './stages/4-matching.js';
+import { expertReviewEvents } from './stages/5-expert-review.js';
+import { announcementEvents } from './stages/6-announcement.js';
+import { disbursementEvents } from './stages/7-disbursement.js';
+import { managementEvents } from './stages/8-management.js';
+import { evaluationEvents } from './stages/9-evaluation.js';
+import type { ChallengeContext, Violation } from './types.js';
 
+export type { Actor, Envelope, TimerInfo } from './event.js';
 export type { EventFacts } from './facts.js';
 
-const text = z.string().trim().min(1).max(20_000);
-const id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - only');
-const cny = z.number().int().nonnegative().max(1e13);
-const sha256 = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256 digest')
-  .describe('SHA-256 of an uploaded file');
-
-export const challengeKinds = ['techBreakthrough', 'achievementTransfer'] as const;
-export type ChallengeKind = (typeof challengeKinds)[number];
-
-export const attachmentKinds = [
-  'applicationForm',
-  'unitPledge',
-  'leaderPledge',
-  'auditReport2024',
-  'auditReport2025',
-  'capacityEvidence',
-  'teamEvidence',
-  'priorTasks',
-  'indicatorTests',
-  'ipDocuments',
-  'supportTeam',
-  'ethicsReview',
+/** Every event definition, stage by stage, in the order of the guide. */
+export const eventDefinitions = [
+  ...collectionEvents,
+  ...reviewEvents,
+  ...publicationEvents,
+  ...matchingEvents,
+  ...expertReviewEvents,
+  ...announcementEvents,
+  ...disbursementEvents,
+  ...managementEvents,
+  ...evaluationEvents,
 ] as const;
-export type AttachmentKind = (typeof attachmentKinds)[number];
 
-/** The editable part of a challenge (draft body of `api.md`, less programmeId). */
-export const draftFieldsSchema = z.strictObject({
-  kind: z.enum(challengeKinds),
-  domain: z.string().min(1).max(64),
-  title: z.string().trim().min(1).max(500),
-  summary: z.string().max(20_000),
-  issuerUnit: id.describe('unified social credit code of the issuing unit'),
-  districtUnit: id.describe('unified social credit code of the recommending unit'),
-  leader: z.string().max(64).describe('person id of the project leader'),
-  team: z.array(id).max(100).describe('person ids, leader first'),
-  indicators: z.array(z.string().trim().min(1).max(2000)).max(200),
-  periodMonths: z.number().int().min(0).max(1200),
-  ipOwnership: z.string().max(5000),
-  solverConditions: z.string().max(20_000),
-  investment: z.strictObject({ ownPilotCny: cny, solverFundingCny: cny }),
-  endUserAttested: z.boolean(),
-  classified: z.boolean(),
-  ethicsSensitive: z.boolean(),
-  horseRace: z
-    .strictObject({
-      routes: z.array(z.strictObject({ name: z.string().trim().min(1).max(200), investmentCny: cny })).max(20),
-    })
-    .nullable(),
-  priority: z.strictObject({
-    firstOfAKind: z.boolean(),
-    commonTechnology: z.boolean(),
-    publicInterest: z.boolean(),
-    graduateAssistantPosts: z.number().int().nonnegative().max(10_000),
-  }),
-});
-export type DraftFields = z.infer<typeof draftFieldsSchema>;
+type Definition = (typeof eventDefinitions)[number];
+type StaffDefinition = Extract<Definition, { kind: 'staff' }>;
+type SystemDefinition = Extract<Definition, { kind: 'system' }>;
 
-/**
- * A new draft: the identity fields are required, the rest may be filled in later with UPDATE;
- * completeness is checked at SUBMIT (T-2.4, C-2.2, C-2.3, Q-4 …), not here.
- */
-export const createChallengeSchema = draftFieldsSchema
-  .partial()
-  .required({ kind: true, domain: true, title: true, issuerUnit: true, districtUnit: true })
-  .extend({ programmeId: id });
-export type CreateChallengeBody = z.infer<typeof createChallengeSchema>;
-
-export function completeDraft(body: Omit<CreateChallengeBody, 'programmeId'>): DraftFields {
-  return {
-    summary: '',
-    leader: '',
-    team: [],
-    indicators: [],
-    periodMonths: 0,
-    ipOwnership: '',
-    solverConditions: '',
-    investment: { ownPilotCny: 0, solverFundingCny: 0 },
-    endUserAttested: false,
-    classified: false,
-    ethicsSensitive: false,
-    horseRace: null,
-    priority: {
-      firstOfAKind: false,
-      commonTechnology: false,
-      publicInterest: false,
-      graduateAssistantPosts: 0,
-    },
-    ...body,
-  };
-}
-
-const objector = z.union([
-  z.strictObject({ name: z.string().max(200) }),
-  z.strictObject({ unit: z.string().max(200) }),
-]);
-
-/** Payload schemas of the events staff post, keyed by type. */
-export const payloadSchemas = {
-  UPDATE: draftFieldsSchema.partial(),
-  ATTACH: z.strictObject({ kind: z.enum(attachmentKinds), sha256 }),
-  SUBMIT: z.strictObject({ confirmDetails: z.boolean() }),
-  WITHDRAW: z.strictObject({ reason: text }),
-  RECOMMEND: z.strictObject({ opinion: text }),
-  RETURN: z.strictObject({ reason: text }),
-  DECLINE: z.strictObject({ reason: text }),
-  PASS_FORMAL_CHECK: z.strictObject({ opinion: text }),
-  APPROVE_DEMAND: z.strictObject({ opinion: text }),
-  PUBLISH: z.strictObject({ biddingClosesAt: instant }),
-  BID: z.strictObject({
-    bidId: id,
-    members: z.array(id).min(1).max(20).describe('unit codes of the solver side, lead unit first'),
-    leader: id,
-    team: z.array(id).max(100).describe('person ids, leader first'),
-    plan: z.string().max(50_000),
-    route: z.string().max(200).optional(),
-    requestedFundingCny: cny,
-  }),
-  WITHDRAW_BID: z.strictObject({ bidId: id }),
-  AGREE: z.strictObject({ bidId: id, agreedFundingCny: cny }),
-  EXTEND_BIDDING: z.strictObject({ biddingClosesAt: instant }),
-  CLOSE_MATCHING: z.strictObject({}),
-  DECLARE_UNFILLED: z.strictObject({ reason: text }),
-  ASSIGN_PANEL: z.strictObject({ experts: z.array(id).min(1).max(99) }),
-  SCORE: z.strictObject({
-    bidId: id,
-    score: z.number().min(0).max(100),
-    comment: z.string().max(20_000),
-    noConflictDeclared: z.boolean(),
-  }),
-  SELECT: z.strictObject({ bidIds: z.array(id).min(1).max(20) }),
-  OBJECT: z.strictObject({
-    objector: objector.optional().describe('a real name or a unit (X-2); missing → refused'),
-    text,
-  }),
-  RESOLVE_OBJECTION: z.strictObject({ objectionId: id, upheld: z.boolean(), opinion: text }),
-  REGISTER_CONTRACT: z.strictObject({
-    trackId: id,
-    contractNo: z.string().trim().min(1).max(100),
-    registeredOn: isoDate,
-  }),
-  RECORD_PAYMENT: z.strictObject({
-    trackId: id,
-    amountCny: cny.min(1),
-    paidOn: isoDate,
-    evidenceSha256: sha256,
-  }),
-  DISBURSE: z.strictObject({ trackId: id, amountCny: cny.min(1), phase: z.enum(['first', 'later']) }),
-  START_IMPLEMENTATION: z.strictObject({ startedOn: isoDate }),
-  REPORT_PROGRESS: z.strictObject({ trackId: id, milestone: z.string().trim().min(1).max(500), text }),
-  MIDTERM_DECISION: z.strictObject({
-    trackId: id,
-    decision: z.enum(['continue', 'stop']),
-    opinion: text,
-  }),
-  APPROVE_CHANGE: z.strictObject({
-    kind: z.enum(['leader', 'schedule', 'indicators', 'extension']),
-    detail: text,
-    newPlannedEnd: isoDate.optional(),
-  }),
-  TERMINATE: z.strictObject({ reason: text }),
-  SUBMIT_FINAL_REPORT: z.strictObject({ trackId: id, reportSha256: sha256 }),
-  ACCEPTANCE_DECISION: z.strictObject({
-    result: z.enum(['passed', 'rectify', 'failed']),
-    opinion: text,
-  }),
-} as const;
-
-/** Events only the scheduler sends, as the `system` actor; no token can hold that role. */
-export const systemEventTypes = [
-  'SUBMISSION_WINDOW_CLOSED',
-  'RECOMMENDATION_DEADLINE_PASSED',
-  'BIDDING_CLOSED',
-  'NOTICE_PERIOD_ENDED',
-  'PERIOD_ENDED',
-  'ACCEPTANCE_OVERDUE',
-] as const;
-export type SystemEventType = (typeof systemEventTypes)[number];
-
-export type StaffEventType = keyof typeof payloadSchemas;
-export const staffEventTypes = Object.keys(payloadSchemas) as StaffEventType[];
+export type StaffEventType = StaffDefinition['type'];
+export type SystemEventType = SystemDefinition['type'];
 export type EventType = StaffEventType | SystemEventType | 'CREATE';
 
-/** Who sent an event: taken from the bearer token, never from the body. */
-export interface Actor {
-  id: string;
-  role: 'admin' | 'bureau' | 'district' | 'issuer' | 'solver' | 'expert' | 'finance' | 'auditor' | 'system';
-  unit?: string;
-  person?: string;
-}
+type EventOfDefinition<D> =
+  D extends StaffEventDefinition<infer T, infer S>
+    ? StaffEventOf<T, S>
+    : D extends SystemEventDefinition<infer T>
+      ? SystemEventOf<T>
+      : never;
 
-/** A timer event carries the due time it was scheduled for; `lateMs` > 0 when it fired late. */
-export interface TimerInfo {
-  timerId: number;
-  dueAt: string;
-  lateMs: number;
-}
-
-interface Envelope {
-  at: string;
-  actor: Actor;
-  facts?: EventFacts;
-}
-
-export type StaffEvent = {
-  [K in StaffEventType]: { type: K } & z.infer<(typeof payloadSchemas)[K]> & Envelope;
-}[StaffEventType];
-
-export type SystemEvent = {
-  [K in SystemEventType]: { type: K; timer: TimerInfo } & Envelope;
-}[SystemEventType];
-
+export type StaffEvent = EventOfDefinition<StaffDefinition>;
+export type SystemEvent = EventOfDefinition<SystemDefinition>;
 export type ChallengeEvent = StaffEvent | SystemEvent;
 export type EventOf<T extends ChallengeEvent['type']> = Extract<ChallengeEvent, { type: T }>;
+
+const isStaff = (d: Definition): d is StaffDefinition => d.kind === 'staff';
+const isSystem = (d: Definition): d is SystemDefinition => d.kind === 'system';
+
+export const staffEventDefinitions: readonly StaffDefinition[] = eventDefinitions.filter(isStaff);
+export const systemEventDefinitions: readonly SystemDefinition[] = eventDefinitions.filter(isSystem);
+
+/** The events staff post, in the guide's order (allowedEvents, OpenAPI, docs list them so). */
+export const staffEventTypes: readonly StaffEventType[] = staffEventDefinitions.map((d) => d.type);
+/** Events only the scheduler sends, as the `system` actor; no token can hold that role. */
+export const systemEventTypes: readonly SystemEventType[] = systemEventDefinitions.map((d) => d.type);
+
+const byType = new Map<string, Definition>(eventDefinitions.map((d) => [d.type, d]));
+
+/** The definition of an event type (staff or system); undefined for a type the chart does not know. */
+export function definitionOf(type: string): Definition | undefined {
+  return byType.get(type);
+}
+
+/** The definition of a staff event type. */
+export function staffDefinitionOf(type: StaffEventType): StaffEventDefinition {
+  return byType.get(type) as unknown as StaffEventDefinition;
+}
+
+/** Payload schemas of the events staff post, keyed by type. */
+export const payloadSchemas = Object.fromEntries(staffEventDefinitions.map((d) => [d.type, d.payload])) as {
+  [D in StaffDefinition as D['type']]: D['payload'];
+};
 
 /** The body of `POST /challenges/:id/events`: a discriminated union on `type`. */
 export const eventBodySchema = z.discriminatedUnion(
   'type',
-  staffEventTypes.map((type) => payloadSchemas[type].extend({ type: z.literal(type) })) as unknown as [
+  staffEventDefinitions.map((d) => d.payload.extend({ type: z.literal(d.type) })) as unknown as [
     z.ZodObject<{ type: z.ZodLiteral<StaffEventType> }>,
     ...z.ZodObject<{ type: z.ZodLiteral<StaffEventType> }>[],
   ],
 );
+
+type AnyRule = { clause: string; check(ctx: ChallengeContext, event: ChallengeEvent): Violation[] };
+const rulesOf = (type: string): readonly AnyRule[] => (byType.get(type)?.rules ?? []) as readonly AnyRule[];
+
+/** All violations an event meets in this context; empty means the guide allows it. */
+export function violationsOf(ctx: ChallengeContext, event: ChallengeEvent): Violation[] {
+  return rulesOf(event.type).flatMap((r) => r.check(ctx, event));
+}
+
+/** The clause IDs an event's `rulesAllow` guard stands for, in the order its rules check them. */
+export function clausesOf(type: string): readonly string[] {
+  return [...new Set(rulesOf(type).map((r) => r.clause))];
+}
+
+type AnyReducer = (ctx: ChallengeContext, event: ChallengeEvent) => Partial<ChallengeContext>;
+
+/** The context after an accepted event (outcomes are set by the transition, not here). */
+export function applyEvent(ctx: ChallengeContext, event: ChallengeEvent): Partial<ChallengeContext> {
+  const apply = byType.get(event.type)?.apply as AnyReducer | undefined;
+  return apply ? apply(ctx, event) : {};
+}
+
+/** When a system event falls due on this challenge, or null while it has no date. */
+export function dueAt(type: SystemEventType, ctx: ChallengeContext): string | null {
+  const definition = byType.get(type);
+  return definition?.kind === 'system' ? definition.due(ctx) : null;
+}
+
+/** Payload fields of an event that no party of the challenge reads in its history. */
+export function confidentialFieldsOf(type: string): readonly string[] {
+  const definition = byType.get(type);
+  return (definition?.kind === 'staff' && 'confidential' in definition ? definition.confidential : undefined) ?? [];
+}

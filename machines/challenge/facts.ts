@@ -71,3 +71,18 @@ export interface EventFacts {
   /** For each SHA-256 an event names: whether that file was uploaded to this challenge (P-7). */
   uploads?: Record<string, boolean>;
 }
+
+/**
+ * One registry look-up an event's rules need, as its definition declares it; the engine runs
+ * them in order (src/engine/write/facts.ts) and stores what it found in the event. Declared as
+ * data so the machine stays pure and the engine never chooses facts by event type.
+ */
+export type FactNeed =
+  /** A unit's registration; its dishonesty and misconduct records (`credit`), its projects, its links to `affiliatedWith`. */
+  | { unit: string; credit?: boolean; projects?: boolean; affiliatedWith?: string[] }
+  /** A person's registration, misconduct records and projects. */
+  | { person: string; misconduct?: boolean; projects?: boolean }
+  /** A team: every member's misconduct (L-3), and the projects of its first `top` (L-2b). */
+  | { team: string[]; top: number }
+  /** Experts: each one's registration and unit, and that unit's links to `affiliatedWith` (X-7). */
+  | { experts: string[]; affiliatedWith: string[] };

@@ -5,6 +5,7 @@
  * the commit transaction and can rebuild it from the snapshots at any time.
  */
 import type { ParticipationStatus } from './facts.js';
+import { type Stage, stageHasTag } from './stage.js';
 import type { ChallengeContext } from './types.js';
 
 export interface Participation {
@@ -18,17 +19,13 @@ export interface Participation {
   plannedEnd: string | null;
 }
 
-/** Stages in which a submitted challenge is an application of this year, not yet a project. */
-const applicationStages = new Set(['review', 'publication', 'matching', 'expertReview', 'announcement']);
-/** Stages of an awarded project until it is accepted or ends (市级在研项目). */
-const projectStages = new Set(['disbursement', 'management', 'evaluation']);
-
 /**
- * The participations of a challenge in `stage`. A draft, and every outcome (withdrawn,
- * notAccepted, rejected, unfilled, terminated, closed), has none: only live applications and
- * ongoing projects count against a party.
+ * The participations of a challenge in `stage`, as the chart's tags say: a stage tagged
+ * `application` counts the issuer's demand (and its bids or tracks) as applications of this
+ * year, one tagged `project` as ongoing projects (overdue once acceptance is). A draft, and every
+ * outcome, has none: only live applications and ongoing projects count against a party.
  */
-export function participationsOf(ctx: ChallengeContext, stage: string): Participation[] {
+export function participationsOf(ctx: ChallengeContext, stage: Stage): Participation[] {
   const out: Participation[] = [];
   const top = ctx.settings.restrictions.countedTeamMembers;
   const projectStatus: ParticipationStatus = ctx.overdue ? 'overdue' : 'ongoing';
@@ -38,18 +35,19 @@ export function participationsOf(ctx: ChallengeContext, stage: string): Particip
     for (const person of new Set(team.slice(0, top))) out.push({ ...base, party: 'person', subject: person });
   };
 
-  if (applicationStages.has(stage)) add(ctx.id, 'issuer', ctx.draft.issuerUnit, ctx.draft.team, 'application');
-  else if (projectStages.has(stage)) add(ctx.id, 'issuer', ctx.draft.issuerUnit, ctx.draft.team, projectStatus);
+  const application = stageHasTag(stage, 'application');
+  if (application) add(ctx.id, 'issuer', ctx.draft.issuerUnit, ctx.draft.team, 'application');
+  else if (stageHasTag(stage, 'project')) add(ctx.id, 'issuer', ctx.draft.issuerUnit, ctx.draft.team, projectStatus);
 
-  if (stage === 'matching' || stage === 'expertReview') {
+  if (stageHasTag(stage, 'bidsUnderReview')) {
     for (const bid of ctx.bids)
       if (!bid.withdrawn && bid.members[0] !== undefined)
         add(`${ctx.id}/${bid.bidId}`, 'solver', bid.members[0], bid.team, 'application');
-  } else if (stage === 'announcement' || projectStages.has(stage)) {
+  } else if (stageHasTag(stage, 'tracksAwarded')) {
     for (const track of ctx.tracks) {
       if (track.status === 'stopped') continue;
       const bid = ctx.bids.find((b) => b.bidId === track.trackId);
-      const status = stage === 'announcement' ? 'application' : projectStatus;
+      const status = application ? 'application' : projectStatus;
       add(`${ctx.id}/${track.trackId}`, 'solver', track.solverUnit, bid?.team ?? [], status);
     }
   }

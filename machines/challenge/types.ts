@@ -1,6 +1,7 @@
 /** The challenge's context: everything the guards need, copied or derived from events. */
 import type { ProgrammeSettings } from '../programme.js';
-import type { Actor, AttachmentKind, ChallengeKind, DraftFields } from './events.js';
+import type { Actor } from './event.js';
+import type { AttachmentKind, ChallengeKind, DraftFields } from './schemas.js';
 
 export interface Attachment {
   kind: AttachmentKind;

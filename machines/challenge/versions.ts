@@ -7,9 +7,8 @@
  * challenge is itself a recorded event (`MIGRATE_MACHINE`) carrying that mapping; a challenge
  * whose state has no mapping is refused. Pure: no I/O.
  */
-import type { StateValue } from 'xstate';
-import { type ChallengeMachine, type ChallengeSnapshot, challengeMachine } from './challenge.machine.js';
-import { statePath } from './deadlines.js';
+import { type ChallengeMachine, type ChallengeSnapshot, challengeMachine } from './machine.js';
+import { statePath, stateValueOf } from './stage.js';
 import { MACHINE_VERSION } from './version.js';
 
 /** The event type that moves a challenge from one machine version to another. */
@@ -34,12 +33,6 @@ export interface MigrationPayload {
   from: string;
   to: string;
   states: Record<string, string>;
-}
-
-/** `review.formalCheck` → `{review: 'formalCheck'}` (the inverse of deadlines.ts's `statePath`). */
-export function stateValueOf(path: string): StateValue {
-  const [head, ...rest] = path.split('.') as [string, ...string[]];
-  return rest.length === 0 ? head : { [head]: stateValueOf(rest.join('.')) };
 }
 
 /** Every leaf state of a machine, as paths. */
@@ -77,7 +70,7 @@ export function defineRegistry(registry: MachineRegistry): MachineRegistry {
   return registry;
 }
 
-/** The machines the service knows. Version 1 is the machine of challenge.machine.ts. */
+/** The machines the service knows. Version 1 is the machine of machine.ts. */
 export const machineRegistry: MachineRegistry = defineRegistry({
   current: MACHINE_VERSION,
   machines: new Map([['1', challengeMachine]]),

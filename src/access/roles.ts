@@ -4,8 +4,9 @@
  * `allowedEvents` in the challenge view, of the authorization matrix test and of the table in
  * docs/security.md (rendered from it; a test fails when the doc is stale).
  */
-import type { ChallengeKind, StaffEventType } from '../../machines/challenge/events.js';
+import type { StaffEventType } from '../../machines/challenge/events.js';
 import { roles, type Scope, type TokenRole } from '../../machines/challenge/parties.js';
+import type { ChallengeKind } from '../../machines/challenge/schemas.js';
 
 export { roles, type Scope, type TokenRole };
 

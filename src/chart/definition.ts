@@ -3,13 +3,14 @@
  * takes: states, initial states, `on` with targets, guards and actions by name. XState's own
  * `machine.definition` drops guards built with `and([...])`, so a transition guarded by
  * `rulesAllow && enoughAgreedBids` would look unguarded; here every guard keeps its names, and
- * each stage and transition carries a description (Chinese stage name, clauses checked).
+ * each stage and transition carries a description (Chinese stage name, clauses checked), and
+ * each stage its tags and meta.
  * `test/integration/machine.test.ts` rebuilds a machine from this JSON and compares every
  * transition with the real one.
  */
 import type { AnyStateMachine } from 'xstate';
-import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
-import { eventClauses } from '../../machines/challenge/clauses.js';
+import { clausesOf } from '../../machines/challenge/events.js';
+import { challengeMachine } from '../../machines/challenge/machine.js';
 import { guardNames, stageNames } from './machine-graph.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -22,7 +23,7 @@ function transitionJson(event: string, t: unknown): Json {
     const names = guardNames(src.guard);
     out.guard = names.join(' && ');
     if (names.includes('rulesAllow')) {
-      const clauses = eventClauses[event as keyof typeof eventClauses] ?? [];
+      const clauses = clausesOf(event);
       if (clauses.length > 0) out.description = `rules checked: ${clauses.join(', ')}`;
     }
   }
@@ -36,6 +37,9 @@ function nodeJson(config: Record<string, unknown>, key: string | null): { [key: 
   if (key !== null && stageNames[key]) out.description = stageNames[key];
   if (typeof config.initial === 'string') out.initial = config.initial;
   if (typeof config.type === 'string') out.type = config.type;
+  // What the chart says a stage is: its tags (published, application, project, …) and meta.
+  if (Array.isArray(config.tags)) out.tags = config.tags as Json;
+  if (config.meta !== undefined) out.meta = JSON.parse(JSON.stringify(config.meta)) as Json;
   const on = config.on as Record<string, unknown> | undefined;
   if (on) {
     const events: { [key: string]: Json } = {};

@@ -8,7 +8,7 @@
  * committed file differs from what the machine generates now.
  */
 import type { AnyStateNode } from 'xstate';
-import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
+import { challengeMachine } from '../../machines/challenge/machine.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import { type MachineTransition, machineTransitions, stageNames } from './machine-graph.js';
 

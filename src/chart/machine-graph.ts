@@ -5,8 +5,9 @@
  * against it, so "every transition" means the same thing everywhere.
  */
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
-import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
-import { eventClauses } from '../../machines/challenge/clauses.js';
+import { clausesOf } from '../../machines/challenge/events.js';
+import { challengeMachine } from '../../machines/challenge/machine.js';
+import { stageMeta, stages } from '../../machines/challenge/stage.js';
 
 export interface MachineTransition {
   /** Stable id: `source EVENT #branch`. */
@@ -65,7 +66,7 @@ export function machineTransitions(machine: AnyStateMachine = challengeMachine):
           event,
           branch,
           guards,
-          clauses: guards.includes('rulesAllow') ? (eventClauses[event as keyof typeof eventClauses] ?? []) : [],
+          clauses: guards.includes('rulesAllow') ? clausesOf(event) : [],
           targets: (t.target ?? []).map(pathOf),
           outcomeClause: outcomeClauseOf(t),
         });
@@ -75,21 +76,7 @@ export function machineTransitions(machine: AnyStateMachine = challengeMachine):
   return out;
 }
 
-/** The Chinese names of the stages (rules.md "The nine stages") and of the outcomes (rules.md, glossary). */
-export const stageNames: Record<string, string> = {
-  collection: '榜单征集',
-  review: '审核推荐',
-  publication: '榜单发布',
-  matching: '揭榜对接',
-  expertReview: '专家评榜',
-  announcement: '开榜公告',
-  disbursement: '资金拨付',
-  management: '项目管理',
-  evaluation: '总结评价',
-  withdrawn: '撤回',
-  notAccepted: '不予受理',
-  rejected: '未通过',
-  unfilled: '流榜',
-  terminated: '终止',
-  closed: '结题归档',
-};
+/** The Chinese names of the stages and outcomes, as the chart's `meta` gives them. */
+export const stageNames: Readonly<Record<string, string>> = Object.fromEntries(
+  stages.map((stage) => [stage, stageMeta(stage).zh]),
+);

@@ -1,8 +1,8 @@
 /** Applies the drizzle-kit migrations in migrations/ and seeds the programmes of the guide. */
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { stageOf } from '../../machines/challenge/deadlines.js';
 import { participationsOf } from '../../machines/challenge/participations.js';
+import { stageOf } from '../../machines/challenge/stage.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
 import { wlmq2026 } from '../../machines/programme.js';
 import type { Db } from './client.js';

@@ -2,7 +2,7 @@
  * Loads a challenge for the engine: its small head row always, its snapshot from the cache when
  * the cached version is current, and from the database (one consistent read) otherwise.
  */
-import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
+import type { ChallengeSnapshot } from '../../machines/challenge/machine.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import { AppError } from '../base/errors.js';
 import type { EngineDeps } from './engine.js';

@@ -9,12 +9,8 @@
  * versions.ts) gets its own scope, so an old history replays under its own machine.
  */
 import { type AnyActorScope, createActor } from 'xstate';
-import {
-  type ChallengeMachine,
-  type ChallengeSnapshot,
-  challengeMachine,
-} from '../../machines/challenge/challenge.machine.js';
 import type { ChallengeEvent } from '../../machines/challenge/events.js';
+import { type ChallengeMachine, type ChallengeSnapshot, challengeMachine } from '../../machines/challenge/machine.js';
 import type { ChallengeContext, CreateInput } from '../../machines/challenge/types.js';
 
 function inertScope(machine: ChallengeMachine): AnyActorScope {

@@ -4,7 +4,7 @@
  * version is never reused, and a stale entry can never be returned.
  */
 import type { StateValue } from 'xstate';
-import { type ChallengeSnapshot, challengeMachine } from '../../machines/challenge/challenge.machine.js';
+import { type ChallengeSnapshot, challengeMachine } from '../../machines/challenge/machine.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
 
 export interface PersistedSnapshot {

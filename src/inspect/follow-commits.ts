@@ -6,7 +6,7 @@
  * rebuilt by the same pure fold as replay, from the last one seen for that challenge.
  */
 import { asc, gt, max, sql } from 'drizzle-orm';
-import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
+import type { ChallengeSnapshot } from '../../machines/challenge/machine.js';
 import type { Db } from '../db/client.js';
 import { events } from '../db/schema.js';
 import { eventOfRow, replayEvents } from '../engine/audit/replay.js';

@@ -6,7 +6,7 @@
  * an auditor checks. Everything passes through the inspector's sanitizers first.
  */
 import type { AnyEventObject } from 'xstate';
-import type { ChallengeSnapshot } from '../../machines/challenge/challenge.machine.js';
+import type { ChallengeSnapshot } from '../../machines/challenge/machine.js';
 import { machineDefinition } from '../chart/definition.js';
 import { eventOfRow, replayEvents } from '../engine/audit/replay.js';
 import type { EventRow } from '../engine/store.js';

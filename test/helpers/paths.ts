@@ -13,18 +13,19 @@
  */
 import { initialTransition } from 'xstate';
 import { type AdjacencyMap, getAdjacencyMap, getShortestPaths } from 'xstate/graph';
-import { type ChallengeSnapshot, challengeMachine } from '../../machines/challenge/challenge.machine.js';
-import { deadlinesOf, statePath } from '../../machines/challenge/deadlines.js';
+import { deadlinesOf } from '../../machines/challenge/deadlines.js';
 import {
   type Actor,
   type ChallengeEvent,
-  completeDraft,
   type EventFacts,
   type StaffEventType,
   type SystemEventType,
   systemEventTypes,
 } from '../../machines/challenge/events.js';
-import { activeTracks, agreedBids, requiredBids } from '../../machines/challenge/rules.js';
+import { type ChallengeSnapshot, challengeMachine } from '../../machines/challenge/machine.js';
+import { completeDraft } from '../../machines/challenge/schemas.js';
+import { activeTracks, agreedBids, requiredBids } from '../../machines/challenge/selectors.js';
+import { statePath } from '../../machines/challenge/stage.js';
 import type { ChallengeContext, CreateInput } from '../../machines/challenge/types.js';
 import { type ProgrammeSettings, programmeSettingsSchema, wlmq2026 } from '../../machines/programme.js';
 import { type MachineTransition, machineTransitions } from '../../src/chart/machine-graph.js';

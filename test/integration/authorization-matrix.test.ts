@@ -12,8 +12,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stageOf } from '../../machines/challenge/deadlines.js';
 import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
+import { stageOf } from '../../machines/challenge/stage.js';
 import { renderAccessTable } from '../../src/access/access-table.js';
 import { mayRoleSend, roles, scopeOf, type TokenRole } from '../../src/access/roles.js';
 import { publishedStages } from '../../src/access/scopes.js';

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
-import { type ChallengeMachine, challengeMachine } from '../../machines/challenge/challenge.machine.js';
+import { type ChallengeMachine, challengeMachine } from '../../machines/challenge/machine.js';
 import {
   defineRegistry,
   leafStates,

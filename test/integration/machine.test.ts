@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnyStateMachine, type AnyStateNode, createMachine } from 'xstate';
-import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
+import { challengeMachine } from '../../machines/challenge/machine.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import { machineTransitions } from '../../src/chart/machine-graph.js';
 import { PROCESS_DOC } from '../../src/cli/process-doc.js';

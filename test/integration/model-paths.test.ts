@@ -9,9 +9,8 @@
  * The test prints the coverage and fails below 100 %, so a new transition without a route fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventClauses } from '../../machines/challenge/clauses.js';
-import { statePath } from '../../machines/challenge/deadlines.js';
-import { violationsOf } from '../../machines/challenge/rules.js';
+import { clausesOf, staffDefinitionOf, violationsOf } from '../../machines/challenge/events.js';
+import { statePath } from '../../machines/challenge/stage.js';
 import { machineTransitions } from '../../src/chart/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
 import { createStore } from '../../src/engine/store.js';
@@ -50,7 +49,7 @@ beforeAll(async () => {
   holder = await token(h, 'issuer', { unit: UNITS.transferHolder });
   const store = createStore(h.app.jiebang.db);
   // The registry facts the engine would gather before each event, from the same registry.
-  factsFor = (ctx, body) => gatherFacts(store, ctx, body as Parameters<typeof gatherFacts>[2]);
+  factsFor = (ctx, body) => gatherFacts(store, staffDefinitionOf(body.type).facts?.(ctx, body));
   model = coveringRoutes(factsFor);
 });
 afterAll(async () => h.close());
@@ -90,7 +89,7 @@ describe('model-based paths over every transition', () => {
           expect(pureTransition(before, r.event), r.label).toBe(before);
           const clauses = violationsOf(before.context, r.event).map((v) => v.clause);
           expect(clauses, r.label).toContain(r.clause);
-          expect(eventClauses[r.event.type] as readonly string[], r.label).toContain(r.clause);
+          expect(clausesOf(r.event.type), r.label).toContain(r.clause);
           checked++;
         }
       }

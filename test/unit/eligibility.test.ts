@@ -1,6 +1,7 @@
 /** The date arithmetic the eligibility rules rest on (X-8 look-back, X-9 overdue), at its edges. */
 import { describe, expect, it } from 'vitest';
-import { lookbackStart, overdueFrom } from '../../machines/challenge/eligibility.js';
+import { lookbackStart } from '../../machines/challenge/rules/registry-facts.js';
+import { overdueFrom } from '../../machines/challenge/selectors.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
 import { wlmq2026 } from '../../machines/programme.js';
 

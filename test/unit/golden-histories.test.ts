@@ -4,7 +4,7 @@
  * final snapshot. A change to the machine that would rewrite a stored history fails here.
  */
 import { describe, expect, it } from 'vitest';
-import { stageOf } from '../../machines/challenge/deadlines.js';
+import { stageOf } from '../../machines/challenge/stage.js';
 import { machineRegistry } from '../../machines/challenge/versions.js';
 import { loadGoldens, replayGolden } from '../golden/golden.js';
 import { goldenPaths } from '../golden/paths.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import { challengeMachine } from '../../machines/challenge/challenge.machine.js';
-import { type ChallengeEvent, completeDraft } from '../../machines/challenge/events.js';
+import type { ChallengeEvent } from '../../machines/challenge/events.js';
+import { challengeMachine } from '../../machines/challenge/machine.js';
+import { completeDraft } from '../../machines/challenge/schemas.js';
 import { wlmq2026 } from '../../machines/programme.js';
 import { pureInitialOf, pureTransition } from '../../src/engine/pure-transition.js';
 

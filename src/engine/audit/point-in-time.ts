@@ -5,7 +5,7 @@
  * would compute from the log alone (and `verify` proves the two agree).
  */
 import type { StateValue } from 'xstate';
-import { stageOf } from '../../../machines/challenge/deadlines.js';
+import { stageOf } from '../../../machines/challenge/stage.js';
 import type { ChallengeContext } from '../../../machines/challenge/types.js';
 import { type MachineRegistry, machineRegistry } from '../../../machines/challenge/versions.js';
 import { AppError, notFound } from '../../base/errors.js';

@@ -4,9 +4,10 @@
  * under the machine version it recorded (machines/challenge/versions.ts), so the fold must
  * reproduce every stored `state_after` and the stored snapshot, or it found a bug or a tamper.
  */
-import type { ChallengeMachine, ChallengeSnapshot } from '../../../machines/challenge/challenge.machine.js';
-import { statePath } from '../../../machines/challenge/deadlines.js';
+
 import type { Actor, ChallengeEvent } from '../../../machines/challenge/events.js';
+import type { ChallengeMachine, ChallengeSnapshot } from '../../../machines/challenge/machine.js';
+import { statePath } from '../../../machines/challenge/stage.js';
 import type { CreateInput } from '../../../machines/challenge/types.js';
 import {
   type MachineRegistry,

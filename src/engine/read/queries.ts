@@ -1,5 +1,6 @@
 /** Reads that change nothing: the challenge list (cursor-paginated) and a challenge's history. */
 import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { confidentialFieldsOf } from '../../../machines/challenge/events.js';
 import { listScope, mayReadHistory, publishedStages } from '../../access/scopes.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
@@ -113,9 +114,10 @@ export function challengeHistory(db: Db, caller: Caller, id: string) {
 /**
  * The issuing unit reads its challenge's history, but not other parties' personal data: the
  * registry facts of events its unit did not send (solvers' credit and misconduct records,
- * experts' units) and the experts' individual scores and comments, which no party sees
- * (docs/security.md). What is withheld is named, so the entry is never silently incomplete;
- * the bureau and auditors read every entry whole and can check its hash.
+ * experts' units) and the payload fields an event's definition marks confidential (the experts'
+ * individual scores and comments, which no party sees: docs/security.md). What is withheld is
+ * named, so the entry is never silently incomplete; the bureau and auditors read every entry
+ * whole and can check its hash.
  */
 function withheldForIssuer<T extends { type: string; payload: Record<string, unknown>; facts: unknown }>(
   entry: T,
@@ -127,10 +129,10 @@ function withheldForIssuer<T extends { type: string; payload: Record<string, unk
     facts = null;
     withheld.push('facts');
   }
-  if (entry.type === 'SCORE') {
-    const { score: _score, comment: _comment, ...rest } = payload;
-    payload = rest;
-    withheld.push('payload.score', 'payload.comment');
+  const confidential = confidentialFieldsOf(entry.type);
+  if (confidential.some((field) => field in payload)) {
+    payload = Object.fromEntries(Object.entries(payload).filter(([field]) => !confidential.includes(field)));
+    withheld.push(...confidential.filter((field) => field in entry.payload).map((field) => `payload.${field}`));
   }
   return withheld.length === 0 ? entry : { ...entry, payload, facts, withheld };
 }

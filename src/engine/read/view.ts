@@ -1,9 +1,10 @@
 /** The challenge view of api.md, built from a snapshot for one caller. */
 
-import type { ChallengeSnapshot } from '../../../machines/challenge/challenge.machine.js';
-import { deadlinesOf, stageOf, statePath } from '../../../machines/challenge/deadlines.js';
+import { deadlinesOf } from '../../../machines/challenge/deadlines.js';
 import { type StaffEventType, staffEventTypes } from '../../../machines/challenge/events.js';
-import { panelScore } from '../../../machines/challenge/rules.js';
+import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
+import { panelScore } from '../../../machines/challenge/selectors.js';
+import { stageOf, statePath } from '../../../machines/challenge/stage.js';
 import { mayRoleSend } from '../../access/roles.js';
 import { mayActOn, scopedContext, type Visibility, visibility } from '../../access/scopes.js';
 import type { Caller } from '../../base/caller.js';

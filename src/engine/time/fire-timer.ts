@@ -6,7 +6,7 @@
  */
 
 import type { Actor, ChallengeEvent, SystemEventType } from '../../../machines/challenge/events.js';
-import { violationsOf } from '../../../machines/challenge/rules.js';
+import { violationsOf } from '../../../machines/challenge/events.js';
 import type { EngineDeps } from '../engine.js';
 import { loadChallenge, notOnCurrentMachine } from '../load-challenge.js';
 import { pureTransition } from '../pure-transition.js';

@@ -5,10 +5,11 @@
  */
 
 import { beijingDate } from '../../../machines/calendar.js';
-import type { ChallengeSnapshot } from '../../../machines/challenge/challenge.machine.js';
-import { type Deadline, deadlinesOf, stageOf } from '../../../machines/challenge/deadlines.js';
+import { type Deadline, deadlinesOf } from '../../../machines/challenge/deadlines.js';
 import type { Actor, EventFacts } from '../../../machines/challenge/events.js';
+import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
 import { type Participation, participationsOf } from '../../../machines/challenge/participations.js';
+import { stageOf } from '../../../machines/challenge/stage.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { AppError } from '../../base/errors.js';
 import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../canonical.js';

@@ -4,9 +4,10 @@
  * starts from the event alone.
  */
 import { initialTransition } from 'xstate';
-import { challengeMachine } from '../../../machines/challenge/challenge.machine.js';
-import { type CreateChallengeBody, completeDraft } from '../../../machines/challenge/events.js';
-import { q10NotClassified } from '../../../machines/challenge/rules.js';
+import { initialContext } from '../../../machines/challenge/context.js';
+import { challengeMachine } from '../../../machines/challenge/machine.js';
+import { Q10_notClassified } from '../../../machines/challenge/rules/demand.js';
+import { type CreateChallengeBody, completeDraft } from '../../../machines/challenge/schemas.js';
 import type { CreateInput } from '../../../machines/challenge/types.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { type ProgrammeSettings, programmeSettingsSchema } from '../../../machines/programme.js';
@@ -54,12 +55,12 @@ export function createChallenge(
       `“${fields.domain}”不在 ${programmeId} 的征集方向目录中。`,
       { issues: [{ path: 'domain', message: 'not in the programme catalogue' }] },
     );
-  const classified = q10NotClassified(fields.classified === true);
-  if (classified.length > 0) throw ruleViolation(classified);
-
   const draft = completeDraft(fields);
   const at = clock.now().toISOString();
   const actor = actorOf(caller);
+  // Q-10 on the draft as it would start (its id is numbered only inside the transaction).
+  const classified = Q10_notClassified.check(initialContext({ id: '', programmeId, settings, draft, at, actor }), {});
+  if (classified.length > 0) throw ruleViolation(classified);
 
   const result = store.transaction(() => {
     const number = store.nextNumber.get({ programmeId })?.n ?? 1;

@@ -4,16 +4,15 @@
  * Only what the event's rules read is gathered, as raw records; the rules in machines/ apply the
  * challenge's settings (look-back, thresholds) to them.
  */
-import type { StaffEvent } from '../../../machines/challenge/events.js';
 import type {
   AffiliationFact,
   EventFacts,
+  FactNeed,
   PersonFacts,
   ProjectFact,
   RecordFact,
   UnitFacts,
 } from '../../../machines/challenge/facts.js';
-import type { ChallengeContext } from '../../../machines/challenge/types.js';
 import type { RecordRow, Store } from '../store.js';
 
 type FactStore = Pick<
@@ -21,54 +20,31 @@ type FactStore = Pick<
   'unitByCode' | 'personById' | 'recordsOfUnit' | 'recordsOfPerson' | 'affiliationsOf' | 'participationsOf'
 >;
 
-/** The body of a staff event as the route validated it (no envelope yet). */
-type Body = {
-  [K in StaffEvent['type']]: Omit<Extract<StaffEvent, { type: K }>, 'at' | 'actor' | 'facts'>;
-}[StaffEvent['type']];
-
-export function gatherFacts(store: FactStore, ctx: ChallengeContext, body: Body): EventFacts | undefined {
+/**
+ * The facts an event needs, as its definition declares them (`facts`), looked up in the order
+ * declared; undefined when its rules read no registry facts.
+ */
+export function gatherFacts(store: FactStore, needs: readonly FactNeed[] | undefined): EventFacts | undefined {
+  if (needs === undefined) return undefined;
   const f = new FactsBuilder(store);
-  const top = ctx.settings.restrictions.countedTeamMembers;
-  const issuer = ctx.draft.issuerUnit;
-  switch (body.type) {
-    case 'SUBMIT': {
-      // Q-2/3, T-1, C-1, T-2.2, L-1, L-2a (unit); Q-2/3, L-3, L-2b (team).
-      f.unit(issuer, { credit: true, projects: true });
-      f.unit(ctx.draft.districtUnit, {});
-      f.team(ctx.draft.team, top);
-      break;
-    }
-    case 'BID': {
-      // S-T1/S-C1, S-T2, S-5 for every member; L-1, L-2a for the lead; L-2b, L-3 for the team.
-      body.members.forEach((member, i) => {
-        f.unit(member, { credit: true, projects: i === 0, affiliatedWith: [issuer] });
+  for (const need of needs) {
+    if ('unit' in need)
+      f.unit(need.unit, {
+        ...(need.credit ? { credit: true } : {}),
+        ...(need.projects ? { projects: true } : {}),
+        ...(need.affiliatedWith ? { affiliatedWith: need.affiliatedWith } : {}),
       });
-      // The team as L-2b ranks it (its first `top`), and the leader for L-3 (P-6 lists it first).
-      f.team(body.team, top);
-      f.person(body.leader, { misconduct: true });
-      break;
-    }
-    case 'SELECT': {
-      // The re-check before award: T-2.2/S-T2 and L-3 against the records of this moment.
-      f.unit(issuer, { credit: true });
-      f.team(ctx.draft.team, 0);
-      for (const bid of ctx.bids.filter((b) => body.bidIds.includes(b.bidId))) {
-        for (const member of bid.members) f.unit(member, { credit: true });
-        f.team(bid.team, 0);
-      }
-      break;
-    }
-    case 'ASSIGN_PANEL': {
-      // X-7: each expert's unit, and its affiliations with the issuer and every bidding unit.
-      const parties = [issuer, ...ctx.bids.filter((b) => !b.withdrawn).flatMap((b) => b.members)];
-      for (const expert of body.experts) {
+    else if ('person' in need)
+      f.person(need.person, {
+        ...(need.misconduct ? { misconduct: true } : {}),
+        ...(need.projects ? { projects: true } : {}),
+      });
+    else if ('team' in need) f.team(need.team, need.top);
+    else
+      for (const expert of need.experts) {
         const person = f.person(expert, {});
-        if (person.unit !== undefined) f.unit(person.unit, { affiliatedWith: parties });
+        if (person.unit !== undefined) f.unit(person.unit, { affiliatedWith: need.affiliatedWith });
       }
-      break;
-    }
-    default:
-      return undefined;
   }
   return f.facts();
 }
@@ -182,23 +158,12 @@ function affiliationFact(unit: string, r: RecordRow, others: Set<string>): Affil
   ];
 }
 
-/**
- * Issue 5: whether each file an event names by SHA-256 (ATTACH, RECORD_PAYMENT's evidence,
- * SUBMIT_FINAL_REPORT's report) was uploaded to this challenge. Rule P-7 reads the answer.
- */
+/** Whether each file an event names by SHA-256 was uploaded to this challenge (rule P-7 reads it). */
 export function gatherUploadFacts(
   isUploaded: (challengeId: string, sha256: string) => boolean,
   challengeId: string,
-  body: Record<string, unknown>,
+  files: readonly string[] | undefined,
 ): EventFacts | undefined {
-  const sha256 =
-    body.type === 'ATTACH'
-      ? body.sha256
-      : body.type === 'RECORD_PAYMENT'
-        ? body.evidenceSha256
-        : body.type === 'SUBMIT_FINAL_REPORT'
-          ? body.reportSha256
-          : undefined;
-  if (typeof sha256 !== 'string') return undefined;
-  return { uploads: { [sha256]: isUploaded(challengeId, sha256) } };
+  if (files === undefined || files.length === 0) return undefined;
+  return { uploads: Object.fromEntries(files.map((sha256) => [sha256, isUploaded(challengeId, sha256)])) };
 }

@@ -5,8 +5,8 @@
  * refused when no migration is declared between the two versions, or when the challenge's
  * current state has no mapping: a state the new machine cannot place stays where it is.
  */
-import type { ChallengeSnapshot } from '../../../machines/challenge/challenge.machine.js';
-import { statePath } from '../../../machines/challenge/deadlines.js';
+import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
+import { statePath } from '../../../machines/challenge/stage.js';
 import {
   type MachineRegistry,
   MIGRATE_MACHINE,

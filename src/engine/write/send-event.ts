@@ -4,10 +4,10 @@
  * changes nothing and says why, with the clauses of every rule that refused.
  */
 
-import type { ChallengeSnapshot, challengeMachine } from '../../../machines/challenge/challenge.machine.js';
-import { stageOf } from '../../../machines/challenge/deadlines.js';
 import type { Actor, ChallengeEvent, StaffEventType } from '../../../machines/challenge/events.js';
-import { violationsOf } from '../../../machines/challenge/rules.js';
+import { staffDefinitionOf, violationsOf } from '../../../machines/challenge/events.js';
+import type { ChallengeSnapshot, challengeMachine } from '../../../machines/challenge/machine.js';
+import { stageOf } from '../../../machines/challenge/stage.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { mayRoleSend, rolesFor, scopeOf } from '../../access/roles.js';
 import { scopeRefusal } from '../../access/scopes.js';
@@ -91,11 +91,12 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   if (stale) throw stale;
 
   // The route validated the body against eventBodySchema, so it is the typed payload of its type.
-  const registryFacts = gatherFacts(store, current.context, body as Parameters<typeof gatherFacts>[2]);
+  const definition = staffDefinitionOf(body.type);
+  const registryFacts = gatherFacts(store, definition.facts?.(current.context, body));
   const uploadFacts = gatherUploadFacts(
     (id, sha256) => store.uploadOf.get({ challengeId: id, sha256 }) !== undefined,
     challengeId,
-    body,
+    definition.files?.(body),
   );
   const facts = registryFacts || uploadFacts ? { ...registryFacts, ...uploadFacts } : undefined;
   const at = eventTime(clock.now(), row.updatedAt);

@@ -5,7 +5,7 @@
  * then name the hash, and rule P-7 refuses one that was not uploaded here.
  */
 import type { Readable } from 'node:stream';
-import { stageOf } from '../../../machines/challenge/deadlines.js';
+import { stageOf } from '../../../machines/challenge/stage.js';
 import { defaultUploads } from '../../../machines/programme.js';
 import { uploadSenders } from '../../access/roles.js';
 import { visibility } from '../../access/scopes.js';

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createChallengeSchema, eventBodySchema, type StaffEventType } from '../../../machines/challenge/events.js';
+import { eventBodySchema, type StaffEventType } from '../../../machines/challenge/events.js';
+import { createChallengeSchema } from '../../../machines/challenge/schemas.js';
 import { roles } from '../../access/roles.js';
 import { challengeHistory, listChallenges } from '../../engine/read/queries.js';
 import { readChallenge } from '../../engine/read/read-challenge.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { challengeMachine } from '../../../machines/challenge/challenge.machine.js';
+import { challengeMachine } from '../../../machines/challenge/machine.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { machineDefinition } from '../../chart/definition.js';
 import { machineDiagram } from '../../chart/diagram.js';
