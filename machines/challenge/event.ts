@@ -35,7 +35,7 @@ export interface Envelope {
 }
 
 /** The chart's tags a sender condition can name (machine.ts declares them on the stages). */
-export type SenderTag = 'districtReview';
+export type SenderTag = 'bureauReview';
 
 /**
  * One role's right to send an event: its scope, and where the guide narrows it further, the
@@ -45,8 +45,8 @@ export interface Sender {
   scope: Scope;
   /** Only on challenges of these kinds (the paying side of RECORD_PAYMENT, for one). */
   kinds?: readonly ChallengeKind[];
-  /** Only while the challenge's state carries this tag. */
-  whileTagged?: SenderTag;
+  /** Not while the challenge's state carries this tag. */
+  exceptWhileTagged?: SenderTag;
 }
 export type Senders = Partial<Record<TokenRole, Scope | Sender>>;
 

@@ -3,8 +3,8 @@
  * stage says what it is: its Chinese name and number (`meta`), and `tags` the rest of the
  * service asks instead of comparing stage names — `application` (a live application of this
  * year), `project` (an awarded project, 市级在研), `published` (the call is public),
- * `bidsUnderReview` / `tracksAwarded` (which of its parties count in §4), `districtReview`
- * (the district still acts), `outcome` (final). The deadline that runs in a state is the system
+ * `bidsUnderReview` / `tracksAwarded` (which of its parties count in §4), `bureauReview`
+ * (the bureau alone decides on the demand), `outcome` (final). The deadline that runs in a state is the system
  * event it takes (its due time is in the event's definition).
  *
  * Every transition an event can take is guarded by `rulesAllow` — the event's rules (stages/)
@@ -15,7 +15,10 @@ import { and, assign, setup } from 'xstate';
 import { initialContext, outcome } from './context.js';
 import { applyEvent, type ChallengeEvent, violationsOf } from './events.js';
 import { activeTracks, agreedBids, isHorseRace, requiredBids } from './selectors.js';
-import type { ChallengeContext, CreateInput, OutcomeKind } from './types.js';
+import type { ChallengeContext, CreateInput } from './types.js';
+
+/** The outcomes: the chart's final states (below), each keeping its full history. */
+export type OutcomeKind = 'withdrawn' | 'notAccepted' | 'rejected' | 'unfilled' | 'terminated' | 'closed';
 
 const accept = <T extends string | undefined>(target?: T) => ({
   guard: 'rulesAllow' as const,
@@ -59,7 +62,7 @@ const machineSetup = setup({
       | 'published'
       | 'bidsUnderReview'
       | 'tracksAwarded'
-      | 'districtReview'
+      | 'bureauReview'
       | 'outcome',
     meta: {} as StageMeta,
   },
@@ -116,7 +119,7 @@ const stages = {
   review: {
     description: 'The district recommends the demand; the bureau checks its form.',
     meta: { zh: '审核推荐', order: 2 },
-    tags: ['application', 'districtReview'],
+    tags: ['application'],
     initial: 'awaitingRecommendation',
     on: {
       WITHDRAW: end('withdrawn'),
@@ -138,7 +141,7 @@ const stages = {
   publication: {
     description: 'The bureau reviews the demand and publishes the call.',
     meta: { zh: '榜单发布', order: 3 },
-    tags: ['application'],
+    tags: ['application', 'bureauReview'],
     initial: 'demandReview',
     on: {
       DECLINE: end('rejected'),

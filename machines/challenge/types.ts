@@ -62,7 +62,10 @@ export interface Objection {
   opinion: string | null;
 }
 
-export type OutcomeKind = 'withdrawn' | 'notAccepted' | 'rejected' | 'unfilled' | 'terminated' | 'closed';
+/** An outcome: a final state of the chart (machine.ts). */
+export type { OutcomeKind } from './machine.js';
+
+import type { OutcomeKind } from './machine.js';
 
 export interface Outcome {
   kind: OutcomeKind;

@@ -8,7 +8,7 @@ import type { Caller } from '../base/caller.js';
 import { AppError, notFound } from '../base/errors.js';
 import type { Db } from '../db/client.js';
 import { tokens } from '../db/schema.js';
-import type { TokenRole } from './roles.js';
+import type { TokenRole } from './policy.js';
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
 

@@ -1,7 +1,7 @@
 /**
  * The authorization matrix (issue 5): every role × every staff event type of api.md × in scope /
- * out of scope, with the expected answer derived from ONE table — src/access/roles.ts, which the
- * engine enforces and docs/security.md shows (rendered from it; the last test fails when the doc
+ * out of scope, with the expected answer derived from ONE policy — the senders of each event's
+ * definition and src/access/policy.ts, which the engine enforces and docs/security.md shows (rendered from it; the last test fails when the doc
  * is stale). Expected:
  * - a role the table does not name for the event (or not for this kind or stage): 403;
  * - a named role out of its scope: 403, or 404 when the challenge is not visible to it at all
@@ -15,8 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
 import { stageOf } from '../../machines/challenge/stage.js';
 import { renderAccessTable } from '../../src/access/access-table.js';
-import { mayRoleSend, roles, scopeOf, type TokenRole } from '../../src/access/roles.js';
-import { publishedStages } from '../../src/access/scopes.js';
+import { mayRoleSend, publishedStages, roles, senderOf, type TokenRole } from '../../src/access/policy.js';
 import { loadChallenge } from '../../src/engine/load-challenge.js';
 import { handledEvents } from '../../src/engine/read/view.js';
 import {
@@ -104,17 +103,17 @@ interface Probe {
   s: Scenario;
 }
 
-/** The matrix: derived from the role table and the visibility rule alone. */
+/** The matrix: derived from the policy and the visibility rule alone. */
 function probes(): Probe[] {
   const out: Probe[] = [];
   for (const type of staffEventTypes) {
     const s = challengeFor(type);
     const { snapshot } = snapshotOf(s);
     const stage = stageOf(snapshot.value);
-    const published = (publishedStages as readonly string[]).includes(stage);
+    const published = publishedStages.includes(stage);
     for (const role of roles) {
-      const scope = scopeOf(role, type);
-      const may = mayRoleSend(role, type, snapshot.context.kind, stage);
+      const scope = senderOf(role, type)?.scope;
+      const may = mayRoleSend(role, type, snapshot);
       out.push({ role, type, scope: 'in', expected: may ? 'pass' : 403, byScope: false, s });
       if (tokens[role].out !== undefined && scope !== 'any')
         out.push({
@@ -190,7 +189,7 @@ describe('authorization matrix: every role × every event type × in / out of sc
       const label = `${x.role} (${x.scope} of scope) ${x.type} in ${stageOf(snapshotOf(x.s).snapshot.value)}`;
       expect(r.status, label).toBe(x.expected);
       expect(r.body.error.code, label).toBe(x.expected === 403 ? 'FORBIDDEN' : 'NOT_FOUND');
-      expect(r.body.error.scope, label).toBe(x.byScope ? scopeOf(x.role, x.type) : undefined);
+      expect(r.body.error.scope, label).toBe(x.byScope ? senderOf(x.role, x.type)?.scope : undefined);
       expect(snapshotOf(x.s).head.version, label).toBe(before);
       expect(denialCount(), label).toBe(denials + 1);
     }
@@ -207,7 +206,7 @@ describe('authorization matrix: every role × every event type × in / out of sc
 });
 
 describe('the documentation of who may do what', () => {
-  it('docs/security.md holds the table rendered from src/access/roles.ts (run `npm run docs:security`)', () => {
+  it('docs/security.md holds the tables rendered from src/access/policy.ts and the event definitions (run `npm run docs:security`)', () => {
     const doc = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
     expect(doc).toContain(renderAccessTable());
   });

@@ -27,12 +27,13 @@ export const RETURN = staffEvent({
 
 /**
  * Declined in review or at publication: an outcome, set by the chart. The district's part ends
- * with its recommendation, so it declines only while the demand is under its review.
+ * with its recommendation: once the bureau reviews the demand for publication, only the bureau
+ * declines it.
  */
 export const DECLINE = staffEvent({
   type: 'DECLINE',
   payload: z.strictObject({ reason: text }),
-  senders: { district: { scope: 'districtUnit', whileTagged: 'districtReview' }, bureau: 'any' },
+  senders: { district: { scope: 'districtUnit', exceptWhileTagged: 'bureauReview' }, bureau: 'any' },
   rules: [],
 });
 

@@ -1,7 +1,7 @@
 /** Reads that change nothing: the challenge list (cursor-paginated) and a challenge's history. */
 import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import { confidentialFieldsOf } from '../../../machines/challenge/events.js';
-import { listScope, mayReadHistory, publishedStages } from '../../access/scopes.js';
+import { listScope, mayReadHistory, publishedStages } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';

@@ -5,8 +5,7 @@ import { type StaffEventType, staffEventTypes } from '../../../machines/challeng
 import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
 import { panelScore } from '../../../machines/challenge/selectors.js';
 import { stageOf, statePath } from '../../../machines/challenge/stage.js';
-import { mayRoleSend } from '../../access/roles.js';
-import { mayActOn, scopedContext, type Visibility, visibility } from '../../access/scopes.js';
+import { mayActOn, mayRoleSend, scopedContext, type Visibility, visibility } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 
 const handledByState = new Map<string, Set<string>>();
@@ -26,14 +25,13 @@ export function handledEvents(snapshot: ChallengeSnapshot): Set<string> {
 /** The events the caller may send now: the state takes them, its role may send them, its scope reaches. */
 export function allowedEventsFor(snapshot: ChallengeSnapshot, caller: Caller): StaffEventType[] {
   const handled = handledEvents(snapshot);
-  const stage = stageOf(snapshot.value);
   const ctx = snapshot.context;
   return staffEventTypes.filter(
-    (t) => handled.has(t) && mayRoleSend(caller.role, t, ctx.kind, stage) && mayActOn(caller, ctx, t),
+    (t) => handled.has(t) && mayRoleSend(caller.role, t, snapshot) && mayActOn(caller, ctx, t),
   );
 }
 
-/** How much of the challenge the caller sees (src/access/scopes.ts); `none` reads as 404. */
+/** How much of the challenge the caller sees (src/access/policy.ts); `none` reads as 404. */
 export function visibilityOf(snapshot: ChallengeSnapshot, caller: Caller): Visibility {
   return visibility(caller, snapshot.context, stageOf(snapshot.value));
 }

@@ -9,8 +9,7 @@ import { staffDefinitionOf, violationsOf } from '../../../machines/challenge/eve
 import type { ChallengeSnapshot, challengeMachine } from '../../../machines/challenge/machine.js';
 import { stageOf } from '../../../machines/challenge/stage.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
-import { mayRoleSend, rolesFor, scopeOf } from '../../access/roles.js';
-import { scopeRefusal } from '../../access/scopes.js';
+import { mayRoleSend, scopeRefusal, senderOf, sendersOf } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound, ruleViolation } from '../../base/errors.js';
 import type { EngineDeps } from '../engine.js';
@@ -66,18 +65,18 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const { head: row, snapshot: current } = loaded;
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) throw versionConflict(input.ifMatch);
 
-  // Order of refusals: a role that never sends this type (403, the table alone); a challenge
-  // the caller may not see reads as absent (404, nothing disclosed); a role that may not send it
-  // on this kind or in this stage (403); the state (422 EVENT_NOT_ALLOWED: the stage is visible
+  // Order of refusals: a role that never sends this type (403, the definition alone); a
+  // challenge the caller may not see reads as absent (404, nothing disclosed); a role that may
+  // not send it on this kind or in this state (403); the state (422 EVENT_NOT_ALLOWED: the stage is visible
   // to it anyway); its scope within the challenge (403); then the rules (422 with clauses).
   const roleRefusal = () =>
     forbidden(
-      `A token with role ${caller.role} may not send ${body.type} here (roles that may: ${rolesFor(body.type).join(', ')}).`,
-      `${caller.role} 角色无权在此发送 ${body.type}（允许的角色：${rolesFor(body.type).join('、')}）。`,
+      `A token with role ${caller.role} may not send ${body.type} here (roles that may: ${sendersOf(body.type).join(', ')}).`,
+      `${caller.role} 角色无权在此发送 ${body.type}（允许的角色：${sendersOf(body.type).join('、')}）。`,
     );
-  if (scopeOf(caller.role, body.type) === undefined) throw roleRefusal();
+  if (senderOf(caller.role, body.type) === undefined) throw roleRefusal();
   if (visibilityOf(current, caller) === 'none') throw notFound('challenge', challengeId, '榜单');
-  if (!mayRoleSend(caller.role, body.type, current.context.kind, stageOf(current.value))) throw roleRefusal();
+  if (!mayRoleSend(caller.role, body.type, current)) throw roleRefusal();
   if (!handledEvents(current).has(body.type)) throw notAllowedNow(current, body.type, caller);
   const outOfScope = scopeRefusal(caller, current.context, body);
   if (outOfScope)

@@ -7,8 +7,7 @@
 import type { Readable } from 'node:stream';
 import { stageOf } from '../../../machines/challenge/stage.js';
 import { defaultUploads } from '../../../machines/programme.js';
-import { uploadSenders } from '../../access/roles.js';
-import { visibility } from '../../access/scopes.js';
+import { rolePolicies, scopePolicies, visibility } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
@@ -60,12 +59,8 @@ export async function uploadAttachment(
     const ctx = loaded.snapshot.context;
     if (visibility(caller, ctx, stageOf(loaded.snapshot.value)) === 'none')
       throw notFound('challenge', input.challengeId, '榜单');
-    const scope = uploadSenders[caller.role];
-    const inScope =
-      scope === 'issuerUnit'
-        ? ctx.draft.issuerUnit === caller.unit
-        : scope === 'trackHolder' && ctx.tracks.some((t) => t.solverUnit === caller.unit);
-    if (!inScope)
+    const scope = rolePolicies[caller.role].uploads;
+    if (scope === undefined || !scopePolicies[scope].reachable(caller, ctx))
       throw forbidden(
         'Files are uploaded to a challenge by its issuing unit, or by a solver unit holding one of its tracks.',
         '只有本榜单的发榜单位或承担其攻关任务的揭榜单位可以上传文件。',

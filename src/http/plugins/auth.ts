@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { TokenRole } from '../../access/roles.js';
+import type { TokenRole } from '../../access/policy.js';
 import { createTokenResolver } from '../../access/tokens.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden } from '../../base/errors.js';

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { uploaderRoles } from '../../access/policy.js';
 import { AppError } from '../../base/errors.js';
 import { malformedUpload, uploadAttachment } from '../../engine/write/upload-attachment.js';
 import { errors } from '../schemas.js';
@@ -10,7 +11,7 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/challenges/:id/attachments',
     {
-      config: { roles: ['issuer', 'solver'], recordsDenials: true, eventType: 'UPLOAD' },
+      config: { roles: uploaderRoles(), recordsDenials: true, eventType: 'UPLOAD' },
       schema: {
         tags: ['challenges'],
         summary: 'Upload a file to a challenge (multipart/form-data, one file)',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rolesFor } from '../../access/policy.js';
 import { stateAt } from '../../engine/audit/point-in-time.js';
 import { verifyChallenge, verifyLog } from '../../engine/audit/verify.js';
 import { errors } from '../schemas.js';
@@ -61,7 +62,7 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/challenges/:id/state',
     {
-      config: { roles: ['auditor', 'bureau'] },
+      config: { roles: rolesFor('readPointInTime') },
       schema: {
         tags: ['audit'],
         summary: 'The state at a point of the history, rebuilt by replay (?seq=N or ?asOf=ISO)',
@@ -79,7 +80,7 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/challenges/:id/verify',
     {
-      config: { roles: ['auditor'] },
+      config: { roles: rolesFor('verify') },
       schema: {
         tags: ['audit'],
         summary: "Replay and hash check of one challenge's history",
@@ -93,7 +94,7 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/audit/verify',
     {
-      config: { roles: ['auditor'] },
+      config: { roles: rolesFor('verify') },
       schema: {
         tags: ['audit'],
         summary: 'Replay and hash check of the whole log, with the global chain and its checkpoints',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventBodySchema, type StaffEventType } from '../../../machines/challenge/events.js';
 import { createChallengeSchema } from '../../../machines/challenge/schemas.js';
-import { roles } from '../../access/roles.js';
+import { historyReaderRoles, rolesFor } from '../../access/policy.js';
 import { challengeHistory, listChallenges } from '../../engine/read/queries.js';
 import { readChallenge } from '../../engine/read/read-challenge.js';
 import { createChallenge } from '../../engine/write/create-challenge.js';
@@ -62,12 +62,12 @@ const historyEntry = z.object({
 /** Challenges: create, list, read, send events, read history. Each handler is one engine call. */
 const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   const { deps, db } = app.jiebang;
-  const readers = roles.filter((r) => r !== 'admin');
+  const readers = rolesFor('readChallenges');
 
   app.post(
     '/challenges',
     {
-      config: { roles: ['issuer'], recordsDenials: true, eventType: 'CREATE' },
+      config: { roles: rolesFor('createChallenge'), recordsDenials: true, eventType: 'CREATE' },
       schema: {
         tags: ['challenges'],
         summary: 'Create a draft challenge (collection stage)',
@@ -161,7 +161,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/challenges/:id/history',
     {
-      config: { roles: ['auditor', 'bureau', 'issuer'] },
+      config: { roles: historyReaderRoles() },
       schema: {
         tags: ['audit'],
         summary: "A challenge's every event, hash-chained",

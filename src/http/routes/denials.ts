@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instant } from '../../../machines/programme.js';
+import { rolesFor } from '../../access/policy.js';
 import { listDenials } from '../../engine/audit/denials.js';
 import { errors } from '../schemas.js';
 
@@ -30,7 +31,7 @@ const denialRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/denials',
     {
-      config: { roles: ['auditor', 'bureau'] },
+      config: { roles: rolesFor('readDenials') },
       schema: {
         tags: ['audit'],
         summary: 'Refused attempts on events: who, when, event, code, clause (newest first)',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { programmeSettingsSchema } from '../../../machines/programme.js';
+import { rolesFor } from '../../access/policy.js';
 import { getProgramme, listProgrammes, putProgramme } from '../../registry/programmes.js';
 import { errors } from '../schemas.js';
 
@@ -16,7 +17,7 @@ const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/programmes/:id',
     {
-      config: { roles: ['admin'] },
+      config: { roles: rolesFor('managePrograms') },
       schema: {
         tags: ['programmes'],
         summary: "Create or replace a programme's settings",

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordKinds } from '../../../machines/challenge/facts.js';
+import { rolesFor } from '../../access/policy.js';
 import { recordBodySchema, recordViewSchema } from '../../registry/record-schema.js';
 import { addRecord, listRecords } from '../../registry/records.js';
 import { errors } from '../schemas.js';
@@ -12,7 +13,7 @@ const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/records',
     {
-      config: { roles: ['admin', 'bureau'] },
+      config: { roles: rolesFor('writeRegistry') },
       schema: {
         tags: ['registry'],
         summary: 'Add a record about a unit or person',
@@ -28,7 +29,7 @@ const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/records',
     {
-      config: { roles: ['admin', 'bureau', 'auditor'] },
+      config: { roles: rolesFor('readRecords') },
       schema: {
         tags: ['registry'],
         summary: 'Records, by subject (cursor pagination, ordered by id)',

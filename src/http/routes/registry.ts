@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rolesFor } from '../../access/policy.js';
 import { getPerson, getUnit, putPerson, putUnit } from '../../registry/registry.js';
 import {
   personBodySchema as personBody,
@@ -24,7 +25,7 @@ const registryRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/units/:code',
     {
-      config: { roles: ['admin', 'bureau'] },
+      config: { roles: rolesFor('writeRegistry') },
       schema: {
         tags: ['registry'],
         summary: 'Register or update a unit',
@@ -50,7 +51,7 @@ const registryRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/persons/:id',
     {
-      config: { roles: ['admin', 'bureau'] },
+      config: { roles: rolesFor('writeRegistry') },
       schema: {
         tags: ['registry'],
         summary: 'Register or update a person',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instant } from '../../../machines/programme.js';
+import { rolesFor } from '../../access/policy.js';
 import { AppError } from '../../base/errors.js';
 import { addIsoDuration } from '../../engine/time/duration.js';
 import { errors } from '../schemas.js';
@@ -14,7 +15,7 @@ const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/test/clock',
     {
-      config: { roles: ['admin'] },
+      config: { roles: rolesFor('useTestClock') },
       schema: {
         tags: ['test'],
         summary: 'Move the test clock forward and fire due timers (JIEBANG_TEST_CLOCK=1 only)',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instant } from '../../../machines/programme.js';
-import { roles } from '../../access/roles.js';
+import { roles, rolesFor } from '../../access/policy.js';
 import { issueToken, revokeToken } from '../../access/tokens.js';
 import { errors } from '../schemas.js';
 
@@ -9,7 +9,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/tokens',
     {
-      config: { roles: ['admin'] },
+      config: { roles: rolesFor('manageTokens') },
       schema: {
         tags: ['access'],
         summary: 'Issue a bearer token (the secret is shown once, stored hashed)',
@@ -30,7 +30,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/tokens/:id',
     {
-      config: { roles: ['admin'] },
+      config: { roles: rolesFor('manageTokens') },
       schema: {
         tags: ['access'],
         summary: 'Revoke a token',
