@@ -80,7 +80,7 @@ export function processDocument(): string {
     '',
     `Machine \`${challengeMachine.id}\`, version ${MACHINE_VERSION}. Stages carry their Chinese names`,
     '(rules.md, "The nine stages"); each arrow is one guard branch of one event, labelled with the',
-    'clauses its `rulesAllow` guard checks (machines/challenge/clauses.ts, proven against rules.ts),',
+    "clauses its `rulesAllow` guard checks (the clauses of the event's rules, in its definition under machines/challenge/stages/),",
     'the branch guard that picks it, and the clause an outcome records. `GET /api/v1/machine/diagram`',
     'serves the same diagram text; `GET /api/v1/machine` the definition as JSON.',
     '',
