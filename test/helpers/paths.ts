@@ -1,10 +1,17 @@
 /**
  * The model behind the model-based tests (test/integration/model-paths.test.ts): a small
- * ActorLogic wrapping the pure challenge machine, whose events are *fixtures* — for each state,
- * events built from the snapshot that satisfy its guards (one per guard branch worth taking),
- * plus refusals: events that fail a rule and must leave the state unchanged. `xstate/graph`
- * (getAdjacencyMap, getShortestPaths) explores it; `coveringRoutes` turns the graph into routes
- * that together take every transition the model can reach.
+ * ActorLogic wrapping the pure challenge machine, explored by `xstate/graph` (getAdjacencyMap,
+ * getShortestPaths); `coveringRoutes` turns the graph into routes that together take every
+ * transition the model can reach.
+ *
+ * The model holds no copy of the machine. In each state it sends
+ * - the events the chart's active states take (`handledEvents`, as `allowedEvents` reads them),
+ * - each by the party its definition names (`senders`: the first role whose `kinds` and
+ *   `whileTagged` conditions hold, acting in its scope: the issuing unit, the district, the
+ *   bid's lead unit, the track's holder, a panel member),
+ * - with the payloads test/helpers/model-examples.ts builds per event type for the context,
+ * - and the deadline the scheduler fires next (`deadlinesOf`).
+ * Refusals are built the same way from that file's `refusalExamples`.
  *
  * Time is part of the model: every staff event comes one minute after the previous one, and
  * a timer event comes exactly at its due time, only when it is the earliest deadline of the
@@ -14,53 +21,67 @@
 import { initialTransition } from 'xstate';
 import { type AdjacencyMap, getAdjacencyMap, getShortestPaths } from 'xstate/graph';
 import { deadlinesOf } from '../../machines/challenge/deadlines.js';
+import type { Sender } from '../../machines/challenge/event.js';
 import {
   type Actor,
   type ChallengeEvent,
   type EventFacts,
   type StaffEventType,
   type SystemEventType,
+  staffDefinitionOf,
+  staffEventTypes,
   systemEventTypes,
 } from '../../machines/challenge/events.js';
 import { type ChallengeSnapshot, challengeMachine } from '../../machines/challenge/machine.js';
+import type { Scope, TokenRole } from '../../machines/challenge/parties.js';
 import { completeDraft } from '../../machines/challenge/schemas.js';
-import { activeTracks, agreedBids, requiredBids } from '../../machines/challenge/selectors.js';
+import { agreedBids } from '../../machines/challenge/selectors.js';
 import { statePath } from '../../machines/challenge/stage.js';
 import type { ChallengeContext, CreateInput } from '../../machines/challenge/types.js';
 import { type ProgrammeSettings, programmeSettingsSchema, wlmq2026 } from '../../machines/programme.js';
-import { type MachineTransition, machineTransitions } from '../../src/chart/machine-graph.js';
+import { type MachineTransition, machineTransitions, pathOf } from '../../src/chart/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
-import {
-  EXPERTS,
-  horseRace,
-  sha,
-  TECH_ATTACHMENTS,
-  TRANSFER_ATTACHMENTS,
-  techDraft,
-  transferDraft,
-  UNITS,
-} from './fixtures.js';
-import { pdfOf, sha256Of } from './uploads.js';
+import { handledEvents } from '../../src/engine/read/view.js';
+import { horseRace, techDraft, transferDraft, UNITS } from './fixtures.js';
+import { type Builder, branchOf, examples, plusDays, REVISED, refusalExamples } from './model-examples.js';
 
 /** The harness's start: inside the submission window of wlmq-2026. */
 export const T0 = new Date('2026-05-06T10:00:00+08:00').toISOString();
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 /** A technology breakthrough, the same as a horse race, an achievement transfer. */
 export type Variant = 'plain' | 'race' | 'transfer';
 export const variants: readonly Variant[] = ['plain', 'race', 'transfer'];
-export type Party =
-  | 'issuer'
-  | 'holder'
-  | 'solverC'
-  | 'district'
-  | 'bureau'
-  | 'solverA'
-  | 'solverB'
-  | 'finance'
-  | 'system'
-  | `expert:${string}`;
+
+/**
+ * The model's cast, one party per token the HTTP run holds (experts by person: `expert:e1`).
+ * The issuer of an achievement transfer is the unit holding the achievement.
+ */
+const cast = {
+  issuer: { id: 'model-issuer', role: 'issuer', unit: UNITS.issuer },
+  holder: { id: 'model-holder', role: 'issuer', unit: UNITS.transferHolder },
+  district: { id: 'model-district', role: 'district', unit: UNITS.district },
+  bureau: { id: 'model-bureau', role: 'bureau' },
+  solverA: { id: 'model-solverA', role: 'solver', unit: UNITS.solverA },
+  solverB: { id: 'model-solverB', role: 'solver', unit: UNITS.solverB },
+  solverC: { id: 'model-solverC', role: 'solver', unit: UNITS.solverC },
+  finance: { id: 'model-finance', role: 'finance' },
+  system: { id: 'system', role: 'system' },
+} as const satisfies Record<string, Actor>;
+export type Party = keyof typeof cast | `expert:${string}`;
+
+const actorOf = (party: Party): Actor =>
+  party.startsWith('expert:')
+    ? { id: `model-${party}`, role: 'expert', person: party.slice('expert:'.length) }
+    : cast[party as keyof typeof cast];
+
+/** The party of `role`, of `unit` when its scope names one (else the first of that role). */
+function partyOf(role: TokenRole, unit: string | undefined): Party {
+  const parties = Object.entries(cast) as [keyof typeof cast, Actor][];
+  const found = parties.find(([, a]) => a.role === role && (unit === undefined || a.unit === unit));
+  if (!found) throw new Error(`the model's cast has no ${role} of unit ${unit}`);
+  return found[0];
+}
 
 /** One concrete event and who sends it. `label` names the fixture, the same in every state. */
 export interface Fixture {
@@ -87,24 +108,10 @@ export interface ModelEvent {
   fixture?: Fixture;
 }
 
-/** Registry facts for an event, as the engine gathers them before the transition. */
-export type FactsFor = (
-  ctx: ChallengeContext,
-  body: { type: StaffEventType } & Record<string, unknown>,
-) => EventFacts | undefined;
+type Payload = { type: StaffEventType } & Record<string, unknown>;
 
-/** The files the model's events name, by SHA-256: the HTTP run uploads each before naming it (P-7). */
-const fileLabels = new Map<string, string>();
-function fileSha(label: string): string {
-  const hash = sha256Of(pdfOf(label));
-  fileLabels.set(hash, label);
-  return hash;
-}
-/** The file content behind a hash the model named, or undefined for a hash never meant to exist. */
-export const modelFile = (hash: string): Buffer | undefined => {
-  const label = fileLabels.get(hash);
-  return label === undefined ? undefined : pdfOf(label);
-};
+/** Registry facts for an event, as the engine gathers them before the transition. */
+export type FactsFor = (ctx: ChallengeContext, body: Payload) => EventFacts | undefined;
 
 /**
  * The model's programme: wlmq-2026's rules, except that §4's per-unit and per-person counts
@@ -125,22 +132,8 @@ export const drafts: Record<Variant, Record<string, unknown>> = {
   transfer: transferDraft({ programmeId: MODEL_PROGRAMME }),
 };
 
-const actors: Record<Exclude<Party, `expert:${string}`>, Actor> = {
-  issuer: { id: 'model-issuer', role: 'issuer', unit: UNITS.issuer },
-  /** The issuer of an achievement transfer: the unit holding the achievement. */
-  holder: { id: 'model-holder', role: 'issuer', unit: UNITS.transferHolder },
-  solverC: { id: 'model-solverC', role: 'solver', unit: UNITS.solverC },
-  district: { id: 'model-district', role: 'district', unit: UNITS.district },
-  bureau: { id: 'model-bureau', role: 'bureau' },
-  solverA: { id: 'model-solverA', role: 'solver', unit: UNITS.solverA },
-  solverB: { id: 'model-solverB', role: 'solver', unit: UNITS.solverB },
-  finance: { id: 'model-finance', role: 'finance' },
-  system: { id: 'system', role: 'system' },
-};
-const actorOf = (party: Party): Actor =>
-  party.startsWith('expert:')
-    ? { id: `model-${party}`, role: 'expert', person: party.slice('expert:'.length) }
-    : actors[party as keyof typeof actors];
+/** Who creates a variant's challenge: the issuer of its draft's issuing unit. */
+export const creatorOf = (variant: Variant): Party => partyOf('issuer', String(drafts[variant].issuerUnit));
 
 /** The pure machine's first snapshot for a variant, as `POST /challenges` builds it. */
 export function createdSnapshot(variant: Variant): ChallengeSnapshot {
@@ -151,18 +144,10 @@ export function createdSnapshot(variant: Variant): ChallengeSnapshot {
     settings,
     draft: completeDraft(fields as never),
     at: T0,
-    actor: actorOf(variant === 'transfer' ? 'holder' : 'issuer'),
+    actor: actorOf(creatorOf(variant)),
   };
   return initialTransition(challengeMachine, input)[0];
 }
-
-const beijingDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
-const plusDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
-const plusMonths = (date: string, months: number) => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString().slice(0, 10);
-};
 
 /** The deadline the scheduler fires next in this state, if any. */
 export function nextDeadline(snapshot: ChallengeSnapshot): { type: SystemEventType; dueAt: string } | undefined {
@@ -177,394 +162,105 @@ export function timerFixture(type: SystemEventType, dueAt: string): Fixture {
   };
 }
 
-type Payload = { type: StaffEventType } & Record<string, unknown>;
+// ---------------------------------------------------------------------------------------------
+// Fixtures: the chart says which events, the definitions say who sends them.
 
-/** Builds staff fixtures for one state at one instant. */
-class Builder {
-  readonly out: Fixture[] = [];
-  constructor(
-    readonly ctx: ChallengeContext,
-    readonly at: string,
-    readonly factsFor: FactsFor,
-  ) {}
-  add(label: string, party: Party, payload: Payload): void {
-    // The issuer of an achievement transfer is the holder unit: its own token sends.
-    if (party === 'issuer' && this.ctx.kind === 'achievementTransfer') party = 'holder';
-    const facts = this.factsFor(this.ctx, payload);
-    const event = { ...payload, at: this.at, actor: actorOf(party), ...(facts ? { facts } : {}) } as ChallengeEvent;
-    this.out.push({ label, party, event });
+/** The unit a sender acting in `scope` must belong to; undefined when any party of its role will do. */
+function unitInScope(scope: Scope, ctx: ChallengeContext, body: Payload): string | undefined {
+  switch (scope) {
+    case 'issuerUnit':
+      return ctx.draft.issuerUnit;
+    case 'districtUnit':
+      return ctx.draft.districtUnit;
+    // A bid or track the event names that does not exist is left to the rules (P-1, P-2).
+    case 'bidLead':
+      return (
+        body.type === 'BID' ? (body.members as string[]) : ctx.bids.find((b) => b.bidId === body.bidId)?.members
+      )?.[0];
+    case 'trackHolder':
+      return ctx.tracks.find((t) => t.trackId === body.trackId)?.solverUnit;
+    case 'any':
+    case 'panel':
+      return undefined;
   }
 }
-
-/** Who bids: an in-city enterprise takes up an achievement transfer; two universities race. */
-const solverOf = (ctx: ChallengeContext, bidId: string): Party =>
-  ctx.kind === 'achievementTransfer' ? 'solverC' : bidId === 'bid-2' ? 'solverB' : 'solverA';
-const solverSide: Record<string, { unit: string; leader: string; team: string[] }> = {
-  solverA: { unit: UNITS.solverA, leader: 'a-lead', team: ['a-lead', 'a-m1'] },
-  solverB: { unit: UNITS.solverB, leader: 'b-lead', team: ['b-lead', 'b-m1'] },
-  solverC: { unit: UNITS.solverC, leader: 'c-lead', team: ['c-lead'] },
-};
-const bidPayload = (ctx: ChallengeContext, bidId: string, route: string | undefined): Payload => {
-  const side = solverSide[solverOf(ctx, bidId)] as (typeof solverSide)[string];
-  return {
-    type: 'BID',
-    bidId,
-    members: [side.unit],
-    leader: side.leader,
-    team: side.team,
-    plan: ctx.kind === 'techBreakthrough' ? '采用有限元优化与热处理工艺改进' : '转化方案',
-    ...(route === undefined ? {} : { route }),
-    requestedFundingCny: 3_000_000,
-  };
-};
 
 /**
- * "Record-only" events in management (progress, payments, a change): one per route is enough
- * to take each such transition, and more would multiply states without adding transitions.
+ * Who sends an event: the first role of its definition's `senders` whose conditions hold here
+ * (the challenge's kind, the state's tag), as the model's party in that role's scope. On the
+ * panel, the first member yet to score the bid (the model scores in panel order).
  */
-function managementRecords(ctx: ChallengeContext): number {
-  const first = ctx.tracks[0];
-  return (
-    ctx.changes.length +
-    ctx.tracks.reduce((n, t) => n + t.progress.length, 0) +
-    (first && first.paidCny > 1_000_000 ? 1 : 0) +
-    (first && first.disbursedCny > 400_000 ? 1 : 0)
-  );
+function senderOf(snapshot: ChallengeSnapshot, body: Payload): Party {
+  const ctx = snapshot.context;
+  const senders = Object.entries(staffDefinitionOf(body.type).senders) as [TokenRole, Scope | Sender][];
+  for (const [role, entry] of senders) {
+    const sender: Sender = typeof entry === 'string' ? { scope: entry } : entry;
+    if (sender.kinds && !sender.kinds.includes(ctx.kind)) continue;
+    if (sender.whileTagged && !snapshot.hasTag(sender.whileTagged)) continue;
+    if (sender.scope !== 'panel') return partyOf(role, unitInScope(sender.scope, ctx, body));
+    const scored = (expert: string) => ctx.scores.some((s) => s.expert === expert && s.bidId === body.bidId);
+    const person = ctx.panel.find((expert) => !scored(expert)) ?? ctx.panel[0];
+    if (person === undefined) throw new Error(`${body.type}: no panel to send it`);
+    return `expert:${person}`;
+  }
+  throw new Error(`${body.type}: no sender of its definition may send it in ${statePath(snapshot.value)}`);
 }
 
-/** The events that should be accepted now: one fixture per branch worth taking. */
-export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] {
+/**
+ * The bodies `builder` gives for each event type the state takes (in the guide's order), as
+ * fixtures sent one minute after the last event. None once the challenge is over, or when the
+ * next deadline falls first: the scheduler has fired it by then.
+ */
+function fixturesFrom<R>(
+  state: ModelState,
+  factsFor: FactsFor,
+  builder: (type: StaffEventType, ctx: ChallengeContext, at: string) => [label: string, body: object, extra: R][],
+): (Fixture & { extra: R })[] {
   const { snapshot } = state;
   if (snapshot === null || snapshot.status !== 'active') return [];
-  const ctx = snapshot.context;
-  const deadline = nextDeadline(snapshot);
-  const fixtures: Fixture[] = deadline ? [timerFixture(deadline.type, deadline.dueAt)] : [];
   const at = new Date(Date.parse(state.now) + MINUTE).toISOString();
-  // Staff act only before the next deadline: at or after it, the scheduler has fired first.
-  if (deadline && at >= deadline.dueAt) return fixtures;
-  const b = new Builder(ctx, at, factsFor);
-  const path = statePath(snapshot.value);
-  const required = requiredBids(ctx);
-  const live = ctx.bids.filter((x) => !x.withdrawn);
-  const agreed = agreedBids(ctx);
+  const deadline = nextDeadline(snapshot);
+  if (deadline && at >= deadline.dueAt) return [];
+  const handled = handledEvents(snapshot);
+  return staffEventTypes
+    .filter((type) => handled.has(type))
+    .flatMap((type) =>
+      builder(type, snapshot.context, at).map(([label, fields, extra]) => {
+        const body: Payload = { type, ...fields };
+        const party = senderOf(snapshot, body);
+        const facts = factsFor(snapshot.context, body);
+        const event = { ...body, at, actor: actorOf(party), ...(facts && { facts }) } as ChallengeEvent;
+        return { label, party, event, extra };
+      }),
+    );
+}
 
-  switch (path) {
-    case 'collection.draft': {
-      if (!ctx.draft.title.endsWith('（修订）'))
-        b.add('UPDATE', 'issuer', { type: 'UPDATE', title: `${ctx.draft.title}（修订）` });
-      const kinds = ctx.kind === 'techBreakthrough' ? TECH_ATTACHMENTS : TRANSFER_ATTACHMENTS;
-      const missing = kinds.find((k) => !ctx.attachments.some((a) => a.kind === k));
-      if (missing) b.add('ATTACH', 'issuer', { type: 'ATTACH', kind: missing, sha256: fileSha(missing) });
-      else b.add('SUBMIT', 'issuer', { type: 'SUBMIT', confirmDetails: true });
-      b.add('WITHDRAW', 'issuer', { type: 'WITHDRAW', reason: '需求已由企业自行解决' });
-      break;
-    }
-    case 'review.awaitingRecommendation':
-    case 'review.formalCheck':
-      if (path === 'review.awaitingRecommendation')
-        b.add('RECOMMEND', 'district', { type: 'RECOMMEND', opinion: '同意推荐' });
-      else b.add('PASS_FORMAL_CHECK', 'bureau', { type: 'PASS_FORMAL_CHECK', opinion: '形式审查通过' });
-      b.add('WITHDRAW', 'issuer', { type: 'WITHDRAW', reason: '撤回申报' });
-      b.add('RETURN', 'district', { type: 'RETURN', reason: '请补充材料' });
-      b.add('DECLINE', 'bureau', { type: 'DECLINE', reason: '不符合征集方向' });
-      break;
-    case 'publication.demandReview':
-      b.add('APPROVE_DEMAND', 'bureau', { type: 'APPROVE_DEMAND', opinion: '需求评审通过' });
-      b.add('DECLINE', 'bureau', { type: 'DECLINE', reason: '需求评审未通过' });
-      break;
-    case 'publication.approved':
-      b.add('PUBLISH', 'bureau', { type: 'PUBLISH', biddingClosesAt: plusDays(at, 30) });
-      b.add('DECLINE', 'bureau', { type: 'DECLINE', reason: '暂缓发布' });
-      break;
-    case 'matching.bidding': {
-      const race = ctx.draft.horseRace;
-      if (live.length < required && ctx.bids.length < required + 1) {
-        const usedRoutes = new Set(live.map((x) => x.route));
-        const route = race?.routes.map((r) => r.name).find((r) => !usedRoutes.has(r));
-        const bidId = `bid-${ctx.bids.length + 1}`;
-        b.add('BID', solverOf(ctx, bidId), bidPayload(ctx, bidId, route));
-      }
-      const unagreed = live.find((x) => x.agreedFundingCny === null);
-      if (unagreed && ctx.bids.every((x) => !x.withdrawn))
-        b.add('WITHDRAW_BID', solverOf(ctx, unagreed.bidId), { type: 'WITHDRAW_BID', bidId: unagreed.bidId });
-      if (unagreed) b.add('AGREE', 'issuer', { type: 'AGREE', bidId: unagreed.bidId, agreedFundingCny: 3_000_000 });
-      const published = ctx.publishedAt ?? at;
-      if (ctx.biddingClosesAt !== null && ctx.biddingClosesAt <= plusDays(published, 30))
-        b.add('EXTEND_BIDDING', 'bureau', {
-          type: 'EXTEND_BIDDING',
-          biddingClosesAt: plusDays(ctx.biddingClosesAt, 10),
-        });
-      if (!(race !== null && agreed.length === 1)) b.add('CLOSE_MATCHING', 'bureau', { type: 'CLOSE_MATCHING' });
-      b.add('DECLARE_UNFILLED', 'bureau', { type: 'DECLARE_UNFILLED', reason: '无合适揭榜方' });
-      break;
-    }
-    case 'expertReview.panelPending':
-    case 'expertReview.scoring': {
-      if (path === 'expertReview.panelPending' || ctx.scores.length === 0)
-        b.add('ASSIGN_PANEL', 'bureau', { type: 'ASSIGN_PANEL', experts: [...EXPERTS] });
-      if (path === 'expertReview.scoring') {
-        const todo = ctx.panel
-          .flatMap((expert) => agreed.map((bid) => ({ expert, bidId: bid.bidId })))
-          .find((p) => !ctx.scores.some((s) => s.expert === p.expert && s.bidId === p.bidId));
-        if (todo)
-          b.add('SCORE', `expert:${todo.expert}`, {
-            type: 'SCORE',
-            bidId: todo.bidId,
-            score: 80,
-            comment: '方案可行',
-            noConflictDeclared: true,
-          });
-        else b.add('SELECT', 'bureau', { type: 'SELECT', bidIds: agreed.map((x) => x.bidId) });
-      }
-      b.add('DECLARE_UNFILLED', 'bureau', { type: 'DECLARE_UNFILLED', reason: '评审未通过' });
-      break;
-    }
-    case 'announcement.notice':
-    case 'announcement.objectionsPending': {
-      if (path === 'announcement.notice' && ctx.objections.length < 2)
-        b.add('OBJECT', 'bureau', { type: 'OBJECT', objector: { name: '张某' }, text: '对评审结果有异议' });
-      const open = ctx.objections.find((o) => o.status === 'open');
-      if (open) {
-        const resolve = (upheld: boolean) =>
-          b.add(upheld ? 'RESOLVE_OBJECTION upheld' : 'RESOLVE_OBJECTION dismissed', 'bureau', {
-            type: 'RESOLVE_OBJECTION',
-            objectionId: open.objectionId,
-            upheld,
-            opinion: upheld ? '异议成立' : '异议不成立',
-          });
-        resolve(true);
-        resolve(false);
-      }
-      break;
-    }
-    case 'disbursement.funding':
-    case 'management.implementing': {
-      const inManagement = path === 'management.implementing';
-      const recordsAllowed = !inManagement || managementRecords(ctx) === 0;
-      const running = activeTracks(ctx);
-      const unregistered = running.find((t) => t.contract === null);
-      if (!inManagement && unregistered)
-        b.add('REGISTER_CONTRACT', 'bureau', {
-          type: 'REGISTER_CONTRACT',
-          trackId: unregistered.trackId,
-          contractNo: `HT-${unregistered.trackId}`,
-          registeredOn: beijingDate(at),
-        });
-      const payee = inManagement ? running[0] : running.find((t) => t.paidCny === 0);
-      if (payee && recordsAllowed && (inManagement ? payee.paidCny <= 1_000_000 : true))
-        b.add('RECORD_PAYMENT', 'finance', {
-          type: 'RECORD_PAYMENT',
-          trackId: payee.trackId,
-          amountCny: 1_000_000,
-          paidOn: beijingDate(at),
-          evidenceSha256: fileSha(`pay-${payee.trackId}-${ctx.tracks.length}`),
-        });
-      const fundable = running.find(
-        (t) => t.contract !== null && t.paidCny > 0 && t.disbursedCny + 400_000 <= (t.paidCny * 40) / 100,
-      );
-      if (fundable && recordsAllowed)
-        b.add('DISBURSE', 'finance', {
-          type: 'DISBURSE',
-          trackId: fundable.trackId,
-          amountCny: 400_000,
-          phase: 'first',
-        });
-      if (!inManagement) {
-        if (!unregistered)
-          b.add('START_IMPLEMENTATION', 'bureau', { type: 'START_IMPLEMENTATION', startedOn: beijingDate(at) });
-        break;
-      }
-      const track = running.find((t) => t.status === 'active');
-      if (track && recordsAllowed)
-        b.add('REPORT_PROGRESS', solverOf(ctx, track.trackId), {
-          type: 'REPORT_PROGRESS',
-          trackId: track.trackId,
-          milestone: '样机试制',
-          text: '完成首台样机',
-        });
-      const undecided = running.find((t) => t.midterm === null);
-      if (undecided)
-        for (const decision of ['continue', 'stop'] as const)
-          b.add(`MIDTERM_DECISION ${decision}`, 'bureau', {
-            type: 'MIDTERM_DECISION',
-            trackId: undecided.trackId,
-            decision,
-            opinion: decision === 'continue' ? '中期评估通过' : '中期评估不通过',
-          });
-      if (recordsAllowed && ctx.plannedEnd !== null)
-        b.add('APPROVE_CHANGE extension', 'bureau', {
-          type: 'APPROVE_CHANGE',
-          kind: 'extension',
-          detail: '设备到货延迟',
-          newPlannedEnd: plusMonths(ctx.plannedEnd, 6),
-        });
-      b.add('TERMINATE', 'bureau', { type: 'TERMINATE', reason: '项目无法继续实施' });
-      if (track)
-        b.add('SUBMIT_FINAL_REPORT', solverOf(ctx, track.trackId), {
-          type: 'SUBMIT_FINAL_REPORT',
-          trackId: track.trackId,
-          reportSha256: fileSha(`report-${track.trackId}`),
-        });
-      break;
-    }
-    case 'evaluation.awaitingReport': {
-      const track = activeTracks(ctx).find((t) => t.status === 'active');
-      // Once acceptance is overdue (X-9), a report is long past its X-3 limit.
-      if (track && !ctx.overdue)
-        b.add('SUBMIT_FINAL_REPORT', solverOf(ctx, track.trackId), {
-          type: 'SUBMIT_FINAL_REPORT',
-          trackId: track.trackId,
-          reportSha256: fileSha(`report-${track.trackId}`),
-        });
-      break;
-    }
-    case 'evaluation.underReview':
-    case 'evaluation.rectifying':
-      for (const result of ['rectify', 'passed', 'failed'] as const)
-        if (result !== 'rectify' || path === 'evaluation.underReview')
-          b.add(`ACCEPTANCE_DECISION ${result}`, 'bureau', {
-            type: 'ACCEPTANCE_DECISION',
-            result,
-            opinion: '验收意见',
-          });
-      break;
-  }
-  return [...fixtures, ...b.out];
+/** The events that should be accepted now: the next deadline, and one fixture per branch worth taking. */
+export function validFixtures(state: ModelState, factsFor: FactsFor): Fixture[] {
+  const deadline = state.snapshot?.status === 'active' ? nextDeadline(state.snapshot) : undefined;
+  const staff = fixturesFrom(state, factsFor, (type, ctx, at) =>
+    // Each builder and label function is of its own type; the casts only forget which.
+    (examples[type] as Builder<object[]>)(ctx, at).map((body) => {
+      const branch = branchOf[type] as ((body: object) => string) | undefined;
+      return [branch ? `${type} ${branch(body)}` : type, body, null];
+    }),
+  );
+  return [...(deadline ? [timerFixture(deadline.type, deadline.dueAt)] : []), ...staff.map(({ extra: _, ...f }) => f)];
 }
 
 /** Events that break one rule in this state; each must be refused with its clause. */
 export function refusals(state: ModelState, factsFor: FactsFor): Refusal[] {
-  const { snapshot } = state;
-  if (snapshot === null || snapshot.status !== 'active') return [];
-  const ctx = snapshot.context;
-  const at = new Date(Date.parse(state.now) + MINUTE).toISOString();
-  const deadline = nextDeadline(snapshot);
-  if (deadline && at >= deadline.dueAt) return [];
-  const b = new Builder(ctx, at, factsFor);
-  const clauses: string[] = [];
-  const refuse = (clause: string, label: string, party: Party, payload: Payload) => {
-    b.add(label, party, payload);
-    clauses.push(clause);
-  };
-  const path = statePath(snapshot.value);
-  const live = ctx.bids.filter((x) => !x.withdrawn);
-  switch (path) {
-    case 'collection.draft':
-      refuse('Q-10', 'UPDATE classified', 'issuer', { type: 'UPDATE', classified: true });
-      refuse('Q-2/3', 'SUBMIT unconfirmed', 'issuer', { type: 'SUBMIT', confirmDetails: false });
-      break;
-    case 'publication.demandReview':
-      refuse('Q-12', 'PUBLISH unapproved', 'bureau', { type: 'PUBLISH', biddingClosesAt: plusDays(at, 30) });
-      break;
-    case 'publication.approved':
-      refuse('Q-12', 'PUBLISH closing in the past', 'bureau', { type: 'PUBLISH', biddingClosesAt: plusDays(at, -1) });
-      break;
-    case 'matching.bidding': {
-      refuse(ctx.kind === 'techBreakthrough' ? 'S-T3' : 'S-C2', 'BID without plan', solverOf(ctx, 'bid-x'), {
-        ...bidPayload(ctx, 'bid-x', ctx.draft.horseRace?.routes[0]?.name),
-        plan: ' ',
-      });
-      const first = ctx.bids[0];
-      if (first)
-        refuse(
-          'P-2',
-          'BID duplicate id',
-          solverOf(ctx, first.bidId),
-          bidPayload(ctx, first.bidId, ctx.draft.horseRace?.routes[0]?.name),
-        );
-      refuse('P-1', 'WITHDRAW_BID unknown', solverOf(ctx, 'bid-x'), { type: 'WITHDRAW_BID', bidId: 'no-such-bid' });
-      if (live[0])
-        refuse('P-5', 'AGREE without funding', 'issuer', { type: 'AGREE', bidId: live[0].bidId, agreedFundingCny: 0 });
-      if (ctx.biddingClosesAt)
-        refuse('P-3', 'EXTEND_BIDDING not later', 'bureau', {
-          type: 'EXTEND_BIDDING',
-          biddingClosesAt: ctx.biddingClosesAt,
-        });
-      if (ctx.draft.horseRace !== null && agreedBids(ctx).length === 1)
-        refuse('H-3', 'CLOSE_MATCHING race with one team', 'bureau', { type: 'CLOSE_MATCHING' });
-      break;
-    }
-    case 'expertReview.panelPending':
-    case 'expertReview.scoring':
-      refuse('X-6', 'ASSIGN_PANEL of four', 'bureau', { type: 'ASSIGN_PANEL', experts: EXPERTS.slice(0, 4) });
-      if (path === 'expertReview.scoring') {
-        const bid = agreedBids(ctx)[0];
-        const expert = ctx.panel[0];
-        if (bid && expert)
-          refuse('X-7', 'SCORE without declaration', `expert:${expert}`, {
-            type: 'SCORE',
-            bidId: bid.bidId,
-            score: 80,
-            comment: '方案可行',
-            noConflictDeclared: false,
-          });
-        refuse('P-1', 'SELECT unknown bid', 'bureau', { type: 'SELECT', bidIds: ['no-such-bid'] });
-      }
-      break;
-    case 'announcement.notice':
-    case 'announcement.objectionsPending':
-      if (path === 'announcement.notice')
-        refuse('X-2', 'OBJECT anonymous', 'bureau', { type: 'OBJECT', text: '匿名异议' });
-      refuse('P-1', 'RESOLVE_OBJECTION unknown', 'bureau', {
-        type: 'RESOLVE_OBJECTION',
-        objectionId: 'no-such-objection',
-        upheld: false,
-        opinion: '无此异议',
-      });
-      break;
-    case 'disbursement.funding':
-    case 'management.implementing': {
-      refuse('P-1', 'RECORD_PAYMENT unknown track', 'finance', {
-        type: 'RECORD_PAYMENT',
-        trackId: 'no-such-track',
-        amountCny: 1,
-        paidOn: beijingDate(at),
-        evidenceSha256: sha('none'),
-      });
-      refuse('P-1', 'DISBURSE unknown track', 'finance', {
-        type: 'DISBURSE',
-        trackId: 'no-such-track',
-        amountCny: 1,
-        phase: 'first',
-      });
-      if (path === 'disbursement.funding') {
-        refuse('P-1', 'REGISTER_CONTRACT unknown track', 'bureau', {
-          type: 'REGISTER_CONTRACT',
-          trackId: 'no-such-track',
-          contractNo: 'HT-none',
-          registeredOn: beijingDate(at),
-        });
-        if (activeTracks(ctx).some((t) => t.contract === null))
-          refuse('Q-6', 'START_IMPLEMENTATION unregistered', 'bureau', {
-            type: 'START_IMPLEMENTATION',
-            startedOn: beijingDate(at),
-          });
-      } else {
-        refuse('P-1', 'MIDTERM_DECISION unknown track', 'bureau', {
-          type: 'MIDTERM_DECISION',
-          trackId: 'no-such-track',
-          decision: 'continue',
-          opinion: '无此项目',
-        });
-        refuse('X-4', 'APPROVE_CHANGE schedule with new end', 'bureau', {
-          type: 'APPROVE_CHANGE',
-          kind: 'schedule',
-          detail: '调整进度',
-          newPlannedEnd: ctx.plannedEnd ?? beijingDate(at),
-        });
-      }
-      break;
-    }
-    case 'evaluation.rectifying':
-      refuse('X-3', 'ACCEPTANCE_DECISION second rectify', 'bureau', {
-        type: 'ACCEPTANCE_DECISION',
-        result: 'rectify',
-        opinion: '再次整改',
-      });
-      break;
-  }
-  return b.out.map((f, i) => ({ ...f, clause: clauses[i] as string }));
+  type Named = Record<string, [clause: string, body: object] | undefined>;
+  const refused = fixturesFrom(state, factsFor, (type, ctx, at): [string, object, string][] =>
+    Object.entries((refusalExamples[type] as Builder<Named> | undefined)?.(ctx, at) ?? {}).flatMap(([name, example]) =>
+      example ? [[`${type} ${name}`, example[1], example[0]]] : [],
+    ),
+  );
+  return refused.map(({ extra, ...f }) => ({ ...f, clause: extra }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The model for xstate/graph, and the routes through it.
 
 /** Applies a model event: the pure machine's transition, at the event's time. */
 export function step(state: ModelState, event: ModelEvent): ModelState {
@@ -577,7 +273,7 @@ export function step(state: ModelState, event: ModelEvent): ModelState {
 
 /**
  * What tells two model states apart: the state value and the facts of the context that the
- * fixtures of this stage and later ones read. Earlier history (how many attachments, a withdrawn
+ * examples of this stage and later ones read. Earlier history (how many attachments, a withdrawn
  * bid) is left out once it can no longer matter, so the graph stays small. Time is left out too:
  * routes are re-run from their start, so their times are recomputed.
  */
@@ -596,7 +292,7 @@ export function serializeModelState(state: ModelState): string {
     t.progress.length,
   ]);
   const facts: Record<string, unknown> = {
-    collection: [c.draft.title.endsWith('（修订）'), c.attachments.length],
+    collection: [c.draft.title.endsWith(REVISED), c.attachments.length],
     review: [],
     publication: [c.demandApprovedAt !== null],
     matching: [
@@ -623,30 +319,17 @@ function modelLogic() {
   };
 }
 
-/** Which transition of the machine an accepted event takes: XState's selection, deepest state first. */
+/** Which transition of the machine an accepted event takes: the one XState selects, found in the list. */
 export function takenTransition(
   snapshot: ChallengeSnapshot,
   event: ChallengeEvent,
   transitions: MachineTransition[],
 ): MachineTransition | undefined {
-  const guards = (challengeMachine.implementations.guards ?? {}) as Record<
-    string,
-    (args: { context: ChallengeContext; event: ChallengeEvent }) => boolean
-  >;
-  const leaf = statePath(snapshot.value).split('.');
-  for (let depth = leaf.length; depth >= 0; depth--) {
-    const source = leaf.slice(0, depth).join('.');
-    const candidates = transitions.filter((t) => t.source === source && t.event === event.type);
-    for (const t of candidates) {
-      const pass = t.guards.every((name) => {
-        const guard = guards[name];
-        if (!guard) throw new Error(`no implementation for guard ${name}`);
-        return guard({ context: snapshot.context, event });
-      });
-      if (pass) return t;
-    }
-  }
-  return undefined;
+  const [taken] = challengeMachine.getTransitionData(snapshot, event);
+  if (!taken) return undefined;
+  const source = pathOf(taken.source);
+  const branch = taken.source.transitions.get(event.type)?.indexOf(taken);
+  return transitions.find((t) => t.source === source && t.event === event.type && t.branch === branch);
 }
 
 export interface RouteStep {
@@ -740,6 +423,8 @@ export function coveringRoutes(factsFor: FactsFor): { routes: Route[]; states: n
   // For each transition, the edge taking it whose source has the shortest route: then the
   // routes, longest first, each kept only if it takes a transition no kept route takes.
   const best = new Map<string, { variant: Variant; labels: string[] }>();
+  // Examples are written per event type, apart from the rules: one the rules refuse is stale.
+  const refused: string[] = [];
   let edges = 0;
   for (const [key, { state, transitions: out }] of Object.entries(adjacency)) {
     const to = labelsTo.get(key);
@@ -748,7 +433,10 @@ export function coveringRoutes(factsFor: FactsFor): { routes: Route[]; states: n
       edges++;
       if (!event.fixture) continue;
       const taken = takenTransition(state.snapshot, event.fixture.event, transitions);
-      if (!taken) continue;
+      if (!taken) {
+        refused.push(`${to.variant} ${statePath(state.snapshot.value)} ${label}`);
+        continue;
+      }
       // Per variant: every kind of challenge takes every transition it can reach.
       const id = `${to.variant} ${taken.id}`;
       const known = best.get(id);
@@ -756,6 +444,7 @@ export function coveringRoutes(factsFor: FactsFor): { routes: Route[]; states: n
         best.set(id, { variant: to.variant, labels: [...to.labels, label] });
     }
   }
+  if (refused.length > 0) throw new Error(`examples the machine refuses:\n  ${refused.join('\n  ')}`);
   const candidates = [...best.values()].sort((a, b) => b.labels.length - a.labels.length);
   const coveredIn = new Set<string>();
   const routes: Route[] = [];

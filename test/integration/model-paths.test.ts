@@ -1,6 +1,8 @@
 /**
  * Model-based tests (design.md, conventions 8): xstate/graph explores a model of the challenge
- * machine whose events are fixtures that satisfy each guard (test/helpers/paths.ts), and picks
+ * machine (test/helpers/paths.ts) whose events are the ones the chart takes in each state, sent
+ * by the senders their definitions name, with payloads built per event type to satisfy each
+ * guard branch (test/helpers/model-examples.ts); it picks
  * routes that together take every transition — every (source state, event, guard branch) of
  * src/chart/machine-graph.ts. Each route runs through the pure machine and through the HTTP
  * API of one real app (one database, one test clock; routes interleaved in time order, so timers
@@ -9,7 +11,7 @@
  * The test prints the coverage and fails below 100 %, so a new transition without a route fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clausesOf, staffDefinitionOf, violationsOf } from '../../machines/challenge/events.js';
+import { clausesOf, type StaffEventType, staffDefinitionOf, violationsOf } from '../../machines/challenge/events.js';
 import { statePath } from '../../machines/challenge/stage.js';
 import { machineTransitions } from '../../src/chart/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
@@ -17,13 +19,14 @@ import { createStore } from '../../src/engine/store.js';
 import { gatherFacts } from '../../src/engine/write/facts.js';
 import { type Parties, registerParties, token, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { modelFile } from '../helpers/model-examples.js';
 import {
   coveringRoutes,
+  creatorOf,
   describeTransition,
   drafts,
   type FactsFor,
   MODEL_PROGRAMME,
-  modelFile,
   settings as modelSettings,
   type Party,
   type Route,
@@ -72,7 +75,7 @@ describe('model-based paths over every transition', () => {
     );
     // Every kind of challenge is walked, not only the first that reaches a transition.
     for (const v of variants) expect(coveredBy(model.routes.filter((r) => r.variant === v)).size).toBeGreaterThan(40);
-    expect(missing, 'transitions without a route: extend test/helpers/paths.ts').toEqual([]);
+    expect(missing, 'transitions without a route: extend test/helpers/model-examples.ts').toEqual([]);
     expect(covered.size).toBe(transitions.length);
   });
 
@@ -128,8 +131,8 @@ describe('model-based paths over every transition', () => {
       const label = `${pick.route.variant} ${pick.route.labels.slice(0, pick.next).join(' > ')} | ${s.fixture?.label ?? 'CREATE'}`;
       if (pickAt > h.now()) await h.at(pickAt);
       let state: unknown;
+      const issuer = tokenOf(creatorOf(pick.route.variant));
       if (!s.fixture) {
-        const issuer = pick.route.variant === 'transfer' ? holder : parties.issuer;
         const res = await h.request('POST', '/api/v1/challenges', issuer, drafts[pick.route.variant]);
         expect(res.status, label).toBe(201);
         pick.id = res.body.id;
@@ -139,11 +142,12 @@ describe('model-based paths over every transition', () => {
         state = res.body.state;
       } else {
         const { at: _at, actor: _actor, facts: _facts, ...payload } = s.fixture.event as Record<string, unknown>;
-        // A file the event names is uploaded first, by the challenge's issuer (P-7).
-        for (const hash of [payload.sha256, payload.evidenceSha256, payload.reportSha256]) {
-          const file = typeof hash === 'string' ? modelFile(hash) : undefined;
+        const type = s.fixture.event.type as StaffEventType;
+        // Each file the event names (its definition's `files`) is uploaded first, by the issuer (P-7).
+        for (const hash of staffDefinitionOf(type).files?.(payload) ?? []) {
+          const file = modelFile(hash);
           if (file === undefined) continue;
-          const up = await upload(h, pick.route.variant === 'transfer' ? holder : parties.issuer, pick.id, file);
+          const up = await upload(h, issuer, pick.id, file);
           expect(up.status, `${label}: upload ${JSON.stringify(up.body)}`).toBe(201);
           requests++;
         }
