@@ -6,9 +6,9 @@
  *
  * The model holds no copy of the machine. In each state it sends
  * - the events the chart's active states take (`handledEvents`, as `allowedEvents` reads them),
- * - each by the party its definition names (`senders`: the first role whose `kinds` and
- *   `whileTagged` conditions hold, acting in its scope: the issuing unit, the district, the
- *   bid's lead unit, the track's holder, a panel member),
+ * - each by the party its definition names (`senders`: the first role the access policy lets
+ *   send it here — `mayRoleSend`: its kinds and tags —, acting in its scope: the issuing unit,
+ *   the district, the bid's lead unit, the track's holder, a panel member),
  * - with the payloads test/helpers/model-examples.ts builds per event type for the context,
  * - and the deadline the scheduler fires next (`deadlinesOf`).
  * Refusals are built the same way from that file's `refusalExamples`.
@@ -39,6 +39,7 @@ import { agreedBids } from '../../machines/challenge/selectors.js';
 import { statePath } from '../../machines/challenge/stage.js';
 import type { ChallengeContext, CreateInput } from '../../machines/challenge/types.js';
 import { type ProgrammeSettings, programmeSettingsSchema, wlmq2026 } from '../../machines/programme.js';
+import { mayRoleSend } from '../../src/access/policy.js';
 import { type MachineTransition, machineTransitions, pathOf } from '../../src/chart/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
 import { handledEvents } from '../../src/engine/read/view.js';
@@ -186,8 +187,8 @@ function unitInScope(scope: Scope, ctx: ChallengeContext, body: Payload): string
 }
 
 /**
- * Who sends an event: the first role of its definition's `senders` whose conditions hold here
- * (the challenge's kind, the state's tag), as the model's party in that role's scope. On the
+ * Who sends an event: the first role of its definition's `senders` the access policy lets send
+ * it here (the challenge's kind, the state's tags), as the model's party in that role's scope. On the
  * panel, the first member yet to score the bid (the model scores in panel order).
  */
 function senderOf(snapshot: ChallengeSnapshot, body: Payload): Party {
@@ -195,8 +196,7 @@ function senderOf(snapshot: ChallengeSnapshot, body: Payload): Party {
   const senders = Object.entries(staffDefinitionOf(body.type).senders) as [TokenRole, Scope | Sender][];
   for (const [role, entry] of senders) {
     const sender: Sender = typeof entry === 'string' ? { scope: entry } : entry;
-    if (sender.kinds && !sender.kinds.includes(ctx.kind)) continue;
-    if (sender.whileTagged && !snapshot.hasTag(sender.whileTagged)) continue;
+    if (!mayRoleSend(role, body.type, snapshot)) continue;
     if (sender.scope !== 'panel') return partyOf(role, unitInScope(sender.scope, ctx, body));
     const scored = (expert: string) => ctx.scores.some((s) => s.expert === expert && s.bidId === body.bidId);
     const person = ctx.panel.find((expert) => !scored(expert)) ?? ctx.panel[0];
