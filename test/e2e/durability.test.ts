@@ -15,9 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { verifyLog } from '../../src/engine/audit/verify.js';
 import { createStore } from '../../src/engine/store.js';
-import { techDraft } from '../helpers/fixtures.js';
-import { startWorld, type World } from './driver.js';
 import { disposeAllServers } from './server-process.js';
+import { startWorld, type World, worldDraft } from './world.js';
 
 afterAll(disposeAllServers);
 
@@ -49,12 +48,7 @@ async function worker(world: World, ids: string[], acked: Acknowledged[], stoppe
     i += 1;
     try {
       if (ids.length === 0 || i % 10 === 0) {
-        const r = await post(
-          world,
-          '/api/v1/challenges',
-          world.cast.issuer.token,
-          techDraft({ programmeId: world.programmeId }),
-        );
+        const r = await post(world, '/api/v1/challenges', world.parties.issuer, worldDraft(world));
         if (r.status === 201) {
           ids.push(r.body.id);
           acked.push({ challengeId: r.body.id, seq: 1, summary: null });
@@ -62,7 +56,7 @@ async function worker(world: World, ids: string[], acked: Acknowledged[], stoppe
       } else {
         const id = ids[(n * 7 + i) % ids.length] as string;
         const summary = `w${n}-${i}-${Math.random().toString(36).slice(2)}`;
-        const r = await post(world, `/api/v1/challenges/${id}/events`, world.cast.issuer.token, {
+        const r = await post(world, `/api/v1/challenges/${id}/events`, world.parties.issuer, {
           type: 'UPDATE',
           summary,
         });
@@ -143,12 +137,7 @@ describe.concurrent('durability of a real server process', () => {
 
   it('SIGTERM answers the requests in flight, exits 0 and closes the database cleanly', async ({ onTestFinished }) => {
     const world = await startWorld(onTestFinished);
-    const first = await post(
-      world,
-      '/api/v1/challenges',
-      world.cast.issuer.token,
-      techDraft({ programmeId: world.programmeId }),
-    );
+    const first = await post(world, '/api/v1/challenges', world.parties.issuer, worldDraft(world));
     expect(first.status).toBe(201);
     const id = first.body.id;
     const acked: Acknowledged[] = [{ challengeId: id, seq: 1, summary: null }];
@@ -168,7 +157,7 @@ describe.concurrent('durability of a real server process', () => {
             path: `/api/v1/challenges/${id}/events`,
             agent: false,
             headers: {
-              authorization: `Bearer ${world.cast.issuer.token}`,
+              authorization: `Bearer ${world.parties.issuer}`,
               'content-type': 'application/json',
               'content-length': Buffer.byteLength(body),
             },

@@ -4,35 +4,13 @@
  * timer that both schedulers see still fires exactly once.
  */
 import { describe, expect, it } from 'vitest';
-import { techDraft } from '../helpers/fixtures.js';
-import {
-  bidAndAgree,
-  ChallengeDriver,
-  expectCompleteHistory,
-  pollView,
-  publish,
-  startWorld,
-  type World,
-  walkToPublication,
-} from './driver.js';
-import { HttpClient } from './http-client.js';
-import { ServerProcess } from './server-process.js';
+import { challengeIn, matchingClosingIn, pollView, secondProcess, startWorld, worldDraft } from './world.js';
 
 const TIMEOUT_MS = 120_000;
 /** Room to bid and agree before the bidding deadline. */
 const LEAD_MS = 5000;
 /** Longest wait for a due timer (the scheduler also polls the table every 2 s). */
 const FIRE_WITHIN_MS = 15_000;
-
-type OnFinished = (fn: () => Promise<void>) => void;
-
-/** A second server process on the first one's database file, as a second world on it. */
-async function secondProcess(world: World, onFinished: OnFinished): Promise<World> {
-  const server = new ServerProcess(world.server);
-  onFinished(() => server.dispose());
-  await server.start();
-  return { ...world, server, http: new HttpClient(server) };
-}
 
 /** Registered by server.test.ts. */
 export function multiProcessTests(): void {
@@ -42,15 +20,14 @@ export function multiProcessTests(): void {
       async ({ onTestFinished }) => {
         const a = await startWorld(onTestFinished);
         const b = await secondProcess(a, onTestFinished);
-        const onA = new ChallengeDriver(a);
-        await onA.create(techDraft({ programmeId: a.programmeId }));
-        const onB = new ChallengeDriver(b);
+        const onA = await challengeIn(a).create(worldDraft(a));
+        const onB = challengeIn(b);
         onB.id = onA.id;
         const { version } = await onB.view();
 
         const headers = { 'if-match': `"${version}"` };
         const path = `/api/v1/challenges/${onA.id}/events`;
-        const token = a.cast.issuer.token;
+        const token = a.parties.issuer;
         const replies = await Promise.all([
           a.http.request('POST', path, token, { type: 'UPDATE', summary: 'through A' }, headers),
           b.http.request('POST', path, token, { type: 'UPDATE', summary: 'through B' }, headers),
@@ -69,14 +46,9 @@ export function multiProcessTests(): void {
       async ({ onTestFinished }) => {
         const a = await startWorld(onTestFinished);
         const b = await secondProcess(a, onTestFinished);
-        const c = new ChallengeDriver(a);
-        await walkToPublication(c, techDraft({ programmeId: a.programmeId }));
-        const biddingClosesAt = new Date(Date.now() + LEAD_MS).toISOString();
-        await publish(c, biddingClosesAt);
-        await bidAndAgree(c, [{ bidId: 'bid-1', fundingCny: 3_000_000 }]);
-        const dueMs = Date.parse(biddingClosesAt) + 1;
+        const { c, dueMs } = await matchingClosingIn(a, LEAD_MS);
 
-        const onB = new ChallengeDriver(b);
+        const onB = challengeIn(b);
         onB.id = c.id;
         const view = await pollView(onB, (v) => v.stage !== 'matching', dueMs - Date.now() + FIRE_WITHIN_MS);
         expect(view.state).toEqual({ expertReview: 'panelPending' });
@@ -85,7 +57,7 @@ export function multiProcessTests(): void {
         const history = await c.history();
         expect(history.filter((e) => e.type === 'BIDDING_CLOSED')).toHaveLength(1);
         c.expectSystemEvent('BIDDING_CLOSED');
-        await expectCompleteHistory(c);
+        await c.expectCompleteHistory();
         expect(a.server.running && b.server.running).toBe(true);
       },
       TIMEOUT_MS,

@@ -6,27 +6,15 @@
  * clock starts again from real time, so no test clock is moved before a stop.)
  */
 import { describe, expect, it } from 'vitest';
-import { techDraft } from '../helpers/fixtures.js';
-import {
-  type BidSpec,
-  bidAndAgree,
-  ChallengeDriver,
-  expectCompleteHistory,
-  fundAndFinish,
-  reviewAndAnnounce,
-  reviewAndSelect,
-  runOutTheNotice,
-  startWorld,
-  walkToMatching,
-} from './driver.js';
+import type { ChallengeDriver } from '../helpers/lifecycle.js';
+import { challengeIn, spreadScores, startWorld, type World, worldDraft } from './world.js';
 
 const TIMEOUT_MS = 120_000;
-const BID: BidSpec = { bidId: 'bid-1', fundingCny: 3_000_000 };
 
 /** Stops the server, starts it again on the same file, and checks the challenge reads exactly as before. */
-async function restartAndCompare(c: ChallengeDriver, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-  const { server } = c.world;
-  const viewBefore = await c.rawView();
+async function restartAndCompare(world: World, c: ChallengeDriver, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  const { server } = world;
+  const viewBefore = await c.view();
   const historyBefore = await c.history();
   const { dbFile } = server;
 
@@ -39,7 +27,7 @@ async function restartAndCompare(c: ChallengeDriver, signal: 'SIGTERM' | 'SIGKIL
   expect(server.dbFile).toBe(dbFile);
   expect(server.starts).toBe(2);
   // Tokens, the registry, the programme and the challenge all come back from the file.
-  expect(await c.rawView()).toStrictEqual(viewBefore);
+  expect(await c.view()).toStrictEqual(viewBefore);
   expect(await c.history()).toStrictEqual(historyBefore);
 }
 
@@ -50,19 +38,22 @@ export function restartTests(): void {
       'after SIGTERM in matching, the challenge is unchanged and runs on to closed',
       async ({ onTestFinished }) => {
         const world = await startWorld(onTestFinished);
-        const c = new ChallengeDriver(world);
-        await walkToMatching(c, techDraft({ programmeId: world.programmeId }));
-        const agreed = await bidAndAgree(c, [BID]);
+        const c = await challengeIn(world).create(worldDraft(world));
+        await c.toMatching();
+        await c.bidAndAgree([{ bidId: 'bid-1', fundingCny: 3_000_000 }]);
+        const agreed = await c.view();
         expect(agreed.details.bids).toEqual([expect.objectContaining({ bidId: 'bid-1', agreedFundingCny: 3_000_000 })]);
 
-        await restartAndCompare(c, 'SIGTERM');
+        await restartAndCompare(world, c, 'SIGTERM');
 
-        const reviewing = await c.ok(world.cast.bureau, { type: 'CLOSE_MATCHING' });
+        await c.closeMatching();
+        const reviewing = await c.view();
         expect(reviewing.state).toEqual({ expertReview: 'panelPending' });
         expect(reviewing.version).toBe(agreed.version + 1);
-        await reviewAndAnnounce(c, ['bid-1']);
-        await fundAndFinish(c, 'bid-1', 3_000_000);
-        await expectCompleteHistory(c);
+        await c.reviewAndSelect(['bid-1'], spreadScores);
+        await c.runOutTheNotice();
+        await c.fundAndFinish('bid-1', 3_000_000);
+        await c.expectCompleteHistory();
       },
       TIMEOUT_MS,
     );
@@ -71,24 +62,21 @@ export function restartTests(): void {
       'after SIGKILL in the notice period, the pending deadline survives and fires after the restart',
       async ({ onTestFinished }) => {
         const world = await startWorld(onTestFinished);
-        const c = new ChallengeDriver(world);
-        await walkToMatching(c, techDraft({ programmeId: world.programmeId }));
-        await bidAndAgree(c, [BID]);
-        expect((await c.ok(world.cast.bureau, { type: 'CLOSE_MATCHING' })).state).toEqual({
-          expertReview: 'panelPending',
-        });
-        const announced = await reviewAndSelect(c, ['bid-1']);
-        const notice = announced.deadlines.find((d) => d.type === 'NOTICE_PERIOD_ENDED');
+        const c = await challengeIn(world).create(worldDraft(world));
+        await c.toExpertReview([{ bidId: 'bid-1', fundingCny: 3_000_000 }]);
+        await c.reviewAndSelect(['bid-1'], spreadScores);
+        const announced = await c.view();
+        const notice = announced.deadlines.find((d: { type: string }) => d.type === 'NOTICE_PERIOD_ENDED');
         expect(notice?.dueAt).toEqual(expect.any(String));
 
         // Killed with no graceful shutdown: every acknowledged write is on disk all the same.
-        await restartAndCompare(c, 'SIGKILL');
+        await restartAndCompare(world, c, 'SIGKILL');
         const after = await c.view();
         expect(after.deadlines).toEqual(announced.deadlines);
 
-        await runOutTheNotice(c);
-        await fundAndFinish(c, 'bid-1', 3_000_000);
-        await expectCompleteHistory(c);
+        await c.runOutTheNotice();
+        await c.fundAndFinish('bid-1', 3_000_000);
+        await c.expectCompleteHistory();
       },
       TIMEOUT_MS,
     );

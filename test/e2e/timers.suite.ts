@@ -4,19 +4,8 @@
  * recorded as late.
  */
 import { describe, expect, it } from 'vitest';
-import { techDraft } from '../helpers/fixtures.js';
-import {
-  type BidSpec,
-  bidAndAgree,
-  ChallengeDriver,
-  expectCompleteHistory,
-  pollView,
-  publish,
-  sleep,
-  startWorld,
-  walkToPublication,
-} from './driver.js';
-import { type HistoryEntry, timerPayloadSchema } from './http-client.js';
+import { type HistoryEntry, timerPayloadSchema } from '../helpers/schemas.js';
+import { matchingClosingIn, pollView, sleep, startWorld } from './world.js';
 
 const TIMEOUT_MS = 120_000;
 /** How far ahead the bidding deadline is put: room to bid and agree (and stop) before it. */
@@ -25,16 +14,6 @@ const LEAD_MS = 4000;
 const LATE_AFTER_MS = 1000;
 /** Longest wait for a timer to fire by itself once it is due. */
 const FIRE_WITHIN_MS = 15_000;
-const BID: BidSpec = { bidId: 'bid-1', fundingCny: 3_000_000 };
-
-/** Publishes with bidding closing `LEAD_MS` from now and has one bid agreed; returns the due instant (ms). */
-async function matchingClosingSoon(c: ChallengeDriver): Promise<number> {
-  await walkToPublication(c, techDraft({ programmeId: c.world.programmeId }));
-  const biddingClosesAt = new Date(Date.now() + LEAD_MS).toISOString();
-  await publish(c, biddingClosesAt);
-  await bidAndAgree(c, [BID]);
-  return Date.parse(biddingClosesAt) + 1;
-}
 
 const biddingClosedEvents = (history: HistoryEntry[]) => history.filter((e) => e.type === 'BIDDING_CLOSED');
 
@@ -45,8 +24,7 @@ export function timerTests(): void {
       'a deadline that passes while the server is down fires once, on start, recorded as late',
       async ({ onTestFinished }) => {
         const world = await startWorld(onTestFinished);
-        const c = new ChallengeDriver(world);
-        const dueMs = await matchingClosingSoon(c);
+        const { c, dueMs } = await matchingClosingIn(world, LEAD_MS);
         const versionBefore = (await c.view()).version;
 
         await world.server.stop('SIGTERM');
@@ -70,14 +48,14 @@ export function timerTests(): void {
         // It fired while the server started, before /health first answered.
         expect(Date.parse(event?.at ?? '')).toBeLessThanOrEqual(answeredAt);
         c.expectSystemEvent('BIDDING_CLOSED');
-        await expectCompleteHistory(c);
+        await c.expectCompleteHistory();
 
         // Another restart (a crash this time) does not fire it again.
         await world.server.stop('SIGKILL');
         await world.server.start();
         expect(biddingClosedEvents(await c.history())).toHaveLength(1);
         expect((await c.view()).version).toBe(view.version);
-        await expectCompleteHistory(c);
+        await c.expectCompleteHistory();
       },
       TIMEOUT_MS,
     );
@@ -86,8 +64,7 @@ export function timerTests(): void {
       'a deadline that falls due while the server runs fires by itself, on time',
       async ({ onTestFinished }) => {
         const world = await startWorld(onTestFinished);
-        const c = new ChallengeDriver(world);
-        const dueMs = await matchingClosingSoon(c);
+        const { c, dueMs } = await matchingClosingIn(world, LEAD_MS);
         expect((await c.view()).stage).toBe('matching');
 
         const view = await pollView(c, (v) => v.stage !== 'matching', dueMs - Date.now() + FIRE_WITHIN_MS);
@@ -101,7 +78,7 @@ export function timerTests(): void {
         expect(timer.late).toBe(false);
         expect(timer.lateMs).toBeLessThanOrEqual(LATE_AFTER_MS);
         c.expectSystemEvent('BIDDING_CLOSED');
-        await expectCompleteHistory(c);
+        await c.expectCompleteHistory();
       },
       TIMEOUT_MS,
     );

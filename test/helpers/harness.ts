@@ -1,6 +1,7 @@
 /**
  * Builds the real app on a fresh database file with a manual clock, and gives tests a small
- * client: every request goes through `app.inject`, auth and all.
+ * client: every request goes through `app.inject`, auth and all. The harness is the in-process
+ * `Transport` of the lifecycle driver (transport.ts); http-transport.ts is the other one.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,8 @@ import { openDatabase } from '../../src/db/client.js';
 import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
 import { manualClock } from '../../src/engine/time/clock.js';
+import { moveClockTo, type Transport } from './transport.js';
+import { multipartBody } from './uploads.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -24,7 +27,7 @@ export interface Reply<T = Json> {
   headers: Record<string, unknown>;
 }
 
-export interface Harness {
+export interface Harness extends Transport {
   app: FastifyInstance;
   dbFile: string;
   request<T = Json>(
@@ -84,14 +87,25 @@ export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise
     return { status: res.statusCode, body: body as never, headers: res.headers };
   };
 
-  return {
+  const harness: Harness = {
     app,
     dbFile,
+    adminToken: ADMIN_TOKEN,
     request,
+    async upload(challengeId, token, { content, filename, contentType }) {
+      // The multipart body is built by hand: inject takes a payload, not a FormData.
+      const { body, headers } = multipartBody(content, filename, contentType);
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/v1/challenges/${challengeId}/attachments`,
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        payload: body,
+      });
+      return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers };
+    },
     send: (token, id, event, headers) => request('POST', `/api/v1/challenges/${id}/events`, token, event, headers),
     async at(instant) {
-      const res = await request('POST', '/api/v1/test/clock', ADMIN_TOKEN, { now: new Date(instant).toISOString() });
-      if (res.status !== 200) throw new Error(`clock: ${res.status} ${JSON.stringify(res.body)}`);
+      await moveClockTo(harness, instant);
     },
     now: () => clock.now().toISOString(),
     async close() {
@@ -103,6 +117,7 @@ export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise
       if (divergences.length > 0) throw new Error(`replay diverged: ${JSON.stringify(divergences)}`);
     },
   };
+  return harness;
 }
 
 /** Replays every challenge of the app's database; returns the divergences found. */

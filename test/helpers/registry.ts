@@ -3,8 +3,10 @@
  * touches, so each rule of §2 and §4 is probed on facts the test set up itself.
  */
 import { expect } from 'vitest';
-import { code, type Parties, Scenario, techDraft, token } from './fixtures.js';
-import { ADMIN_TOKEN, type Harness, type Json, type Reply } from './harness.js';
+import { code, type Parties, techDraft, token } from './fixtures.js';
+import type { Json, Reply } from './harness.js';
+import { ChallengeDriver } from './lifecycle.js';
+import type { Transport } from './transport.js';
 
 let units = 0;
 let persons = 0;
@@ -16,11 +18,11 @@ export interface UnitSpec {
 }
 
 export class Registry {
-  constructor(readonly h: Harness) {}
+  constructor(readonly t: Transport) {}
 
   async unit(spec: UnitSpec = {}): Promise<string> {
     const c = code(700_000 + ++units);
-    const reply = await this.h.request('PUT', `/api/v1/units/${c}`, ADMIN_TOKEN, {
+    const reply = await this.t.request('PUT', `/api/v1/units/${c}`, this.t.adminToken, {
       name: `单位${c.slice(-6)}`,
       type: spec.type ?? 'enterprise',
       inCity: spec.inCity ?? true,
@@ -32,7 +34,7 @@ export class Registry {
 
   async person(unit: string): Promise<string> {
     const id = `r${++persons}`;
-    const reply = await this.h.request('PUT', `/api/v1/persons/${id}`, ADMIN_TOKEN, { name: id, unit });
+    const reply = await this.t.request('PUT', `/api/v1/persons/${id}`, this.t.adminToken, { name: id, unit });
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     return id;
   }
@@ -44,7 +46,7 @@ export class Registry {
   }
 
   async record(body: Record<string, unknown>): Promise<Json> {
-    const reply = await this.h.request('POST', '/api/v1/records', ADMIN_TOKEN, body);
+    const reply = await this.t.request('POST', '/api/v1/records', this.t.adminToken, body);
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
     return reply.body;
   }
@@ -52,13 +54,13 @@ export class Registry {
   /** A unit with an issuer token and a registered team of three. */
   async issuer(spec: UnitSpec = {}): Promise<{ unit: string; token: string; team: string[] }> {
     const unit = await this.unit(spec);
-    return { unit, token: await token(this.h, 'issuer', { unit }), team: await this.team(unit) };
+    return { unit, token: await token(this.t, 'issuer', { unit }), team: await this.team(unit) };
   }
 
   /** A unit with a solver token and a registered team of two. */
   async solver(spec: UnitSpec = {}): Promise<{ unit: string; token: string; team: string[] }> {
     const unit = await this.unit({ type: 'university', inCity: false, ...spec });
-    return { unit, token: await token(this.h, 'solver', { unit }), team: await this.team(unit, 2) };
+    return { unit, token: await token(this.t, 'solver', { unit }), team: await this.team(unit, 2) };
   }
 
   /** A techBreakthrough draft of this issuer, with its team, created and fully attached. */
@@ -66,8 +68,8 @@ export class Registry {
     p: Parties,
     issuer: { unit: string; token: string; team: string[] },
     overrides: Record<string, unknown> = {},
-  ): Promise<Scenario> {
-    const s = new Scenario(this.h, p, issuer.token);
+  ): Promise<ChallengeDriver> {
+    const s = new ChallengeDriver(this.t, p, { issuer: issuer.token });
     const [leader = ''] = issuer.team;
     await s.create(techDraft({ issuerUnit: issuer.unit, leader, team: issuer.team, ...overrides }));
     await s.attachAll();
@@ -75,7 +77,8 @@ export class Registry {
   }
 }
 
-export const submitOf = (s: Scenario) => s.send(s.issuerToken, { type: 'SUBMIT', confirmDetails: true });
+export const submitOf = (s: ChallengeDriver): Promise<Reply> =>
+  s.send(s.issuer, { type: 'SUBMIT', confirmDetails: true });
 
 export function bidOf(
   solver: { unit: string; team: string[] },
@@ -92,25 +95,4 @@ export function bidOf(
     requestedFundingCny: 3_000_000,
     ...extra,
   };
-}
-
-const CJK = /[\u4e00-\u9fff]/;
-
-/** A 422 RULE_VIOLATION naming `clause` among its violations, each in English and Chinese. */
-export function expectRefused(reply: Reply, clause: string): Json[] {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(422);
-  expect(reply.body.error.code).toBe('RULE_VIOLATION');
-  const violations: Json[] = reply.body.error.violations;
-  const of = violations.filter((v) => v.clause === clause);
-  expect(of.length, JSON.stringify(violations)).toBeGreaterThan(0);
-  for (const v of of) {
-    expect(v.message.trim()).not.toBe('');
-    expect(v.message_zh).toMatch(CJK);
-  }
-  return of;
-}
-
-export function expectAccepted(reply: Reply): Json {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-  return reply.body;
 }

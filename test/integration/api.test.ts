@@ -13,17 +13,9 @@ import { wlmq2026 } from '../../machines/programme.js';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { eventHash } from '../../src/engine/canonical.js';
-import {
-  code,
-  type Parties,
-  registerParties,
-  Scenario,
-  techDraft,
-  token,
-  transferDraft,
-  UNITS,
-} from '../helpers/fixtures.js';
+import { code, type Parties, registerParties, techDraft, token, transferDraft, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -86,7 +78,7 @@ describe('authentication (401) and tokens', () => {
       expectError(r, 401, 'UNAUTHENTICATED');
     }
     // A write without a token changes nothing.
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const r = await raw('POST', `/api/v1/challenges/${s.id}/events`, {}, { type: 'WITHDRAW', reason: 'x' });
     expectError(r, 401, 'UNAUTHENTICATED');
     expect((await s.view()).version).toBe(1);
@@ -153,7 +145,7 @@ describe('authentication (401) and tokens', () => {
 
 describe('roles (403)', () => {
   it('a role that may not send an event is refused and nothing changes', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.attachAll();
     const before = await s.view();
     const historyBefore = (await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.auditor)).body.items;
@@ -180,7 +172,7 @@ describe('roles (403)', () => {
 
 describe('validation (400) and not found (404)', () => {
   it('malformed JSON, unknown types, wrong field types and unknown fields are 400, never 500', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const auth = { authorization: `Bearer ${p.issuer}` };
     const json = { ...auth, 'content-type': 'application/json' };
     const url = `/api/v1/challenges/${s.id}/events`;
@@ -220,7 +212,7 @@ describe('validation (400) and not found (404)', () => {
 
 describe('events a state does not take, and allowedEvents by role', () => {
   it('EVENT_NOT_ALLOWED lists the events the caller may send now', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const issuerNow = expectError(
       await s.send(p.issuer, { type: 'AGREE', bidId: 'b', agreedFundingCny: 1 }),
       422,
@@ -253,7 +245,7 @@ describe('events a state does not take, and allowedEvents by role', () => {
   });
 
   it("the view's allowedEvents differ by role, stage by stage", async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const expectAllowed = async (expected: Record<string, string[]>) => {
       const who: Record<string, string> = {
         issuer: p.issuer,
@@ -288,10 +280,10 @@ describe('events a state does not take, and allowedEvents by role', () => {
       district: ['RETURN', 'DECLINE'],
       bureau: ['RETURN', 'DECLINE', 'PASS_FORMAL_CHECK'],
     });
-    await s.ok(p.bureau, { type: 'PASS_FORMAL_CHECK', opinion: '通过' });
+    await s.passFormalCheck('通过');
     await expectAllowed({ bureau: ['DECLINE', 'PUBLISH', 'APPROVE_DEMAND'] });
-    await s.ok(p.bureau, { type: 'APPROVE_DEMAND', opinion: '通过' });
-    await s.ok(p.bureau, { type: 'PUBLISH', biddingClosesAt: '2026-06-30T18:00:00+08:00' });
+    await s.approveDemand('通过');
+    await s.publish('2026-06-30T18:00:00+08:00');
     await expectAllowed({
       // WITHDRAW_BID appears once the solver's unit leads a bid here (its scope).
       solver: ['BID'],
@@ -413,7 +405,7 @@ describe('programmes', () => {
       programmeId: 'pilot-2026',
       investment: { ownPilotCny: 1_000_000, solverFundingCny: 2_000_000 },
     });
-    const before = await new Scenario(h, p).create(draft);
+    const before = await new ChallengeDriver(h, p).create(draft);
     expect(before.id).toBe('pilot-2026-0001');
     expect((await before.view()).programmeId).toBe('pilot-2026');
     const textile = await h.request('POST', '/api/v1/challenges', p.issuer, { ...draft, domain: 'textile' });
@@ -428,7 +420,7 @@ describe('programmes', () => {
     const reread = await h.request('GET', '/api/v1/programmes/pilot-2026', p.bureau);
     expect(reread.body.settings.amounts.minTotalInvestmentCny).toBe(1_000_000);
 
-    const after = await new Scenario(h, p).create(draft);
+    const after = await new ChallengeDriver(h, p).create(draft);
     for (const s of [before, after]) await s.attachAll();
     // The old challenge still has the old deadline and the old minimum.
     expect((await before.view()).deadlines).toEqual([
@@ -472,14 +464,14 @@ describe('the challenge list', () => {
     const pilot = structuredClone(wlmq2026);
     expect((await h.request('PUT', '/api/v1/programmes/pilot-2026', ADMIN_TOKEN, pilot)).status).toBe(200);
 
-    const c1 = await new Scenario(h, p).create();
-    const c2 = await new Scenario(h, p, holderToken).create(transferDraft());
+    const c1 = await new ChallengeDriver(h, p).create();
+    const c2 = await new ChallengeDriver(h, p, { issuer: holderToken }).create(transferDraft());
     await c2.submit();
-    const c3 = await new Scenario(h, p, issuer2Token).create(
+    const c3 = await new ChallengeDriver(h, p, { issuer: issuer2Token }).create(
       techDraft({ domain: 'ai', issuerUnit: issuer2, districtUnit: district2 }),
     );
-    const c4 = await new Scenario(h, p).create(techDraft({ programmeId: 'pilot-2026' }));
-    const c5 = await new Scenario(h, p).create();
+    const c4 = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'pilot-2026' }));
+    const c5 = await new ChallengeDriver(h, p).create();
     await c5.ok(p.issuer, { type: 'WITHDRAW', reason: '撤回' });
 
     const ids = async (query: string, who = p.auditor) => {
@@ -548,7 +540,7 @@ describe('the challenge list', () => {
 
 describe('history', () => {
   it('returns every event, seq 1..n, each hash chained to the previous one', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.submit();
     await s.recommend();
     const r = await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.auditor);

@@ -5,9 +5,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { divergenceSchema, stateSchema, verifySchema } from '../../src/http/routes/audit.js';
-import { type Parties, registerParties, Scenario, UNITS } from '../helpers/fixtures.js';
+import { type Parties, registerParties, UNITS } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { uploaded } from '../helpers/uploads.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -57,8 +57,8 @@ function withoutTrigger(trigger: 'events_no_update' | 'events_no_delete' | 'chec
 
 /** Two challenges whose events interleave in the log, one taken into matching. */
 async function twoChallenges() {
-  const a = await new Scenario(h, p).create();
-  const b = await new Scenario(h, p).create();
+  const a = await new ChallengeDriver(h, p).create();
+  const b = await new ChallengeDriver(h, p).create();
   await a.toMatching();
   await b.submit();
   return { a, b };
@@ -76,13 +76,12 @@ describe('history and point-in-time state', () => {
   });
 
   it('rebuilds the state after every seq and at every timestamp of a long history', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toManagement();
-    await s.ok(p.solverA, { type: 'REPORT_PROGRESS', trackId: 'bid-1', milestone: 'M1', text: '完成设计' });
-    await h.at('2028-08-02T00:00:00+08:00');
-    const reportSha256 = await uploaded(h, p.solverA, s.id, 'final-report');
-    await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId: 'bid-1', reportSha256 });
-    await s.ok(p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '验收通过' });
+    await s.reportProgress('bid-1', 'M1', '完成设计');
+    await s.runOutThePeriod();
+    await s.submitFinalReport('bid-1', 'final-report');
+    await s.decideAcceptance('passed', '验收通过');
     const rows = rowsOf(s.id);
     expect(rows.length).toBeGreaterThan(25);
 
@@ -127,7 +126,7 @@ describe('history and point-in-time state', () => {
   });
 
   it('answers 400 without exactly one of seq and asOf, 404 outside the history, 403 to other roles', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const url = `/api/v1/challenges/${s.id}/state`;
     expect((await h.request('GET', url, p.auditor)).status).toBe(400);
     expect((await h.request('GET', `${url}?seq=1&asOf=2026-05-06T10:00:00%2B08:00`, p.auditor)).status).toBe(400);
@@ -332,7 +331,7 @@ describe('verify', () => {
   });
 
   it('records a checkpoint of the global head for each day that had events, and checks it', async () => {
-    const a = await new Scenario(h, p).create();
+    const a = await new ChallengeDriver(h, p).create();
     const firstDayHead = sql()
       .prepare('SELECT global_seq, global_hash FROM events ORDER BY global_seq DESC LIMIT 1')
       .get() as {

@@ -18,24 +18,14 @@ import { renderAccessTable } from '../../src/access/access-table.js';
 import { mayRoleSend, publishedStages, roles, senderOf, type TokenRole } from '../../src/access/policy.js';
 import { loadChallenge } from '../../src/engine/load-challenge.js';
 import { handledEvents } from '../../src/engine/read/view.js';
-import {
-  bidBody,
-  code,
-  EXPERTS,
-  type Parties,
-  registerParties,
-  Scenario,
-  sha,
-  token,
-  UNITS,
-} from '../helpers/fixtures.js';
+import { bidBody, code, EXPERTS, type Parties, registerParties, sha, token, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
-import { uploaded } from '../helpers/uploads.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
 /** Challenges in every stage (and sub-state) some staff event is taken in, in stage order. */
-let stages: Scenario[];
+let stages: ChallengeDriver[];
 /** For each role, a token in scope (the cast's) and, for scoped roles, one out of scope. */
 let tokens: Record<TokenRole, { in: string; out?: string }>;
 
@@ -74,7 +64,7 @@ const payloads: Record<StaffEventType, Record<string, unknown>> = {
   ACCEPTANCE_DECISION: { result: 'passed', opinion: '通过' },
 };
 
-const snapshotOf = (s: Scenario) => {
+const snapshotOf = (s: ChallengeDriver) => {
   const loaded = loadChallenge(h.app.jiebang.deps, s.id);
   if (!loaded) throw new Error(`no challenge ${s.id}`);
   return loaded;
@@ -83,7 +73,7 @@ const denialCount = () =>
   (h.app.jiebang.db.$client.prepare('SELECT count(*) AS n FROM denials').get() as { n: number }).n;
 
 /** Where each type is probed: the first challenge whose state takes it (a panel for SCORE). */
-function challengeFor(type: StaffEventType): Scenario {
+function challengeFor(type: StaffEventType): ChallengeDriver {
   const candidates = stages.filter((s) => handledEvents(snapshotOf(s).snapshot).has(type));
   const withPanel = candidates.filter((s) => snapshotOf(s).snapshot.context.panel.length > 0);
   const chosen = (type === 'SCORE' ? withPanel : candidates)[0];
@@ -100,7 +90,7 @@ interface Probe {
   expected: Expectation;
   /** The refusal is the scope's (403 naming the scope), not the role's. */
   byScope: boolean;
-  s: Scenario;
+  s: ChallengeDriver;
 }
 
 /** The matrix: derived from the policy and the visibility rule alone. */
@@ -142,17 +132,13 @@ beforeAll(async () => {
     finance: { in: p.finance },
     auditor: { in: p.auditor },
   };
-  const s = () => new Scenario(h, p);
+  const s = () => new ChallengeDriver(h, p);
   // The later stages first: reaching disbursement moves the clock past a notice period, and
   // every timer falls due for every challenge alike.
   const disbursement = await (await s().create()).toDisbursement();
   const management = await (await s().create()).toManagement();
   const evaluation = await (await s().create()).toManagement();
-  await evaluation.ok(p.solverA, {
-    type: 'SUBMIT_FINAL_REPORT',
-    trackId: 'bid-1',
-    reportSha256: await uploadedReport(evaluation),
-  });
+  await evaluation.submitFinalReport('bid-1', 'matrix final report');
   stages = [
     await s().create(),
     await (await s().create()).submit(),
@@ -168,8 +154,6 @@ beforeAll(async () => {
   ];
 }, 120_000);
 afterAll(async () => h.close());
-
-const uploadedReport = (s: Scenario) => uploaded(h, p.solverA, s.id, 'matrix final report');
 
 describe('authorization matrix: every role × every event type × in / out of scope', () => {
   it('covers every role and every staff event type of api.md', () => {

@@ -9,20 +9,21 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Parties, registerParties, Scenario } from '../helpers/fixtures.js';
+import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 const run = promisify(execFile);
 let h: Harness;
 let p: Parties;
-let a: Scenario;
-let b: Scenario;
+let a: ChallengeDriver;
+let b: ChallengeDriver;
 
 beforeAll(async () => {
   h = await startHarness();
   p = await registerParties(h);
-  a = await new Scenario(h, p).create();
-  b = await new Scenario(h, p).create();
+  a = await new ChallengeDriver(h, p).create();
+  b = await new ChallengeDriver(h, p).create();
   await a.toMatching();
   await h.at('2026-05-08T09:00:00+08:00');
   await b.submit();

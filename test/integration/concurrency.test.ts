@@ -6,8 +6,9 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { timers } from '../../src/db/schema.js';
-import { type Parties, registerParties, Scenario, techDraft, token, UNITS } from '../helpers/fixtures.js';
+import { type Parties, registerParties, techDraft, token, UNITS } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -26,7 +27,7 @@ async function historyOf(id: string): Promise<Json[]> {
 const timerRows = (id: string) => h.app.jiebang.db.select().from(timers).where(eq(timers.challengeId, id)).all();
 
 /** Everything a request could have changed: the view, the log and the timers. */
-async function everything(s: Scenario) {
+async function everything(s: ChallengeDriver) {
   return { view: await s.view(), history: await historyOf(s.id), timers: timerRows(s.id) };
 }
 
@@ -34,7 +35,7 @@ const byStatus = (replies: Reply[]) => [...replies].sort((a, b) => a.status - b.
 
 describe('If-Match', () => {
   it('two concurrent writers with the same If-Match: exactly one 200 and one 409, one new event', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const before = await historyOf(s.id);
     expect((await s.view()).version).toBe(1);
 
@@ -56,7 +57,7 @@ describe('If-Match', () => {
   });
 
   it('two roles racing on one version in review: one decision wins, the state follows it', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.submit();
     const { version } = await s.view();
     const ifMatch = { 'if-match': `"${version}"` };
@@ -78,7 +79,7 @@ describe('If-Match', () => {
     const created = await h.request('POST', '/api/v1/challenges', p.issuer, techDraft());
     expect(created.status).toBe(201);
     expect(created.headers.etag).toBe('"1"');
-    const s = new Scenario(h, p);
+    const s = new ChallengeDriver(h, p);
     s.id = created.body.id;
     const read = await h.request('GET', `/api/v1/challenges/${s.id}`, p.bureau);
     expect(read.headers.etag).toBe('"1"');
@@ -109,7 +110,7 @@ describe('If-Match', () => {
 
 describe('Idempotency-Key', () => {
   it('the same key and body return the first response and append one event', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const before = (await historyOf(s.id)).length;
     const key = { 'idempotency-key': 'update-title-1' };
     const event = { type: 'UPDATE', title: '只改一次' };
@@ -131,7 +132,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('concurrent retries with one key: both get the same response, one event', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const key = { 'idempotency-key': 'race-1' };
     const event = { type: 'UPDATE', title: '并发重试' };
     const [a, b] = (await Promise.all([s.send(p.issuer, event, key), s.send(p.issuer, event, key)])) as [Reply, Reply];
@@ -141,7 +142,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('the same key with another body is 422 IDEMPOTENCY_MISMATCH and changes nothing', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const key = { 'idempotency-key': 'k-1' };
     expect((await s.send(p.issuer, { type: 'UPDATE', title: '甲' }, key)).status).toBe(200);
     const before = await everything(s);
@@ -155,7 +156,7 @@ describe('Idempotency-Key', () => {
       expect(r.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
     }
     // The same body on another challenge is another request too.
-    const t = await new Scenario(h, p).create();
+    const t = await new ChallengeDriver(h, p).create();
     const elsewhere = await t.send(p.issuer, { type: 'UPDATE', title: '甲' }, key);
     expect(elsewhere.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
     expect(await everything(s)).toEqual(before);
@@ -163,7 +164,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('keys are per token: another token using the same key makes its own request', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const otherIssuer = await token(h, 'issuer', { unit: UNITS.issuer });
     const key = { 'idempotency-key': 'shared-key' };
     const event = { type: 'UPDATE', title: '同键' };
@@ -211,7 +212,7 @@ describe('Idempotency-Key', () => {
 
 describe('a refused request changes nothing', () => {
   it('a 422 rule violation leaves version, view, history and timers as they were', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const before = await everything(s);
     const key = { 'idempotency-key': 'submit-1' };
 
@@ -236,7 +237,7 @@ describe('a refused request changes nothing', () => {
   });
 
   it('an event the state does not take (422 EVENT_NOT_ALLOWED) changes nothing', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.submit();
     const before = await everything(s);
     const r = await s.send(p.issuer, { type: 'UPDATE', title: '提交后不能改' });
@@ -248,7 +249,7 @@ describe('a refused request changes nothing', () => {
 
 describe('group commit: events sent together are committed together, in order', () => {
   it('ten concurrent edits without If-Match all succeed, one version each, chained', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const replies = await Promise.all(
       Array.from({ length: 10 }, (_, i) => s.send(p.issuer, { type: 'UPDATE', summary: `edit ${i}` })),
     );
@@ -262,7 +263,7 @@ describe('group commit: events sent together are committed together, in order', 
   });
 
   it('a refusal among them undoes only itself', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const replies = await Promise.all([
       s.send(p.issuer, { type: 'UPDATE', summary: 'one' }),
       s.send(p.issuer, { type: 'SUBMIT', confirmDetails: true }), // 422: nothing attached

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { challengeViewSchema, errorSchema, trackSchema } from '../../src/http/schemas.js';
-import { horseRace, type Parties, registerParties, Scenario, techDraft } from '../helpers/fixtures.js';
+import { horseRace, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 const strictView = challengeViewSchema.extend({ tracks: z.array(trackSchema.strict()) }).strict();
 const strictError = z.object({ error: errorSchema.shape.error.strict() }).strict();
@@ -46,7 +47,7 @@ function recording(): Harness {
 
 describe('responses match the documented schemas', () => {
   it('every challenge view of a horse race from draft to management', async () => {
-    const s = new Scenario(recording(), p);
+    const s = new ChallengeDriver(recording(), p);
     await s.create(techDraft({ horseRace }));
     await s.toManagement([
       { bidId: 'race-a', route: horseRace.routes[0]?.name },
@@ -60,7 +61,7 @@ describe('responses match the documented schemas', () => {
 
   it('every kind of error body', async () => {
     const r = recording();
-    const s = new Scenario(r, p);
+    const s = new ChallengeDriver(r, p);
     await s.create();
     await r.send(p.issuer, s.id, { type: 'SUBMIT', confirmDetails: true }); // 422 RULE_VIOLATION
     await r.send(p.issuer, s.id, { type: 'RECOMMEND', opinion: 'x' }); // 403

@@ -10,8 +10,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffEventTypes } from '../../machines/challenge/events.js';
 import { wlmq2026 } from '../../machines/programme.js';
-import { bidBody, type Parties, registerParties, Scenario, sha, techDraft, UNITS } from '../helpers/fixtures.js';
+import { bidBody, type Parties, registerParties, sha, techDraft, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { multipartBody, pdfOf } from '../helpers/uploads.js';
 
 let h: Harness;
@@ -168,10 +169,10 @@ const eventNear = () => [
 beforeAll(async () => {
   h = await startHarness();
   p = await registerParties(h);
-  const management = await (await new Scenario(h, p).create()).toManagement();
-  const matching = await (await (await new Scenario(h, p).create()).toMatching()).bid(p.solverA, 'bid-1');
-  const review = await (await new Scenario(h, p).create()).submit();
-  const draft = await new Scenario(h, p).create();
+  const management = await (await new ChallengeDriver(h, p).create()).toManagement();
+  const matching = await (await (await new ChallengeDriver(h, p).create()).toMatching()).bid(p.solverA, 'bid-1');
+  const review = await (await new ChallengeDriver(h, p).create()).submit();
+  const draft = await new ChallengeDriver(h, p).create();
   ids = [management.id, matching.id, review.id, draft.id];
   tokenPool = [
     p.issuer,

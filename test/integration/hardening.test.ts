@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { logRedaction, logSerializers, redactUrl } from '../../src/http/logging.js';
-import { type Parties, registerParties, Scenario, UNITS } from '../helpers/fixtures.js';
+import { type Parties, registerParties, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -41,7 +42,7 @@ describe('security headers', () => {
 
 describe('body size', () => {
   it('a body over 1 MiB is 413 PAYLOAD_TOO_LARGE in the error shape, and nothing changes', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const before = await s.view();
     const r = await s.send(p.issuer, { type: 'UPDATE', summary: 'x'.repeat(1_100_000) });
     expect(r.status).toBe(413);
@@ -52,7 +53,7 @@ describe('body size', () => {
 
 describe('refusals on record', () => {
   it('401, 403, 404 and 422 on events each write a denials row; the challenge is untouched', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const before = await s.view();
     const other = await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, {
       role: 'issuer',
@@ -86,7 +87,7 @@ describe('refusals on record', () => {
   });
 
   it('filters and pages with a cursor; bureau may read, others may not', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     for (let i = 0; i < 5; i++) await s.send(p.finance, { type: 'UPDATE', title: `t${i}` });
     const page1 = await h.request('GET', `/api/v1/denials?challenge=${s.id}&limit=2&role=finance`, p.bureau);
     expect(page1.body.items).toHaveLength(2);

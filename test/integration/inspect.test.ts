@@ -8,9 +8,9 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { inspectFollow, inspectReplay, parsePace } from '../../src/cli/inspect.js';
-import { type Parties, registerParties, Scenario } from '../helpers/fixtures.js';
+import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { uploaded } from '../helpers/uploads.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -49,12 +49,11 @@ const freePort = () =>
 beforeAll(async () => {
   h = await startHarness();
   p = await registerParties(h);
-  const s = new Scenario(h, p);
+  const s = new ChallengeDriver(h, p);
   await s.create();
   await s.toManagement();
-  const reportSha256 = await uploaded(h, p.solverA, s.id, 'final-report');
-  await s.ok(p.solverA, { type: 'SUBMIT_FINAL_REPORT', trackId: 'bid-1', reportSha256 });
-  await s.ok(p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '验收通过，同意结题' });
+  await s.submitFinalReport('bid-1', 'final-report');
+  await s.decideAcceptance('passed', '验收通过，同意结题');
   expect((await s.view()).stage).toBe('closed');
   id = s.id;
   history = (await h.request('GET', `/api/v1/challenges/${id}/history`, p.auditor)).body.items;
@@ -137,7 +136,7 @@ describe('jiebang inspect --replay', () => {
   it('follows the database live: every transition committed after it starts, staff events and timers, in order', async () => {
     const port = await freePort();
     const received: Received[] = [];
-    const before = new Scenario(h, p);
+    const before = new ChallengeDriver(h, p);
     await before.create(); // committed before the inspector starts: not sent
     let client: WebSocket | undefined;
     const session = await inspectFollow({
@@ -153,13 +152,13 @@ describe('jiebang inspect --replay', () => {
       await before.submit();
       const refused = await before.send(p.issuer, { type: 'UPDATE', title: '提交后不能修改' });
       expect(refused.status).toBe(422);
-      const late = new Scenario(h, p);
+      const late = new ChallengeDriver(h, p);
       await late.create();
       // Past the submission deadline: the scheduler's timer closes the draft that was not submitted.
       await h.at('2026-06-11T00:00:00+08:00');
       expect((await late.view()).stage).toBe('notAccepted');
 
-      const historyOf = async (s: Scenario) =>
+      const historyOf = async (s: ChallengeDriver) =>
         (await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.auditor)).body.items as {
           seq: number;
           type: string;

@@ -25,8 +25,9 @@ import { canonicalJson, GENESIS_HASH, storedRowHash } from '../../src/engine/can
 import { persist } from '../../src/engine/snapshots.js';
 import { migrateMachine } from '../../src/engine/write/migrate-machine.js';
 import { type GoldenEvent, loadGoldens, replayGolden } from '../golden/golden.js';
-import { registerParties, Scenario } from '../helpers/fixtures.js';
+import { registerParties } from '../helpers/fixtures.js';
 import { startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 /** The challenge machine with one top-level state renamed, every target to it rewritten. */
 function renameState(machine: ChallengeMachine, from: string, to: string): ChallengeMachine {
@@ -176,7 +177,7 @@ describe('moving a live challenge to version 2', () => {
   it('on a real database: recorded in the chain, verified under the registry; refused without a mapping', async () => {
     const h = await startHarness();
     const p = await registerParties(h);
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toManagement();
     const deps = h.app.jiebang.deps;
     const admin = { tokenId: 'admin', role: 'admin' as const };
@@ -236,7 +237,7 @@ describe('the live engine and machine versions', () => {
     const h = await startHarness();
     try {
       const p = await registerParties(h);
-      const s = await new Scenario(h, p).create();
+      const s = await new ChallengeDriver(h, p).create();
       const sqlite = h.app.jiebang.db.$client;
       // As if the challenge had been recorded under an older machine the service no longer runs.
       sqlite.prepare("UPDATE challenges SET machine_version = '0' WHERE id = ?").run(s.id);

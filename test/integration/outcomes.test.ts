@@ -9,17 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
 import { wlmq2026 } from '../../machines/programme.js';
 import { timers } from '../../src/db/schema.js';
-import {
-  EXPERTS,
-  horseRace,
-  type Parties,
-  registerParties,
-  Scenario,
-  sha,
-  techDraft,
-  UNITS,
-} from '../helpers/fixtures.js';
+import { EXPERTS, horseRace, type Parties, registerParties, sha, techDraft, UNITS } from '../helpers/fixtures.js';
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -116,7 +108,7 @@ async function historyOf(id: string): Promise<Json[]> {
  * pending, and every staff event is refused with EVENT_NOT_ALLOWED leaving view and history as
  * they were. `clause` is the clause the outcome cites. Returns the view.
  */
-async function expectFinal(s: Scenario, kind: string, clause: string | null): Promise<Json> {
+async function expectFinal(s: ChallengeDriver, kind: string, clause: string | null): Promise<Json> {
   const view = await s.view();
   expect(view.stage).toBe(kind);
   expect(view.state).toBe(kind);
@@ -171,7 +163,7 @@ async function expectTimerEvent(id: string, type: string, dueAt: string): Promis
 
 describe('withdrawn', () => {
   it('the issuer withdraws a draft in collection; its submission timer is cancelled', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     expect(pendingTimersOf(s.id).map((t) => t.type)).toEqual(['SUBMISSION_WINDOW_CLOSED']);
     await s.ok(p.issuer, { type: 'WITHDRAW', reason: '需求已自行解决' });
     const view = await expectFinal(s, 'withdrawn', null);
@@ -186,7 +178,7 @@ describe('withdrawn', () => {
   });
 
   it('the issuer withdraws a submitted challenge in review', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.submit();
     expect((await s.view()).state).toEqual({ review: 'awaitingRecommendation' });
     await s.ok(p.issuer, { type: 'WITHDRAW', reason: '撤回申报' });
@@ -200,7 +192,7 @@ describe('withdrawn', () => {
 
 describe('notAccepted (W-3), by durable timers', () => {
   it('SUBMISSION_WINDOW_CLOSED: a draft is still in collection at closesAt, notAccepted 1 ms later', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const dueAt = plus(SUBMISSION_CLOSES, 1);
     expect((await s.view()).deadlines).toEqual([{ type: 'SUBMISSION_WINDOW_CLOSED', dueAt }]);
 
@@ -217,7 +209,7 @@ describe('notAccepted (W-3), by durable timers', () => {
   });
 
   it('RECOMMENDATION_DEADLINE_PASSED: unrecommended at the deadline is still in review, notAccepted 1 ms later', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.submit();
     const dueAt = plus(RECOMMENDATION_CLOSES, 1);
     expect((await s.view()).deadlines).toEqual([{ type: 'RECOMMENDATION_DEADLINE_PASSED', dueAt }]);
@@ -232,7 +224,7 @@ describe('notAccepted (W-3), by durable timers', () => {
   });
 
   it('a challenge already recommended (review.formalCheck) is not made notAccepted by that deadline', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.submit();
     await s.recommend();
     const recommended = await s.view();
@@ -248,14 +240,14 @@ describe('notAccepted (W-3), by durable timers', () => {
     const events = await historyOf(s.id);
     expect(events).toHaveLength(length);
     expect(events.map((e: Json) => e.type)).not.toContain('RECOMMENDATION_DEADLINE_PASSED');
-    await s.ok(p.bureau, { type: 'PASS_FORMAL_CHECK', opinion: '形式审查通过' });
+    await s.passFormalCheck();
     expect((await s.view()).stage).toBe('publication');
   });
 });
 
 describe('rejected', () => {
   it('the district declines in review', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.submit();
     await s.ok(p.district, { type: 'DECLINE', reason: '不符合本区产业方向' });
     const view = await expectFinal(s, 'rejected', null);
@@ -263,7 +255,7 @@ describe('rejected', () => {
   });
 
   it('the bureau declines in publication; the district may not (403, nothing changed)', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toPublication();
     const before = await s.view();
     expect(before.stage).toBe('publication');
@@ -279,7 +271,7 @@ describe('rejected', () => {
 
 describe('unfilled (流榜)', () => {
   it('the bureau closes matching with no agreed bid', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toMatching();
     await s.bid(p.solverA, 'bid-1'); // a bid, but no agreement
     await s.ok(p.bureau, { type: 'CLOSE_MATCHING' });
@@ -287,7 +279,7 @@ describe('unfilled (流榜)', () => {
   });
 
   it('BIDDING_CLOSED fires with no agreed bid: still matching at the close, unfilled 1 ms later', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toMatching(10);
     const view = await s.view();
     const deadline = view.deadlines.find((d: Json) => d.type === 'BIDDING_CLOSED');
@@ -302,7 +294,7 @@ describe('unfilled (流榜)', () => {
   });
 
   it('a horse race with one agreed team: the bureau may not close (H-3), the timer makes it unfilled (H-3)', async () => {
-    const s = await new Scenario(h, p).create(techDraft({ horseRace }));
+    const s = await new ChallengeDriver(h, p).create(techDraft({ horseRace }));
     await s.toMatching();
     await s.bid(p.solverA, 'race-a', { route: horseRace.routes[0]?.name });
     await s.agree('race-a');
@@ -312,13 +304,13 @@ describe('unfilled (流榜)', () => {
     expect(refused.body.error.clause).toBe('H-3');
 
     const deadline = (await s.view()).deadlines.find((d: Json) => d.type === 'BIDDING_CLOSED');
-    await h.at(deadline.dueAt);
+    await s.runOut('BIDDING_CLOSED');
     await expectFinal(s, 'unfilled', 'H-3');
     await expectTimerEvent(s.id, 'BIDDING_CLOSED', deadline.dueAt);
   });
 
   it('the bureau declares it unfilled in expert review', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toExpertReview();
     expect((await s.view()).stage).toBe('expertReview');
     await s.ok(p.bureau, { type: 'DECLARE_UNFILLED', reason: '专家论证认为方案均不可行' });
@@ -329,7 +321,7 @@ describe('unfilled (流榜)', () => {
 
 describe('terminated', () => {
   it('the bureau terminates in management; the period timer is cancelled', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toManagement();
     expect(
       pendingTimersOf(s.id)

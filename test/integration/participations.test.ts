@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { type Parties, registerParties, Scenario } from '../helpers/fixtures.js';
+import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -22,7 +23,7 @@ const projection = () =>
 
 describe('participations', () => {
   it('follows the challenge: none as a draft, the issuer side once submitted, the bid once made, gone when withdrawn', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     expect(projection()).toEqual([]);
     await s.toMatching();
     const issuerSide = projection();

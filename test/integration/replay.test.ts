@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Parties, registerParties, Scenario } from '../helpers/fixtures.js';
+import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, replayAll, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -14,13 +15,13 @@ const sql = () => h.app.jiebang.db.$client;
 
 describe('replay reproduces every stored state', () => {
   it('finds no divergence in a challenge taken to the notice period, timers included', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toDisbursement();
     expect(replayAll(h.app)).toEqual([]);
   });
 
   it('names the challenge when its stored snapshot differs from the replayed one', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.submit();
     const row = sql().prepare('SELECT snapshot, version FROM challenges WHERE id = ?').get(s.id) as {
       snapshot: string;
@@ -37,7 +38,7 @@ describe('replay reproduces every stored state', () => {
   });
 
   it('refuses to rewrite the log: UPDATE and DELETE of events fail', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     expect(() => sql().prepare("UPDATE events SET type = 'X' WHERE challenge_id = ?").run(s.id)).toThrow(/append-only/);
     expect(() => sql().prepare('DELETE FROM events WHERE challenge_id = ?').run(s.id)).toThrow(/append-only/);
   });

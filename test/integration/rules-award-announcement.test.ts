@@ -5,8 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
-import { type Parties, registerParties, Scenario } from '../helpers/fixtures.js';
+import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -37,34 +38,35 @@ function expectNotAllowed(r: Reply) {
  * A challenge walked to expert review at the harness's start (bidding closed by CLOSE_MATCHING,
  * so no bidding timer is left), scored, then SELECTed at `selectAt` (default: now).
  */
-async function announced(selectAt?: string): Promise<{ s: Scenario; view: Json }> {
-  const s = new Scenario(h, p);
-  await s.create();
+async function announced(selectAt?: string): Promise<{ s: ChallengeDriver; view: Json }> {
+  const s = await new ChallengeDriver(h, p).create();
   await s.toExpertReview();
   await s.assignPanel();
   await s.scoreAll(['bid-1']);
-  if (selectAt) await h.at(selectAt);
-  const view = await s.ok(p.bureau, { type: 'SELECT', bidIds: ['bid-1'] });
-  expect(view.state).toEqual({ announcement: 'notice' });
-  return { s, view };
+  if (selectAt) await s.clockTo(selectAt);
+  await s.select(['bid-1']);
+  return { s, view: await s.view() };
 }
 
 const noticeDue = (view: Json): string => view.deadlines.find((d: Json) => d.type === 'NOTICE_PERIOD_ENDED')?.dueAt;
 
-const object = (s: Scenario, objector: { name: string } | { unit: string } | undefined, text = '对评审结果有异议') =>
-  s.send(p.bureau, { type: 'OBJECT', ...(objector ? { objector } : {}), text });
+const object = (
+  s: ChallengeDriver,
+  objector: { name: string } | { unit: string } | undefined,
+  text = '对评审结果有异议',
+) => s.send(p.bureau, { type: 'OBJECT', ...(objector ? { objector } : {}), text });
 
-const resolve = (s: Scenario, objectionId: string, upheld: boolean) =>
+const resolve = (s: ChallengeDriver, objectionId: string, upheld: boolean) =>
   s.send(p.bureau, { type: 'RESOLVE_OBJECTION', objectionId, upheld, opinion: upheld ? '异议成立' : '异议不成立' });
 
-async function history(s: Scenario): Promise<Json[]> {
+async function history(s: ChallengeDriver): Promise<Json[]> {
   const r = await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.bureau);
   expect(r.status).toBe(200);
   return r.body.items;
 }
 
 /** The notice runs until `lastDay` ends (Beijing): still announcing then, disbursing 1 ms later. */
-async function expectNoticeUntil(s: Scenario, view: Json, lastDay: string) {
+async function expectNoticeUntil(s: ChallengeDriver, view: Json, lastDay: string) {
   const ends = endOfBeijing(lastDay);
   expect(view.details.noticeEndsAt).toBe(ends);
   expect(noticeDue(view)).toBe(plus(ends, MS));
@@ -142,8 +144,8 @@ describe('X-2: an objection is named and made during the notice', () => {
   });
 
   it('after a notice that ended without objections the challenge is in disbursement; OBJECT is not possible', async () => {
-    const { s, view } = await announced();
-    await h.at(noticeDue(view));
+    const { s } = await announced();
+    await s.runOutTheNotice();
     expect((await s.view()).stage).toBe('disbursement');
     expectNotAllowed(await object(s, { name: '张三' }));
   });

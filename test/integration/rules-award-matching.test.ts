@@ -8,13 +8,13 @@ import {
   horseRace,
   type Parties,
   registerParties,
-  Scenario,
   techDraft,
   token,
   transferDraft,
   UNITS,
 } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -44,15 +44,15 @@ function expectNotAllowed(r: Reply) {
   expect(r.body.error.code).toBe('EVENT_NOT_ALLOWED');
 }
 
-async function history(s: Scenario): Promise<Json[]> {
+async function history(s: ChallengeDriver): Promise<Json[]> {
   const r = await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.bureau);
   expect(r.status).toBe(200);
   return r.body.items;
 }
 
 /** A techBreakthrough challenge published with bidding open for 30 days. */
-async function matching(draft = techDraft()): Promise<Scenario> {
-  const s = new Scenario(h, p);
+async function matching(draft = techDraft()): Promise<ChallengeDriver> {
+  const s = new ChallengeDriver(h, p);
   await s.create(draft);
   await s.toMatching();
   return s;
@@ -60,7 +60,7 @@ async function matching(draft = techDraft()): Promise<Scenario> {
 
 describe('Q-12: the bureau publishes only after the demand review, with a future bidding deadline', () => {
   it('refuses PUBLISH before APPROVE_DEMAND and accepts it after', async () => {
-    const s = new Scenario(h, p);
+    const s = new ChallengeDriver(h, p);
     await s.create();
     await s.toPublication();
     const closes = '2026-06-05T18:00:00+08:00';
@@ -74,7 +74,7 @@ describe('Q-12: the bureau publishes only after the demand review, with a future
     expect(unchanged.state).toEqual({ publication: 'demandReview' });
     expect(unchanged.details.biddingClosesAt).toBeNull();
 
-    await s.ok(p.bureau, { type: 'APPROVE_DEMAND', opinion: '需求评审通过' });
+    await s.approveDemand();
     expect((await s.view()).state).toEqual({ publication: 'approved' });
     const published = await s.ok(p.bureau, { type: 'PUBLISH', biddingClosesAt: closes });
     expect(published.state).toEqual({ matching: 'bidding' });
@@ -83,7 +83,7 @@ describe('Q-12: the bureau publishes only after the demand review, with a future
   });
 
   it('reports both Q-12 failures at once: not approved and a deadline that is not after now', async () => {
-    const s = new Scenario(h, p);
+    const s = new ChallengeDriver(h, p);
     await s.create();
     await s.toPublication();
     const r = await s.send(p.bureau, { type: 'PUBLISH', biddingClosesAt: h.now() });
@@ -91,10 +91,10 @@ describe('Q-12: the bureau publishes only after the demand review, with a future
   });
 
   it('refuses a bidding deadline at or before now and accepts one 1 ms after now', async () => {
-    const s = new Scenario(h, p);
+    const s = new ChallengeDriver(h, p);
     await s.create();
     await s.toPublication();
-    await s.ok(p.bureau, { type: 'APPROVE_DEMAND', opinion: '需求评审通过' });
+    await s.approveDemand();
     const before = await s.view();
     // The harness clock stands at 2026-05-06T10:00:00+08:00; the same instant with its offset is not "after now".
     expect(h.now()).toBe(new Date('2026-05-06T10:00:00+08:00').toISOString());
@@ -174,9 +174,9 @@ describe('W-0: bidding includes its deadline; BIDDING_CLOSED fires 1 ms after it
     await s.ok(p.bureau, { type: 'EXTEND_BIDDING', biddingClosesAt: extended });
     await h.at(plus(closes, MS));
     expect((await s.view()).state).toEqual({ matching: 'bidding' });
-    await s.ok(p.solverA, bidBody('bid-1'));
+    await s.bid(p.solverA, 'bid-1');
     await h.at(extended);
-    await s.ok(p.solverA, bidBody('bid-2'));
+    await s.bid(p.solverA, 'bid-2');
     expect((await s.view()).state).toEqual({ matching: 'bidding' });
     await h.at(plus(extended, MS));
     expect((await s.view()).stage).toBe('unfilled');
@@ -219,7 +219,7 @@ describe('P-3: an extended bidding deadline is later than the current one', () =
 describe('P-2 and P-6: bid identity and team', () => {
   it('P-2: refuses a second bid with an existing bidId, even a withdrawn one', async () => {
     const s = await matching();
-    await s.ok(p.solverA, bidBody('bid-1'));
+    await s.bid(p.solverA, 'bid-1');
     const before = await s.view();
     const dup = await s.send(p.solverB, bidBody('bid-1', solverB));
     expect(clausesOf(dup)).toEqual(['P-2']);
@@ -227,7 +227,7 @@ describe('P-2 and P-6: bid identity and team', () => {
 
     await s.ok(p.solverA, { type: 'WITHDRAW_BID', bidId: 'bid-1' });
     expect(clausesOf(await s.send(p.solverA, bidBody('bid-1')))).toEqual(['P-2']);
-    await s.ok(p.solverB, bidBody('bid-2', solverB));
+    await s.bid(p.solverB, 'bid-2', solverB);
     // The bureau's view: a solver sees only the bids of its own unit (docs/security.md).
     const v = await s.view();
     expect(v.details.bids.map((b: Json) => b.bidId)).toEqual(['bid-1', 'bid-2']);
@@ -258,7 +258,7 @@ describe('P-2 and P-6: bid identity and team', () => {
 describe('P-1 and P-5: WITHDRAW_BID and AGREE name a live bid; an agreement states its funding', () => {
   it('P-1: refuses WITHDRAW_BID of an unknown or already withdrawn bid; accepts a live one', async () => {
     const s = await matching();
-    await s.ok(p.solverA, bidBody('bid-1'));
+    await s.bid(p.solverA, 'bid-1');
     expect(clausesOf(await s.send(p.solverA, { type: 'WITHDRAW_BID', bidId: 'bid-x' }))).toEqual(['P-1']);
     const v = await s.ok(p.solverA, { type: 'WITHDRAW_BID', bidId: 'bid-1' });
     expect(v.details.bids[0].withdrawn).toBe(true);
@@ -269,8 +269,8 @@ describe('P-1 and P-5: WITHDRAW_BID and AGREE name a live bid; an agreement stat
 
   it('P-1: refuses AGREE with an unknown or withdrawn bid; accepts a live one', async () => {
     const s = await matching();
-    await s.ok(p.solverA, bidBody('bid-1'));
-    await s.ok(p.solverA, bidBody('bid-2'));
+    await s.bid(p.solverA, 'bid-1');
+    await s.bid(p.solverA, 'bid-2');
     await s.ok(p.solverA, { type: 'WITHDRAW_BID', bidId: 'bid-1' });
     const before = await s.view();
     for (const bidId of ['bid-x', 'bid-1']) {
@@ -284,7 +284,7 @@ describe('P-1 and P-5: WITHDRAW_BID and AGREE name a live bid; an agreement stat
 
   it('P-5: refuses an agreement of 0 yuan and accepts 1 yuan', async () => {
     const s = await matching();
-    await s.ok(p.solverA, bidBody('bid-1'));
+    await s.bid(p.solverA, 'bid-1');
     const before = await s.view();
     expect(clausesOf(await s.send(p.issuer, { type: 'AGREE', bidId: 'bid-1', agreedFundingCny: 0 }))).toEqual(['P-5']);
     const unchanged = await s.view();
@@ -308,7 +308,7 @@ describe('S-T3 / S-C2: a bid carries a plan', () => {
 
   it('S-C2: refuses an empty plan on an achievementTransfer challenge; accepts a plan', async () => {
     const holder = await token(h, 'issuer', { unit: UNITS.transferHolder });
-    const s = new Scenario(h, p, holder);
+    const s = new ChallengeDriver(h, p, { issuer: holder });
     await s.create(transferDraft());
     await s.toMatching();
     const enterprise = { members: [UNITS.solverC], leader: 'c-lead', team: ['c-lead'] };
@@ -330,8 +330,8 @@ describe('H-1 at BID: a horse-race bid names one of its routes; any other bid na
     expect(clausesOf(await s.send(p.solverA, bidBody('bid-1', { route: '激光熔覆轴承' })))).toEqual(['H-1']);
     expect(clausesOf(await s.send(p.solverA, bidBody('bid-1')))).toEqual(['H-1']);
     expect((await s.view()).version).toBe(before.version);
-    await s.ok(p.solverA, bidBody('bid-1', { route: routeA }));
-    await s.ok(p.solverB, bidBody('bid-2', { ...solverB, route: routeB }));
+    await s.bid(p.solverA, 'bid-1', { route: routeA });
+    await s.bid(p.solverB, 'bid-2', { ...solverB, route: routeB });
     const v = await s.view();
     expect(v.details.bids.map((b: Json) => b.route)).toEqual([routeA, routeB]);
   });

@@ -4,17 +4,9 @@
  * and how many bids, on which routes, a SELECT takes (H-1, H-3).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  EXPERTS,
-  horseRace,
-  type Parties,
-  registerParties,
-  Scenario,
-  techDraft,
-  token,
-  UNITS,
-} from '../helpers/fixtures.js';
+import { EXPERTS, horseRace, type Parties, registerParties, techDraft, token, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -42,15 +34,15 @@ function clausesOf(r: Reply): string[] {
 type BidSpec = { bidId: string; route?: string };
 
 /** A challenge in expert review with `bids` agreed (default: one normal bid). */
-async function review(bids: BidSpec[] = [{ bidId: 'bid-1' }], draft = techDraft()): Promise<Scenario> {
-  const s = new Scenario(h, p);
+async function review(bids: BidSpec[] = [{ bidId: 'bid-1' }], draft = techDraft()): Promise<ChallengeDriver> {
+  const s = new ChallengeDriver(h, p);
   await s.create(draft);
   await s.toExpertReview(bids);
   return s;
 }
 
 /** A SCORE by one expert of the default panel. */
-function score(s: Scenario, expert: string, bidId: string, value: number, noConflictDeclared = true) {
+function score(s: ChallengeDriver, expert: string, bidId: string, value: number, noConflictDeclared = true) {
   return s.send(p.experts[expert] as string, {
     type: 'SCORE',
     bidId,
@@ -61,7 +53,7 @@ function score(s: Scenario, expert: string, bidId: string, value: number, noConf
 }
 
 /** Each expert of the default panel scores `bidId` with the matching value. */
-async function scoreEach(s: Scenario, bidId: string, values: number[]) {
+async function scoreEach(s: ChallengeDriver, bidId: string, values: number[]) {
   expect(values).toHaveLength(EXPERTS.length);
   for (const [i, expert] of EXPERTS.entries()) {
     const r = await score(s, expert, bidId, values[i] as number);

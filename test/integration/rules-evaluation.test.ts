@@ -7,16 +7,17 @@
  * each on a challenge of its own, so no test depends on another or on their order.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { horseRace, type Parties, registerParties, Scenario, techDraft } from '../helpers/fixtures.js';
+import { horseRace, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
-import { pdfOf, sha256Of, upload } from '../helpers/uploads.js';
+import { type BidSpec, ChallengeDriver, runOutTheNotices } from '../helpers/lifecycle.js';
+import { pdfOf, sha256Of } from '../helpers/uploads.js';
 
-type Bids = { bidId: string; route?: string; funding?: number }[];
+type Bids = BidSpec[];
 type Event = { type: string } & Record<string, unknown>;
 
 const RACE: Bids = [
-  { bidId: 'race-a', route: horseRace.routes[0]?.name, funding: 3_000_000 },
-  { bidId: 'race-b', route: horseRace.routes[1]?.name, funding: 3_000_000 },
+  { bidId: 'race-a', route: horseRace.routes[0]?.name, fundingCny: 3_000_000 },
+  { bidId: 'race-b', route: horseRace.routes[1]?.name, fundingCny: 3_000_000 },
 ];
 
 interface Spec {
@@ -31,7 +32,7 @@ interface Spec {
 interface World<K extends string> {
   h: Harness;
   p: Parties;
-  s: Record<K, Scenario>;
+  s: Record<K, ChallengeDriver>;
 }
 
 /**
@@ -41,10 +42,10 @@ interface World<K extends string> {
 async function world<K extends string>(specs: Record<K, Spec>): Promise<World<K>> {
   const h = await startHarness();
   const p = await registerParties(h);
-  const s = {} as Record<K, Scenario>;
+  const s = {} as Record<K, ChallengeDriver>;
   for (const name of Object.keys(specs) as K[]) {
     const spec = specs[name];
-    s[name] = new Scenario(h, p);
+    s[name] = new ChallengeDriver(h, p);
     await s[name].create(
       techDraft({
         ...(spec.periodMonths === undefined ? {} : { periodMonths: spec.periodMonths }),
@@ -53,18 +54,10 @@ async function world<K extends string>(specs: Record<K, Spec>): Promise<World<K>
     );
     await s[name].toAnnouncement(spec.race ? RACE : undefined);
   }
-  let due = 0;
-  for (const sc of Object.values<Scenario>(s)) {
-    const notice = (await sc.view()).deadlines.find((d: Json) => d.type === 'NOTICE_PERIOD_ENDED');
-    due = Math.max(due, Date.parse(notice.dueAt));
-  }
-  await h.at(new Date(due).toISOString());
+  await runOutTheNotices(Object.values<ChallengeDriver>(s));
   for (const name of Object.keys(specs) as K[]) {
-    const sc = s[name];
     const startedOn = specs[name].startedOn;
-    if (startedOn === undefined) continue;
-    for (const t of (await sc.view()).tracks) await sc.registerContract(t.trackId);
-    await sc.ok(p.bureau, { type: 'START_IMPLEMENTATION', startedOn });
+    if (startedOn !== undefined) await s[name].registerContractsAndStart(startedOn);
   }
   return { h, p, s };
 }
@@ -87,43 +80,33 @@ function clausesOf(reply: Reply): string[] {
 }
 
 /** Sends an event that must be refused by exactly `clauses`, and proves the refusal changed nothing. */
-async function refused(s: Scenario, tokenValue: string, event: Event, clauses: string[]): Promise<Reply> {
-  const before = await s.view();
-  const reply = await s.send(tokenValue, event);
+async function refused(s: ChallengeDriver, tokenValue: string, event: Event, clauses: string[]): Promise<Reply> {
+  const reply = await s.refused(tokenValue, event);
   expect(reply.status).toBe(422);
   expect(reply.body.error.code).toBe('RULE_VIOLATION');
   expect(clausesOf(reply)).toEqual([...clauses].sort());
-  const after = await s.view();
-  expect(after.version).toBe(before.version);
-  expect(after.state).toEqual(before.state);
-  expect(after.details).toEqual(before.details);
   return reply;
 }
 
-async function notAllowed(s: Scenario, tokenValue: string, event: Event): Promise<Reply> {
-  const before = await s.view();
-  const reply = await s.send(tokenValue, event);
+async function notAllowed(s: ChallengeDriver, tokenValue: string, event: Event): Promise<Reply> {
+  const reply = await s.refused(tokenValue, event);
   expect(reply.status).toBe(422);
   expect(reply.body.error.code).toBe('EVENT_NOT_ALLOWED');
-  expect((await s.view()).version).toBe(before.version);
   return reply;
 }
 
 const deadline = (view: Json, type: string): string | undefined =>
   view.deadlines.find((d: Json) => d.type === type)?.dueAt;
 
-async function historyOf(w: World<string>, s: Scenario): Promise<Json[]> {
+async function historyOf(w: World<string>, s: ChallengeDriver): Promise<Json[]> {
   const r = await w.h.request('GET', `/api/v1/challenges/${s.id}/history`, w.p.auditor);
   expect(r.status).toBe(200);
   return r.body.items;
 }
 
 /** The final report file; a track's solver uploads it to the challenge before naming it (P-7). */
-const REPORT = pdfOf('final report');
-const report = async (s: Scenario, trackId: string): Promise<Event> => {
-  await upload(s.h, s.p.solverA, s.id, REPORT);
-  return { type: 'SUBMIT_FINAL_REPORT', trackId, reportSha256: sha256Of(REPORT) };
-};
+const REPORT = 'final report';
+const report = (s: ChallengeDriver, trackId: string): Promise<Event> => s.finalReport(trackId, REPORT);
 const extension = (newPlannedEnd?: string): Event => ({
   type: 'APPROVE_CHANGE',
   kind: 'extension',
@@ -138,10 +121,8 @@ describe('START_IMPLEMENTATION: planned end = startedOn + periodMonths (calendar
   });
   afterAll(async () => w.h.close());
 
-  const startOn = async (s: Scenario, startedOn: string) => {
-    for (const t of (await s.view()).tracks) await s.registerContract(t.trackId);
-    return s.ok(w.p.bureau, { type: 'START_IMPLEMENTATION', startedOn });
-  };
+  const startOn = async (s: ChallengeDriver, startedOn: string) =>
+    (await s.registerContractsAndStart(startedOn)).view();
 
   it('24 months from 2026-08-01 end on 2028-08-01, and the deadlines follow', async () => {
     const v = await startOn(w.s.plain, '2026-08-01');
@@ -225,7 +206,7 @@ describe('X-3 acceptance: applied for within 6 months of the planned end; one re
       expect(one.state).toEqual({ management: 'implementing' });
       expect(one.tracks.find((t: Json) => t.trackId === 'race-a')).toMatchObject({
         status: 'reported',
-        finalReportSha256: sha256Of(REPORT),
+        finalReportSha256: sha256Of(pdfOf(REPORT)),
       });
       await notAllowed(s, w.p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'passed', opinion: '通过' });
       const both = await s.ok(w.p.solverA, await report(s, 'race-b'));

@@ -13,24 +13,23 @@ import {
   horseRace,
   type Parties,
   registerParties,
-  Scenario,
   techDraft,
   token,
   transferDraft,
   UNITS,
 } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
-import { uploaded } from '../helpers/uploads.js';
+import { type BidSpec, ChallengeDriver, runOutTheNotices } from '../helpers/lifecycle.js';
 
-type Bids = { bidId: string; route?: string; funding?: number }[];
+type Bids = BidSpec[];
 type Event = { type: string } & Record<string, unknown>;
 
 const ROUTE_A = horseRace.routes[0]?.name ?? '';
 const ROUTE_B = horseRace.routes[1]?.name ?? '';
 /** A horse race with two tracks, each agreed at `funding`. */
 const race = (funding = 3_000_000): Bids => [
-  { bidId: 'race-a', route: ROUTE_A, funding },
-  { bidId: 'race-b', route: ROUTE_B, funding },
+  { bidId: 'race-a', route: ROUTE_A, fundingCny: funding },
+  { bidId: 'race-b', route: ROUTE_B, fundingCny: funding },
 ];
 
 interface Spec {
@@ -45,11 +44,11 @@ interface World<K extends string> {
   p: Parties;
   /** The achievementTransfer issuer's token (the achievement holder). */
   holder: string;
-  s: Record<K, Scenario>;
+  s: Record<K, ChallengeDriver>;
 }
 
 /** An achievementTransfer challenge, matched with the in-city enterprise solverC, to announcement. */
-async function transferToAnnouncement(s: Scenario, p: Parties): Promise<void> {
+async function transferToAnnouncement(s: ChallengeDriver, p: Parties): Promise<void> {
   await s.create(transferDraft());
   await s.toMatching();
   await s.bid(p.solverC, 'bid-1', {
@@ -60,10 +59,8 @@ async function transferToAnnouncement(s: Scenario, p: Parties): Promise<void> {
     requestedFundingCny: 4_000_000,
   });
   await s.agree('bid-1', 4_000_000);
-  await s.ok(p.bureau, { type: 'CLOSE_MATCHING' });
-  await s.assignPanel();
-  await s.scoreAll(['bid-1']);
-  await s.ok(p.bureau, { type: 'SELECT', bidIds: ['bid-1'] });
+  await s.closeMatching();
+  await s.reviewAndSelect(['bid-1']);
 }
 
 /** A fresh harness with one challenge per spec, every one of them in disbursement. */
@@ -71,42 +68,30 @@ async function world<K extends string>(specs: Record<K, Spec>): Promise<World<K>
   const h = await startHarness();
   const p = await registerParties(h);
   const holder = await token(h, 'issuer', { unit: UNITS.transferHolder });
-  const s = {} as Record<K, Scenario>;
+  const s = {} as Record<K, ChallengeDriver>;
   for (const name of Object.keys(specs) as K[]) {
     const spec = specs[name];
     if (spec.transfer) {
-      s[name] = new Scenario(h, p, holder);
+      s[name] = new ChallengeDriver(h, p, { issuer: holder });
       await transferToAnnouncement(s[name], p);
     } else {
-      s[name] = new Scenario(h, p);
+      s[name] = new ChallengeDriver(h, p);
       await s[name].create(techDraft(spec.bids && spec.bids.length > 1 ? { horseRace } : {}));
       await s[name].toAnnouncement(spec.bids);
     }
   }
-  let due = 0;
-  for (const sc of Object.values<Scenario>(s)) {
-    const notice = (await sc.view()).deadlines.find((d: Json) => d.type === 'NOTICE_PERIOD_ENDED');
-    due = Math.max(due, Date.parse(notice.dueAt));
-  }
-  await h.at(new Date(due).toISOString());
-  for (const sc of Object.values<Scenario>(s)) {
-    const stage = (await sc.view()).stage;
-    if (stage !== 'disbursement') throw new Error(`challenge ${sc.id} is in ${stage}, not disbursement`);
-  }
+  await runOutTheNotices(Object.values<ChallengeDriver>(s));
   return { h, p, holder, s };
 }
 
 /** Registers the technology contract of every track of every challenge of a world (Q-6). */
 async function registerAllContracts(w: World<string>): Promise<void> {
-  for (const s of Object.values<Scenario>(w.s))
+  for (const s of Object.values<ChallengeDriver>(w.s))
     for (const t of (await s.view()).tracks) await s.registerContract(t.trackId);
 }
 
 /** Registers every track's contract and starts implementation: disbursement → management. */
-async function start(s: Scenario, startedOn = '2026-06-01'): Promise<void> {
-  for (const t of (await s.view()).tracks) await s.registerContract(t.trackId);
-  await s.ok(s.p.bureau, { type: 'START_IMPLEMENTATION', startedOn });
-}
+const start = (s: ChallengeDriver) => s.registerContractsAndStart('2026-06-01');
 
 const disburse = (trackId: string, amountCny: number, phase: 'first' | 'later' = 'first'): Event => ({
   type: 'DISBURSE',
@@ -116,13 +101,8 @@ const disburse = (trackId: string, amountCny: number, phase: 'first' | 'later' =
 });
 
 /** A payment whose evidence was uploaded to the challenge first (P-7). */
-const payment = async (s: Scenario, trackId: string, amountCny: number, label = 'x'): Promise<Event> => ({
-  type: 'RECORD_PAYMENT',
-  trackId,
-  amountCny,
-  paidOn: '2026-05-13',
-  evidenceSha256: await uploaded(s.h, s.issuerToken, s.id, `evidence-${trackId}-${amountCny}-${label}`),
-});
+const payment = (s: ChallengeDriver, trackId: string, amountCny: number, label = 'x'): Promise<Event> =>
+  s.payment(trackId, amountCny, { paidOn: '2026-05-13', evidence: `evidence-${trackId}-${amountCny}-${label}` });
 
 /** The distinct clauses of a refusal, sorted. */
 function clausesOf(reply: Reply): string[] {
@@ -138,14 +118,9 @@ function expectRuleViolation(reply: Reply, clauses: string[]): void {
 }
 
 /** Sends an event that must be refused by exactly `clauses`, and proves the refusal changed nothing. */
-async function refused(s: Scenario, tokenValue: string, event: Event, clauses: string[]): Promise<Reply> {
-  const before = await s.view();
-  const reply = await s.send(tokenValue, event);
+async function refused(s: ChallengeDriver, tokenValue: string, event: Event, clauses: string[]): Promise<Reply> {
+  const reply = await s.refused(tokenValue, event);
   expectRuleViolation(reply, clauses);
-  const after = await s.view();
-  expect(after.version).toBe(before.version);
-  expect(after.state).toEqual(before.state);
-  expect(after.details).toEqual(before.details);
   return reply;
 }
 
@@ -311,9 +286,8 @@ describe('Q-1c the cap of 3,000,000 per challenge, H-4 the horse race first phas
     await s.ok(w.p.issuer, await payment(s, 'race-b', 4_000_000));
     await s.ok(w.p.finance, disburse('race-a', 600_000));
     await s.ok(w.p.finance, disburse('race-b', 600_000));
-    await s.ok(w.p.bureau, { type: 'START_IMPLEMENTATION', startedOn: '2026-06-01' });
-    for (const t of ['race-a', 'race-b'])
-      await s.ok(w.p.bureau, { type: 'MIDTERM_DECISION', trackId: t, decision: 'continue', opinion: '中期评估通过' });
+    await s.startImplementation('2026-06-01');
+    for (const t of ['race-a', 'race-b']) await s.decideMidterm(t, 'continue', '中期评估通过');
     await s.ok(w.p.finance, disburse('race-a', 900_000, 'later'));
     // race-b alone could take 1,600,000 (40 % of 4,000,000); the challenge has 900,000 left.
     await refused(s, w.p.finance, disburse('race-b', 900_001, 'later'), ['Q-1c']);
@@ -355,7 +329,7 @@ describe('H-5 horse race evaluation: later funding after "continue", a stopped t
   let w: World<'later' | 'stopOne' | 'stopAll' | 'single'>;
   beforeAll(async () => {
     w = await world({ later: { bids: race() }, stopOne: { bids: race() }, stopAll: { bids: race() }, single: {} });
-    for (const s of Object.values<Scenario>(w.s))
+    for (const s of Object.values<ChallengeDriver>(w.s))
       for (const t of (await s.view()).tracks) await s.ok(w.p.issuer, await payment(s, t.trackId, 2_000_000));
   });
   afterAll(async () => w.h.close());
@@ -364,7 +338,7 @@ describe('H-5 horse race evaluation: later funding after "continue", a stopped t
     const s = w.s.later;
     for (const t of ['race-a', 'race-b']) await s.registerContract(t);
     await refused(s, w.p.finance, disburse('race-a', 100_000, 'later'), ['H-5']);
-    await s.ok(w.p.bureau, { type: 'START_IMPLEMENTATION', startedOn: '2026-06-01' });
+    await s.startImplementation('2026-06-01');
     await refused(s, w.p.finance, disburse('race-a', 100_000, 'later'), ['H-5']);
     const decided = await s.ok(w.p.bureau, {
       type: 'MIDTERM_DECISION',

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Parties, registerParties, token, transferDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, replayAll, startHarness } from '../helpers/harness.js';
-import { expectAccepted, expectRefused, Registry, submitOf } from '../helpers/registry.js';
+import { Registry, submitOf } from '../helpers/registry.js';
+import { expectAccepted, expectRefused } from '../helpers/replies.js';
 
 let h: Harness;
 let p: Parties;

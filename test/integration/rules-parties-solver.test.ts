@@ -6,9 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, beijingDate } from '../../machines/calendar.js';
-import { code, type Parties, registerParties, Scenario, techDraft, transferDraft } from '../helpers/fixtures.js';
+import { code, type Parties, registerParties, techDraft, transferDraft } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { bidOf, expectAccepted, expectRefused, Registry } from '../helpers/registry.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { bidOf, Registry } from '../helpers/registry.js';
+import { expectAccepted, expectRefused } from '../helpers/replies.js';
 
 let h: Harness;
 let p: Parties;
@@ -26,7 +28,7 @@ type Party = { unit: string; token: string; team: string[] };
 /** A challenge of a fresh issuer, published and open for bids. */
 async function published(kind: 'techBreakthrough' | 'achievementTransfer' = 'techBreakthrough') {
   const issuer = await r.issuer(kind === 'techBreakthrough' ? {} : { type: 'university', inCity: false });
-  const s = new Scenario(h, p, issuer.token);
+  const s = new ChallengeDriver(h, p, { issuer: issuer.token });
   const shape = { issuerUnit: issuer.unit, leader: issuer.team[0], team: issuer.team };
   await s.create(kind === 'techBreakthrough' ? techDraft(shape) : transferDraft(shape));
   await s.toMatching();
@@ -39,11 +41,11 @@ async function inExpertReview() {
   const solver = await r.solver();
   expectAccepted(await bid(s, solver, 'bid-1'));
   await s.agree('bid-1');
-  await s.ok(p.bureau, { type: 'CLOSE_MATCHING' });
+  await s.closeMatching();
   return { s, issuer, solver };
 }
 
-const bid = (s: Scenario, solver: Party, bidId: string, extra: Record<string, unknown> = {}) =>
+const bid = (s: ChallengeDriver, solver: Party, bidId: string, extra: Record<string, unknown> = {}) =>
   s.send(solver.token, bidOf(solver, bidId, extra));
 
 describe('S-T1: a techBreakthrough is taken up by universities, institutes, tech firms, platforms or their consortia', () => {
@@ -260,7 +262,7 @@ describe('X-7: no expert from the issuer, a bidding unit, or a unit affiliated w
     const experts = await r.team(neutral, 5);
     return { s, issuer, solver, experts };
   }
-  const assign = (s: Scenario, experts: string[]) => s.send(p.bureau, { type: 'ASSIGN_PANEL', experts });
+  const assign = (s: ChallengeDriver, experts: string[]) => s.send(p.bureau, { type: 'ASSIGN_PANEL', experts });
 
   it('accepts five experts from an unrelated unit', async () => {
     const { s, experts } = await inReview();
@@ -308,7 +310,7 @@ describe('the re-check at SELECT: T-2.2, S-T2 and L-3 against the records of tha
     await s.scoreAll(['bid-1']);
     return { s, issuer, solver };
   }
-  const select = (s: Scenario) => s.send(p.bureau, { type: 'SELECT', bidIds: ['bid-1'] });
+  const select = (s: ChallengeDriver) => s.send(p.bureau, { type: 'SELECT', bidIds: ['bid-1'] });
 
   it('refuses the award when the issuer gained a dishonesty record or a solver member a bad credit record after bidding', async () => {
     const a = await scored();

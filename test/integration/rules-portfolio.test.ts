@@ -6,9 +6,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
-import { type Parties, registerParties, Scenario, techDraft } from '../helpers/fixtures.js';
+import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
-import { bidOf, expectAccepted, expectRefused, Registry, submitOf } from '../helpers/registry.js';
+import { ChallengeDriver, runOutTheNotices } from '../helpers/lifecycle.js';
+import { bidOf, Registry, submitOf } from '../helpers/registry.js';
+import { expectAccepted, expectRefused } from '../helpers/replies.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -28,22 +30,16 @@ describe('L-2a over this service’s projects', () => {
     /** A challenge of this issuer (its own team each time, so L-2b stays out of it) taken to the announcement. */
     const announced = async () => {
       const team = await r.team(issuer.unit);
-      const s = new Scenario(h, p, issuer.token);
+      const s = new ChallengeDriver(h, p, { issuer: issuer.token });
       await s.create(techDraft({ issuerUnit: issuer.unit, leader: team[0], team }));
       await s.toAnnouncement();
       return s;
     };
-    /** Lets every notice period run out: the announced challenges enter disbursement, ongoing projects. */
-    const noticesEnd = async (list: Scenario[]) => {
-      const dues = await Promise.all(list.map(async (s) => (await s.view()).deadlines[0].dueAt as string));
-      await h.at(dues.sort().at(-1) ?? h.now());
-      for (const s of list) expect((await s.view()).stage).toBe('disbursement');
-    };
-
+    // Every notice period runs out: the announced challenges enter disbursement, ongoing projects.
     const first = [await announced(), await announced(), await announced()];
-    await noticesEnd(first);
+    await runOutTheNotices(first);
     const fourth = await announced(); // its SUBMIT passed L-2a with 3 ongoing
-    await noticesEnd([fourth]);
+    await fourth.runOutTheNotice();
 
     const team = await r.team(issuer.unit);
     const fifth = await r.draft(p, issuer, { leader: team[0], team });
@@ -66,24 +62,23 @@ describe('L-1 over this service’s projects: ACCEPTANCE_OVERDUE marks the issue
     expect((await h.request('PUT', '/api/v1/programmes/test-late', ADMIN_TOKEN, late)).status).toBe(200);
 
     const issuer = await r.issuer();
-    const project = new Scenario(h, p, issuer.token);
+    const project = new ChallengeDriver(h, p, { issuer: issuer.token });
     await project.create(
       techDraft({ issuerUnit: issuer.unit, leader: issuer.team[0], team: issuer.team, periodMonths: 12 }),
     );
     // Another challenge stays open for bids for years, for the solver to bid on later.
-    const open = new Scenario(h, p);
+    const open = new ChallengeDriver(h, p);
     await open.create();
     await open.toMatching(6 * 365);
     await project.toManagement(undefined, '2026-08-01');
 
-    const due = async (type: string) =>
-      (await project.view()).deadlines.find((d: { type: string }) => d.type === type).dueAt as string;
-    await h.at(await due('PERIOD_ENDED'));
-    const overdueAt = await due('ACCEPTANCE_OVERDUE');
+    await project.runOutThePeriod();
+    const overdueAt = (await project.view()).deadlines.find((d: { type: string }) => d.type === 'ACCEPTANCE_OVERDUE')
+      .dueAt as string;
     const solver = { unit: (await project.view()).tracks[0].solverUnit as string, token: p.solverA };
     const applyAgain = async () => {
       const team = await r.team(issuer.unit);
-      const s = new Scenario(h, p, issuer.token);
+      const s = new ChallengeDriver(h, p, { issuer: issuer.token });
       await s.create(techDraft({ programmeId: 'test-late', issuerUnit: issuer.unit, leader: team[0], team }));
       await s.attachAll();
       return submitOf(s);

@@ -13,8 +13,9 @@
  * the scheduler, as when a request wins the race against the timer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Parties, registerParties, Scenario, techDraft } from '../helpers/fixtures.js';
+import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 const OPENS_AT = '2026-04-25T10:00:00+08:00';
 const CLOSES_AT = '2026-06-10T19:30:00+08:00';
@@ -53,8 +54,8 @@ function expectOnly(reply: Reply, clause: string): Json {
 }
 
 /** A challenge created now with every attachment its SUBMIT needs. */
-async function draft(h: Harness, p: Parties): Promise<Scenario> {
-  const s = new Scenario(h, p);
+async function draft(h: Harness, p: Parties): Promise<ChallengeDriver> {
+  const s = new ChallengeDriver(h, p);
   await s.create(techDraft());
   await s.attachAll();
   return s;
@@ -129,7 +130,7 @@ describe('W-1: RETURN (district or bureau) only while the submission window is o
     const { h, p } = await start('2026-06-10T19:00:00+08:00');
     const byDistrict = await draft(h, p);
     const byBureau = await draft(h, p);
-    for (const s of [byDistrict, byBureau]) await s.ok(p.issuer, SUBMIT);
+    for (const s of [byDistrict, byBureau]) await s.submitAttached();
     await h.at(CLOSES_AT);
     for (const [s, who] of [
       [byDistrict, p.district],
@@ -147,7 +148,7 @@ describe('W-1: RETURN (district or bureau) only while the submission window is o
     const awaitingA = await draft(h, p);
     const awaitingB = await draft(h, p);
     const inFormalCheck = await draft(h, p);
-    for (const s of [awaitingA, awaitingB, inFormalCheck]) await s.ok(p.issuer, SUBMIT);
+    for (const s of [awaitingA, awaitingB, inFormalCheck]) await s.submitAttached();
     await inFormalCheck.recommend();
     await h.at(plusMs(CLOSES_AT, 1));
     for (const [s, who, state] of [
@@ -173,7 +174,7 @@ describe('W-2: RECOMMEND until recommendationClosesAt (included)', () => {
   it('accepts a RECOMMEND exactly at recommendationClosesAt', async () => {
     const { h, p } = await start('2026-06-10T12:00:00+08:00');
     const s = await draft(h, p);
-    await s.ok(p.issuer, SUBMIT);
+    await s.submitAttached();
     await h.at(RECOMMENDATION_CLOSES_AT);
     const reply = await s.send(p.district, { type: 'RECOMMEND', opinion: '同意推荐' });
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
@@ -184,7 +185,7 @@ describe('W-2: RECOMMEND until recommendationClosesAt (included)', () => {
   it('refuses (W-2) a RECOMMEND 1 ms after it that arrives before the deadline timer has fired', async () => {
     const { h, p } = await start('2026-06-10T12:00:00+08:00');
     const s = await draft(h, p);
-    await s.ok(p.issuer, SUBMIT);
+    await s.submitAttached();
     await h.at(RECOMMENDATION_CLOSES_AT);
     // The request wins the race against the scheduler: the clock is 1 ms past the deadline,
     // the RECOMMENDATION_DEADLINE_PASSED timer (due now) has not run yet.
@@ -208,7 +209,7 @@ describe('W-2: RECOMMEND until recommendationClosesAt (included)', () => {
   it('answers EVENT_NOT_ALLOWED 1 ms after it once the deadline timer has ended the challenge', async () => {
     const { h, p } = await start('2026-06-10T12:00:00+08:00');
     const s = await draft(h, p);
-    await s.ok(p.issuer, SUBMIT);
+    await s.submitAttached();
     await h.at(plusMs(RECOMMENDATION_CLOSES_AT, 1));
     const before = await s.view();
     expect(before.stage).toBe('notAccepted');

@@ -10,7 +10,6 @@ import {
   code,
   type Parties,
   registerParties,
-  Scenario,
   TECH_ATTACHMENTS,
   TRANSFER_ATTACHMENTS,
   techDraft,
@@ -19,6 +18,7 @@ import {
   UNITS,
 } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -75,9 +75,9 @@ const kindsFor = (draft: Record<string, unknown>) =>
 async function prepared(
   draft: Record<string, unknown>,
   opts: { attachments?: string[]; issuer?: string } = {},
-): Promise<Scenario> {
+): Promise<ChallengeDriver> {
   const issuerToken = opts.issuer ?? (draft.kind === 'achievementTransfer' ? holder : p.issuer);
-  const s = new Scenario(h, p, issuerToken);
+  const s = new ChallengeDriver(h, p, { issuer: issuerToken });
   await s.create(draft);
   const attachments = opts.attachments ?? [...kindsFor(draft), ...(draft.ethicsSensitive ? ['ethicsReview'] : [])];
   await s.attach(attachments);
@@ -85,9 +85,9 @@ async function prepared(
 }
 
 /** SUBMIT as the issuer; on refusal, asserts that the challenge did not change at all. */
-async function submit(s: Scenario, confirmDetails = true): Promise<Reply> {
+async function submit(s: ChallengeDriver, confirmDetails = true): Promise<Reply> {
   const before = await s.view();
-  const reply = await s.send(s.issuerToken, { type: 'SUBMIT', confirmDetails });
+  const reply = await s.send(s.issuer, { type: 'SUBMIT', confirmDetails });
   if (reply.status !== 200) {
     const after = await s.view();
     expect(after.version).toBe(before.version);

@@ -4,17 +4,9 @@
  * UPDATE moving a draft to another unit, WITHDRAW_BID of another unit's bid).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bidBody,
-  code,
-  type Parties,
-  registerParties,
-  Scenario,
-  techDraft,
-  token,
-  UNITS,
-} from '../helpers/fixtures.js';
+import { bidBody, code, type Parties, registerParties, techDraft, token, UNITS } from '../helpers/fixtures.js';
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -32,16 +24,16 @@ describe('writes outside one’s unit', () => {
     const other = await h.request('POST', '/api/v1/challenges', p.issuer, techDraft({ issuerUnit: UNITS.solverC }));
     expect(other.status).toBe(403);
     expect(other.body.error.scope).toBe('issuerUnit');
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const moved = await s.send(p.issuer, { type: 'UPDATE', issuerUnit: UNITS.solverC });
     expect(moved.status).toBe(403);
     expect((await s.send(p.issuer, { type: 'UPDATE', issuerUnit: UNITS.issuer, title: '同单位' })).status).toBe(200);
   });
 
   it("a solver withdraws only its own unit's bid; a bid it names must be led by its unit", async () => {
-    const s = await (await new Scenario(h, p).create()).toMatching();
+    const s = await (await new ChallengeDriver(h, p).create()).toMatching();
     await s.bid(p.solverA, 'bid-a');
-    await s.ok(p.solverB, bidBody('bid-b', solverB));
+    await s.bid(p.solverB, 'bid-b', solverB);
     const theirs = await s.send(p.solverB, { type: 'WITHDRAW_BID', bidId: 'bid-a' });
     expect(theirs.status).toBe(403);
     expect(theirs.body.error.scope).toBe('bidLead');
@@ -52,9 +44,9 @@ describe('writes outside one’s unit', () => {
 });
 
 describe('reads: each party sees what concerns it', () => {
-  let s: Scenario;
+  let s: ChallengeDriver;
   beforeAll(async () => {
-    s = await (await new Scenario(h, p).create()).toExpertReview([{ bidId: 'bid-1' }]);
+    s = await (await new ChallengeDriver(h, p).create()).toExpertReview([{ bidId: 'bid-1' }]);
     await s.assignPanel();
     await s.ok(p.experts.e1 as string, {
       type: 'SCORE',
@@ -106,7 +98,7 @@ describe('reads: each party sees what concerns it', () => {
   });
 
   it('an unpublished challenge of another unit does not exist for others: 404 on read and history, absent from lists', async () => {
-    const draft = await new Scenario(h, p).create();
+    const draft = await new ChallengeDriver(h, p).create();
     const otherIssuer = await token(h, 'issuer', { unit: code(31) });
     const otherDistrict = await token(h, 'district', { unit: code(32, '11650104') });
     for (const who of [otherIssuer, otherDistrict, p.solverA, p.experts.e1 as string]) {

@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
-import { type Parties, registerParties, Scenario, techDraft } from '../helpers/fixtures.js';
+import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { pdfOf, sha256Of, upload } from '../helpers/uploads.js';
 
 let h: Harness;
@@ -28,7 +29,7 @@ const attachmentRows = (id: string) =>
 
 describe('POST /challenges/:id/attachments', () => {
   it('stores the file under its SHA-256, never under the client path, and records the upload', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const content = pdfOf('申请书');
     const r = await upload(h, p.issuer, s.id, content, '../../../etc/passwd.pdf');
     expect(r.status).toBe(201);
@@ -44,7 +45,7 @@ describe('POST /challenges/:id/attachments', () => {
   });
 
   it('refuses a type the programme does not allow, and content that is not its declared type', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const exe = await upload(h, p.issuer, s.id, Buffer.from('MZ\x90\x00'), 'a.exe', 'application/x-msdownload');
     expect(exe.status).toBe(400);
     expect(exe.body.error.code).toBe('VALIDATION_FAILED');
@@ -57,7 +58,7 @@ describe('POST /challenges/:id/attachments', () => {
   it("enforces the programme's size limit (413), and the default limit otherwise", async () => {
     const small = { ...structuredClone(wlmq2026), uploads: { maxBytes: 1000, allowedTypes: ['application/pdf'] } };
     expect((await h.request('PUT', '/api/v1/programmes/small-2026', ADMIN_TOKEN, small)).status).toBe(200);
-    const s = await new Scenario(h, p).create(techDraft({ programmeId: 'small-2026' }));
+    const s = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'small-2026' }));
     const big = Buffer.concat([pdfOf('big'), Buffer.alloc(1000, 0x20)]);
     const r = await upload(h, p.issuer, s.id, big);
     expect(r.status).toBe(413);
@@ -76,7 +77,7 @@ describe('POST /challenges/:id/attachments', () => {
   });
 
   it('only the issuing unit, or a solver holding a track, may upload; a refusal is on record', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     expect((await upload(h, p.bureau, s.id, pdfOf('x'))).status).toBe(403);
     expect((await upload(h, p.solverA, s.id, pdfOf('x'))).status).toBe(404); // unpublished: not visible
     const other = (await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, { role: 'issuer', unit: 'X1', label: 'x' }))
@@ -89,7 +90,7 @@ describe('POST /challenges/:id/attachments', () => {
   });
 
   it('a request that is not multipart, or carries no file, is 400', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     const json = await h.request('POST', `/api/v1/challenges/${s.id}/attachments`, p.issuer, { a: 1 });
     expect(json.status).toBe(400);
     expect(json.body.error.code).toBe('VALIDATION_FAILED');
@@ -98,8 +99,8 @@ describe('POST /challenges/:id/attachments', () => {
 
 describe('P-7: an event names only a file uploaded to that challenge', () => {
   it('ATTACH refuses a hash never uploaded, or uploaded to another challenge; accepts it once uploaded here', async () => {
-    const s = await new Scenario(h, p).create();
-    const other = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
+    const other = await new ChallengeDriver(h, p).create();
     const content = pdfOf('承诺书');
     const sha256 = sha256Of(content);
     const before = await s.view();
@@ -120,7 +121,7 @@ describe('P-7: an event names only a file uploaded to that challenge', () => {
   });
 
   it('RECORD_PAYMENT and SUBMIT_FINAL_REPORT refuse evidence and reports not uploaded here', async () => {
-    const s = await new Scenario(h, p).create();
+    const s = await new ChallengeDriver(h, p).create();
     await s.toManagement();
     const pay = await s.send(p.finance, {
       type: 'RECORD_PAYMENT',
