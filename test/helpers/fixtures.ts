@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { withCheckCharacter } from '../../src/registry/uscc.js';
+import { techDraftFields, transferDraftFields } from './drafts.js';
 import { succeeded, type Transport } from './transport.js';
 
 /** A valid unified social credit code, numbered. */
@@ -97,50 +98,20 @@ export async function registerParties(t: Transport): Promise<Parties> {
   };
 }
 
-/** A techBreakthrough draft that passes every SUBMIT rule: total investment exactly 5,000,000. */
+/** A techBreakthrough draft of the cast that passes every SUBMIT rule: total investment exactly 5,000,000. */
 export function techDraft(overrides: Record<string, unknown> = {}) {
   return {
     programmeId: 'wlmq-2026',
-    kind: 'techBreakthrough',
-    domain: 'equipment',
-    title: '大型风电装备关键轴承国产化攻关',
-    summary: '风电主轴轴承依赖进口，需攻克设计与制造工艺。',
-    issuerUnit: UNITS.issuer,
-    districtUnit: UNITS.district,
-    leader: 'p-lead',
-    team: ['p-lead', 'p-m1', 'p-m2'],
-    indicators: ['寿命 ≥ 20 年', '承载 ≥ 5 MW'],
-    periodMonths: 24,
-    ipOwnership: '发榜方所有',
-    solverConditions: '具备轴承设计与试验能力',
-    investment: { ownPilotCny: 2_000_000, solverFundingCny: 3_000_000 },
-    endUserAttested: true,
-    classified: false,
-    ethicsSensitive: false,
+    ...techDraftFields({ issuer: UNITS.issuer, district: UNITS.district }),
     ...overrides,
   };
 }
 
-/** An achievementTransfer draft that passes every SUBMIT rule. */
+/** An achievementTransfer draft of the cast that passes every SUBMIT rule. */
 export function transferDraft(overrides: Record<string, unknown> = {}) {
   return {
     programmeId: 'wlmq-2026',
-    kind: 'achievementTransfer',
-    domain: 'newMaterials',
-    title: '高性能铝基复合材料成果转化',
-    summary: '成熟的铝基复合材料制备技术，寻求市内企业转化。',
-    issuerUnit: UNITS.transferHolder,
-    districtUnit: UNITS.district,
-    leader: 't-lead',
-    team: ['t-lead', 't-m1'],
-    indicators: ['抗拉强度 ≥ 500 MPa'],
-    periodMonths: 18,
-    ipOwnership: '成果持有方拥有发明专利3项',
-    solverConditions: '市内铝加工企业，年产能 1 万吨以上',
-    investment: { ownPilotCny: 1_000_000, solverFundingCny: 4_000_000 },
-    endUserAttested: false,
-    classified: false,
-    ethicsSensitive: false,
+    ...transferDraftFields({ holder: UNITS.transferHolder, district: UNITS.district }),
     ...overrides,
   };
 }
@@ -151,25 +122,6 @@ export const horseRace = {
     { name: '全钢渗碳轴承', investmentCny: 1_500_000 },
   ],
 };
-
-export const TECH_ATTACHMENTS = [
-  'applicationForm',
-  'unitPledge',
-  'leaderPledge',
-  'auditReport2024',
-  'auditReport2025',
-  'capacityEvidence',
-  'teamEvidence',
-];
-export const TRANSFER_ATTACHMENTS = [
-  'applicationForm',
-  'unitPledge',
-  'leaderPledge',
-  'priorTasks',
-  'indicatorTests',
-  'ipDocuments',
-  'supportTeam',
-];
 
 /** A BID body from solverA's side that passes every BID rule of a normal challenge. */
 export const bidBody = (bidId: string, extra: Record<string, unknown> = {}) => ({

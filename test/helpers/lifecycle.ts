@@ -13,16 +13,8 @@
  */
 import { expect } from 'vitest';
 import { eventHash, GENESIS_HASH } from '../../src/engine/canonical.js';
-import {
-  bidBody,
-  CAST_PERSONS,
-  EXPERTS,
-  type Parties,
-  registerPerson,
-  TECH_ATTACHMENTS,
-  TRANSFER_ATTACHMENTS,
-  techDraft,
-} from './fixtures.js';
+import { TECH_ATTACHMENTS, TRANSFER_ATTACHMENTS } from './drafts.js';
+import { bidBody, CAST_PERSONS, EXPERTS, type Parties, registerPerson, techDraft } from './fixtures.js';
 import type { Json, Reply } from './harness.js';
 import { expectRefused as expectRuleRefusal } from './replies.js';
 import { type HistoryEntry, historySchema, viewSchema } from './schemas.js';

@@ -11,7 +11,8 @@ import type { payloadSchemas, StaffEventType } from '../../machines/challenge/ev
 import { type AttachmentKind, attachmentKinds } from '../../machines/challenge/schemas.js';
 import { activeTracks, agreedBids, isHorseRace, requiredBids } from '../../machines/challenge/selectors.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
-import { EXPERTS, sha, TECH_ATTACHMENTS, TRANSFER_ATTACHMENTS, UNITS } from './fixtures.js';
+import { TECH_ATTACHMENTS, TRANSFER_ATTACHMENTS } from './drafts.js';
+import { EXPERTS, sha, UNITS } from './fixtures.js';
 import { pdfOf, sha256Of } from './uploads.js';
 
 const DAY = 86_400_000;

@@ -6,17 +6,8 @@
  * whose clock stands inside the wlmq-2026 submission window, so the tests do not depend on order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  code,
-  type Parties,
-  registerParties,
-  TECH_ATTACHMENTS,
-  TRANSFER_ATTACHMENTS,
-  techDraft,
-  token,
-  transferDraft,
-  UNITS,
-} from '../helpers/fixtures.js';
+import { TECH_ATTACHMENTS, TRANSFER_ATTACHMENTS } from '../helpers/drafts.js';
+import { code, type Parties, registerParties, techDraft, token, transferDraft, UNITS } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 
@@ -74,7 +65,7 @@ const kindsFor = (draft: Record<string, unknown>) =>
  */
 async function prepared(
   draft: Record<string, unknown>,
-  opts: { attachments?: string[]; issuer?: string } = {},
+  opts: { attachments?: readonly string[]; issuer?: string } = {},
 ): Promise<ChallengeDriver> {
   const issuerToken = opts.issuer ?? (draft.kind === 'achievementTransfer' ? holder : p.issuer);
   const s = new ChallengeDriver(h, p, { issuer: issuerToken });

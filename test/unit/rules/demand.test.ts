@@ -22,6 +22,7 @@ import {
   T25_endUser,
 } from '../../../machines/challenge/rules/demand.js';
 import type { AttachmentKind } from '../../../machines/challenge/schemas.js';
+import { TECH_ATTACHMENTS, TRANSFER_ATTACHMENTS } from '../../helpers/drafts.js';
 import { describeRule } from './describe-rule.js';
 import {
   AT,
@@ -31,8 +32,6 @@ import {
   givenTransfer,
   person,
   submissionFacts,
-  TECH_ATTACHMENTS,
-  TRANSFER_ATTACHMENTS,
   twoRoutes,
   UNITS,
   unit,

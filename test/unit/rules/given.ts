@@ -22,6 +22,7 @@ import type {
 import { type AttachmentKind, completeDraft, type DraftFields } from '../../../machines/challenge/schemas.js';
 import type { Bid, ChallengeContext, Track } from '../../../machines/challenge/types.js';
 import { wlmq2026 } from '../../../machines/programme.js';
+import { techDraftFields, transferDraftFields } from '../../helpers/drafts.js';
 
 /** Unit codes: the rules compare codes, they never validate them, so readable names do. */
 export const UNITS = {
@@ -33,66 +34,17 @@ export const UNITS = {
   neutral: 'U-NEUTRAL',
 } as const;
 
-/** The issuer's team, leader first (Q-2/3); three people, as many as L-2b counts. */
-const ISSUER_TEAM = ['p-lead', 'p-m1', 'p-m2'];
-
 /**
  * The default time of an event: inside the 2026 submission window, so the credit look-back (X-8)
  * starts on 2023-05-06 and "today" in Beijing is 2026-05-06.
  */
 export const AT = '2026-05-06T10:00:00+08:00';
 
-export const TECH_ATTACHMENTS: readonly AttachmentKind[] = [
-  'applicationForm',
-  'unitPledge',
-  'leaderPledge',
-  'auditReport2024',
-  'auditReport2025',
-  'capacityEvidence',
-  'teamEvidence',
-];
-export const TRANSFER_ATTACHMENTS: readonly AttachmentKind[] = [
-  'applicationForm',
-  'unitPledge',
-  'leaderPledge',
-  'priorTasks',
-  'indicatorTests',
-  'ipDocuments',
-  'supportTeam',
-];
-
-/** A technology-breakthrough draft that passes every SUBMIT rule: 5,000,000 invested in total. */
-const techDraft: DraftFields = completeDraft({
-  kind: 'techBreakthrough',
-  domain: 'equipment',
-  title: '大型风电装备关键轴承国产化攻关',
-  issuerUnit: UNITS.issuer,
-  districtUnit: UNITS.district,
-  leader: 'p-lead',
-  team: ISSUER_TEAM,
-  indicators: ['寿命 ≥ 20 年'],
-  periodMonths: 24,
-  ipOwnership: '发榜方所有',
-  solverConditions: '具备轴承设计与试验能力',
-  investment: { ownPilotCny: 2_000_000, solverFundingCny: 3_000_000 },
-  endUserAttested: true,
-});
-
-/** An achievement-transfer draft that passes every SUBMIT rule. */
-const transferDraft: DraftFields = completeDraft({
-  kind: 'achievementTransfer',
-  domain: 'newMaterials',
-  title: '高性能铝基复合材料成果转化',
-  issuerUnit: UNITS.holder,
-  districtUnit: UNITS.district,
-  leader: 't-lead',
-  team: ['t-lead', 't-m1'],
-  indicators: ['抗拉强度 ≥ 500 MPa'],
-  periodMonths: 18,
-  ipOwnership: '成果持有方拥有发明专利3项',
-  solverConditions: '市内铝加工企业',
-  investment: { ownPilotCny: 1_000_000, solverFundingCny: 4_000_000 },
-});
+/** The drafts of the integration cast, under this file's units. */
+const techDraft: DraftFields = completeDraft(techDraftFields({ issuer: UNITS.issuer, district: UNITS.district }));
+const transferDraft: DraftFields = completeDraft(
+  transferDraftFields({ holder: UNITS.holder, district: UNITS.district }),
+);
 
 /** Two routes, each with its investment stated (H-1, H-2). */
 export const twoRoutes: NonNullable<DraftFields['horseRace']> = {
