@@ -40,8 +40,14 @@ const operationLabels: Record<Operation, string> = {
   managePrograms: 'create or replace programmes',
   manageTokens: 'issue and revoke tokens',
   useTestClock: 'move the test clock (only with `JIEBANG_TEST_CLOCK=1`)',
+  migrateMachine: 'move a challenge to another machine version (`jiebang migrate-machine`)',
 };
 
+const actsForLabels: Record<RolePolicy['actsFor'], string> = {
+  unit: 'a unit (names its code)',
+  person: 'a person (names the expert)',
+  office: 'its office',
+};
 const seesLabels: Record<RolePolicy['seesInFull'], string> = {
   every: 'every challenge',
   issuerUnit: 'those its unit issues',
@@ -68,6 +74,7 @@ export function renderAccessTable(): string {
     ),
   );
   const reading: [string, (p: RolePolicy) => string][] = [
+    ['a token acts for', (p) => actsForLabels[p.actsFor]],
     ['sees in full', (p) => seesLabels[p.seesInFull]],
     ['individual expert scores', (p) => scoresLabels[p.scores]],
     ['full history', (p) => historyLabels[p.history]],
@@ -86,7 +93,7 @@ export function renderAccessTable(): string {
     ...head('event'),
     ...events,
     '',
-    '#### Reading (`rolePolicies` in `src/access/policy.ts`)',
+    '#### Who a token is, and what it reads (`rolePolicies` in `src/access/policy.ts`)',
     '',
     ...head('what'),
     ...reading.map(([what, cell]) =>

@@ -28,9 +28,12 @@ export type Operation =
   | 'readRecords'
   | 'managePrograms'
   | 'manageTokens'
-  | 'useTestClock';
+  | 'useTestClock'
+  | 'migrateMachine';
 
 export interface RolePolicy {
+  /** Whom a token of the role acts for: a unit (its code), a person (an expert), or nobody in particular. */
+  actsFor: 'unit' | 'person' | 'office';
   /** Operations outside challenge events (a route declares the one it needs). */
   operations: readonly Operation[];
   /**
@@ -51,14 +54,28 @@ const staffReads: readonly Operation[] = ['readChallenges', 'readPointInTime', '
 
 export const rolePolicies: Record<TokenRole, RolePolicy> = {
   admin: {
-    operations: ['writeRegistry', 'readRecords', 'managePrograms', 'manageTokens', 'useTestClock'],
+    actsFor: 'office',
+    operations: ['writeRegistry', 'readRecords', 'managePrograms', 'manageTokens', 'useTestClock', 'migrateMachine'],
     seesInFull: 'every',
     scores: 'all',
     history: 'none',
   },
-  bureau: { operations: [...staffReads, 'writeRegistry'], seesInFull: 'every', scores: 'all', history: 'every' },
-  district: { operations: ['readChallenges'], seesInFull: 'districtUnit', scores: 'none', history: 'none' },
+  bureau: {
+    actsFor: 'office',
+    operations: [...staffReads, 'writeRegistry'],
+    seesInFull: 'every',
+    scores: 'all',
+    history: 'every',
+  },
+  district: {
+    actsFor: 'unit',
+    operations: ['readChallenges'],
+    seesInFull: 'districtUnit',
+    scores: 'none',
+    history: 'none',
+  },
   issuer: {
+    actsFor: 'unit',
     operations: ['createChallenge', 'readChallenges'],
     seesInFull: 'issuerUnit',
     scores: 'none',
@@ -66,15 +83,22 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     uploads: 'issuerUnit',
   },
   solver: {
+    actsFor: 'unit',
     operations: ['readChallenges'],
     seesInFull: 'none',
     scores: 'none',
     history: 'none',
     uploads: 'trackHolder',
   },
-  expert: { operations: ['readChallenges'], seesInFull: 'none', scores: 'own', history: 'none' },
-  finance: { operations: ['readChallenges'], seesInFull: 'every', scores: 'none', history: 'none' },
-  auditor: { operations: [...staffReads, 'verify'], seesInFull: 'every', scores: 'all', history: 'every' },
+  expert: { actsFor: 'person', operations: ['readChallenges'], seesInFull: 'none', scores: 'own', history: 'none' },
+  finance: { actsFor: 'office', operations: ['readChallenges'], seesInFull: 'every', scores: 'none', history: 'none' },
+  auditor: {
+    actsFor: 'office',
+    operations: [...staffReads, 'verify'],
+    seesInFull: 'every',
+    scores: 'all',
+    history: 'every',
+  },
 };
 
 /** The roles a route needing `operation` admits. */

@@ -8,7 +8,7 @@ import type { Caller } from '../base/caller.js';
 import { AppError, notFound } from '../base/errors.js';
 import type { Db } from '../db/client.js';
 import { tokens } from '../db/schema.js';
-import type { TokenRole } from './policy.js';
+import { rolePolicies, type TokenRole } from './policy.js';
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
 
@@ -21,7 +21,8 @@ export interface NewToken {
 }
 
 export function issueToken(db: Db, input: NewToken, now: string): { id: string; token: string } {
-  if ((input.role === 'issuer' || input.role === 'solver' || input.role === 'district') && !input.unit)
+  const actsFor = rolePolicies[input.role].actsFor;
+  if (actsFor === 'unit' && !input.unit)
     throw new AppError(
       'VALIDATION_FAILED',
       `A ${input.role} token names its unit.`,
@@ -30,7 +31,7 @@ export function issueToken(db: Db, input: NewToken, now: string): { id: string; 
         issues: [{ path: 'unit', message: 'required for this role' }],
       },
     );
-  if (input.role === 'expert' && !input.person)
+  if (actsFor === 'person' && !input.person)
     throw new AppError('VALIDATION_FAILED', 'An expert token names its person.', '专家令牌须指定专家本人。', {
       issues: [{ path: 'person', message: 'required for this role' }],
     });

@@ -37,7 +37,7 @@ export interface ErrorDetails {
   allowedEvents?: string[];
   issues?: { path: string; message: string }[];
   currentVersion?: number;
-  /** The scope (src/access/roles.ts) a 403 was refused under. */
+  /** The scope (src/access/policy.ts) a 403 was refused under. */
   scope?: string;
 }
 

@@ -1,7 +1,7 @@
 /** Reads that change nothing: the challenge list (cursor-paginated) and a challenge's history. */
 import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import { confidentialFieldsOf } from '../../../machines/challenge/events.js';
-import { listScope, mayReadHistory, publishedStages } from '../../access/policy.js';
+import { listScope, mayReadHistory, publishedStages, rolePolicies } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
@@ -28,7 +28,7 @@ function decodeCursor(cursor: string): string {
   return id;
 }
 
-/** The challenges the caller may see (src/access/scopes.ts), filtered and cursor-paginated. */
+/** The challenges the caller may see (src/access/policy.ts), filtered and cursor-paginated. */
 export function listChallenges(db: Db, caller: Caller, f: ChallengeFilter) {
   const where: SQL[] = [];
   const scope = listScope(caller);
@@ -85,7 +85,8 @@ export function challengeHistory(db: Db, caller: Caller, id: string) {
       { scope: 'issuerUnit' },
     );
   }
-  const withhold = caller.role === 'issuer';
+  // A party reading its own challenge's history (not the bureau or auditors) gets it withheld.
+  const withhold = rolePolicies[caller.role].history !== 'every';
   return db
     .select()
     .from(events)

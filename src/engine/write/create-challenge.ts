@@ -11,6 +11,7 @@ import { type CreateChallengeBody, completeDraft } from '../../../machines/chall
 import type { CreateInput } from '../../../machines/challenge/types.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { type ProgrammeSettings, programmeSettingsSchema } from '../../../machines/programme.js';
+import { rolesFor } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound, ruleViolation } from '../../base/errors.js';
 import type { EngineDeps } from '../engine.js';
@@ -31,7 +32,7 @@ export function createChallenge(
 ): { statusCode: number; view: ChallengeView; replayed: boolean } {
   const { store, cache, clock } = deps;
   const { body, caller } = input;
-  if (caller.role !== 'issuer')
+  if (!rolesFor('createChallenge').includes(caller.role))
     throw forbidden('Only an issuer token creates a challenge.', '只有发榜方可以创建榜单。');
   if (body.issuerUnit !== caller.unit)
     throw forbidden(

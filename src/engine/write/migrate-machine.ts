@@ -14,6 +14,7 @@ import {
   machineRegistry,
   migrateSnapshot,
 } from '../../../machines/challenge/versions.js';
+import { rolesFor } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
 import type { EngineDeps } from '../engine.js';
@@ -42,7 +43,7 @@ export function migrateMachine(
   registry: MachineRegistry = machineRegistry,
 ): MigrateMachineResult {
   const { store, clock } = deps;
-  if (input.caller.role !== 'admin')
+  if (!rolesFor('migrateMachine').includes(input.caller.role))
     throw forbidden(
       'Only an admin moves a challenge to another machine version.',
       '只有管理员可以迁移榜单的状态机版本。',
