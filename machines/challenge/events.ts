@@ -41,7 +41,6 @@ type SystemDefinition = Extract<Definition, { kind: 'system' }>;
 
 export type StaffEventType = StaffDefinition['type'];
 export type SystemEventType = SystemDefinition['type'];
-export type EventType = StaffEventType | SystemEventType | 'CREATE';
 
 type EventOfDefinition<D> =
   D extends StaffEventDefinition<infer T, infer S>
@@ -67,11 +66,6 @@ export const staffEventTypes: readonly StaffEventType[] = staffEventDefinitions.
 export const systemEventTypes: readonly SystemEventType[] = systemEventDefinitions.map((d) => d.type);
 
 const byType = new Map<string, Definition>(eventDefinitions.map((d) => [d.type, d]));
-
-/** The definition of an event type (staff or system); undefined for a type the chart does not know. */
-export function definitionOf(type: string): Definition | undefined {
-  return byType.get(type);
-}
 
 /** The definition of a staff event type. */
 export function staffDefinitionOf(type: StaffEventType): StaffEventDefinition {

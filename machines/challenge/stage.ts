@@ -4,7 +4,7 @@
  * states take. Read from the chart's definition, so nothing outside machine.ts compares stage names.
  */
 import type { AnyStateNode, StateValue } from 'xstate';
-import { type ChallengeSnapshot, challengeMachine, type Stage, type StageMeta, type StageTag } from './machine.js';
+import { challengeMachine, type Stage, type StageMeta, type StageTag } from './machine.js';
 
 export type { Stage, StageMeta, StageTag } from './machine.js';
 
@@ -26,14 +26,13 @@ export function stateValueOf(path: string): StateValue {
 }
 
 /** The stage a state value is in (its top-level state). */
-export function stageOf(value: StateValue | ChallengeSnapshot): Stage {
-  const v = typeof value === 'object' && 'value' in value ? (value.value as StateValue) : (value as StateValue);
-  return statePath(v).split('.')[0] as Stage;
+export function stageOf(value: StateValue): Stage {
+  return statePath(value).split('.')[0] as Stage;
 }
 
 const nodeOf = (stage: Stage): AnyStateNode | undefined => challengeMachine.root.states[stage];
 
-export function stageTags(stage: Stage): readonly StageTag[] {
+function stageTags(stage: Stage): readonly StageTag[] {
   return (nodeOf(stage)?.tags ?? []) as StageTag[];
 }
 
@@ -50,17 +49,11 @@ export function stageMeta(stage: Stage): StageMeta {
 export function activeNodes(value: StateValue): AnyStateNode[] {
   const out: AnyStateNode[] = [];
   let parent: AnyStateNode = challengeMachine.root;
-  let rest: StateValue | undefined = value;
-  while (rest !== undefined) {
-    const [key, child]: [string, StateValue | undefined] =
-      typeof rest === 'string'
-        ? [rest, undefined]
-        : ((Object.entries(rest)[0] as [string, StateValue]) ?? ['', undefined]);
+  for (const key of statePath(value).split('.')) {
     const node: AnyStateNode | undefined = parent.states[key];
     if (!node) break;
     out.push(node);
     parent = node;
-    rest = child;
   }
   return out;
 }
