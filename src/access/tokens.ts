@@ -7,7 +7,8 @@ import { eq, sql } from 'drizzle-orm';
 import type { Caller } from '../base/caller.js';
 import { AppError, notFound } from '../base/errors.js';
 import type { Db } from '../db/client.js';
-import { tokens } from '../db/schema.js';
+import { persons, tokens, units } from '../db/schema.js';
+import { usccProblem } from '../registry/uscc.js';
 import { rolePolicies, type TokenRole } from './policy.js';
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
@@ -35,6 +36,7 @@ export function issueToken(db: Db, input: NewToken, now: string): { id: string; 
     throw new AppError('VALIDATION_FAILED', 'An expert token names its person.', '专家令牌须指定专家本人。', {
       issues: [{ path: 'person', message: 'required for this role' }],
     });
+  assertSubjectRegistered(db, input);
   const id = randomUUID();
   const token = `jb_${randomBytes(32).toString('base64url')}`;
   db.insert(tokens)
@@ -50,6 +52,29 @@ export function issueToken(db: Db, input: NewToken, now: string): { id: string; 
     })
     .run();
   return { id, token };
+}
+
+/**
+ * A token acts for someone who exists: a unit it names is a valid unified social credit code
+ * (400 naming the character at fault) of a registered unit (404), a person a registered person
+ * (404). A token for nobody would act in no one's name, or — worse — in the name of a unit
+ * registered later under that code.
+ */
+function assertSubjectRegistered(db: Db, input: NewToken): void {
+  if (input.unit !== undefined) {
+    const problem = usccProblem(input.unit);
+    if (problem)
+      throw new AppError('VALIDATION_FAILED', problem.message, problem.message_zh, {
+        issues: [{ path: 'unit', message: problem.message }],
+      });
+    if (!db.select({ code: units.code }).from(units).where(eq(units.code, input.unit)).get())
+      throw notFound('unit', input.unit, '单位');
+  }
+  if (
+    input.person !== undefined &&
+    !db.select({ id: persons.id }).from(persons).where(eq(persons.id, input.person)).get()
+  )
+    throw notFound('person', input.person, '人员');
 }
 
 export function revokeToken(db: Db, id: string, now: string): void {

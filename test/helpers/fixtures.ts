@@ -65,6 +65,31 @@ export async function registerPerson(t: Transport, id: string, unitCode: string)
   );
 }
 
+/** Registers a unit outside the cast (PUT /units/:code) and issues a token acting for it. */
+export async function outsiderToken(
+  t: Transport,
+  role: 'issuer' | 'solver' | 'district',
+  unitCode: string,
+): Promise<string> {
+  const type = role === 'district' ? 'districtDept' : 'enterprise';
+  await succeeded(
+    t.request('PUT', `/api/v1/units/${unitCode}`, t.adminToken, {
+      name: unitCode,
+      type,
+      inCity: true,
+      legalPerson: true,
+    }),
+    `unit ${unitCode}`,
+  );
+  return token(t, role, { unit: unitCode });
+}
+
+/** Registers an expert outside the cast and issues a token acting for them. */
+export async function outsiderExpertToken(t: Transport, id: string): Promise<string> {
+  await registerPerson(t, id, UNITS.experts);
+  return token(t, 'expert', { person: id });
+}
+
 /** Registers the units and people of the guide's cast and issues a token for each role. */
 export async function registerParties(t: Transport): Promise<Parties> {
   const unit = (c: string, body: Record<string, unknown>) =>

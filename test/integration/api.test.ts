@@ -113,6 +113,32 @@ describe('authentication (401) and tokens', () => {
     expect(ok.status).toBe(201);
   });
 
+  it('a token acts for someone registered: a bad credit code is 400, an unknown unit or person 404', async () => {
+    const good = UNITS.solverA;
+    const wrongCheck = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+    const bad = expectError(
+      await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, { role: 'solver', unit: wrongCheck, label: 's' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(bad.issues[0].path).toBe('unit');
+    expect(bad.message_zh).toContain('校验');
+    for (const role of ['issuer', 'solver', 'district']) {
+      const r = await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, { role, unit: code(777), label: role });
+      expect(expectError(r, 404, 'NOT_FOUND').message).toContain(code(777));
+    }
+    const ghost = await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, {
+      role: 'expert',
+      person: 'ghost',
+      label: 'e',
+    });
+    expect(expectError(ghost, 404, 'NOT_FOUND').message).toContain('ghost');
+    // The registered ones are issued.
+    expect(
+      (await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, { role: 'solver', unit: good, label: 's' })).status,
+    ).toBe(201);
+  });
+
   it('a revoked token is refused', async () => {
     const issued = await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, { role: 'bureau', label: '科技局' });
     const { id, token: secret } = issued.body;

@@ -18,7 +18,18 @@ import { renderAccessTable } from '../../src/access/access-table.js';
 import { mayRoleSend, publishedStages, roles, senderOf, type TokenRole } from '../../src/access/policy.js';
 import { loadChallenge } from '../../src/engine/load-challenge.js';
 import { handledEvents } from '../../src/engine/read/view.js';
-import { bidBody, code, EXPERTS, type Parties, registerParties, sha, token, UNITS } from '../helpers/fixtures.js';
+import {
+  bidBody,
+  code,
+  EXPERTS,
+  outsiderExpertToken,
+  outsiderToken,
+  type Parties,
+  registerParties,
+  sha,
+  token,
+  UNITS,
+} from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 
@@ -125,10 +136,10 @@ beforeAll(async () => {
   tokens = {
     admin: { in: ADMIN_TOKEN },
     bureau: { in: p.bureau },
-    district: { in: p.district, out: await token(h, 'district', { unit: code(12, '11650103') }) },
+    district: { in: p.district, out: await outsiderToken(h, 'district', code(12, '11650103')) },
     issuer: { in: p.issuer, out: await token(h, 'issuer', { unit: UNITS.solverC }) },
     solver: { in: p.solverA, out: p.solverB },
-    expert: { in: p.experts.e1 as string, out: await token(h, 'expert', { person: 'e6' }) },
+    expert: { in: p.experts.e1 as string, out: await outsiderExpertToken(h, 'e6') },
     finance: { in: p.finance },
     auditor: { in: p.auditor },
   };

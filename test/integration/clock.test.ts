@@ -50,6 +50,12 @@ const call = async (method: 'GET' | 'POST', url: string, token: string, payload?
 
 describe('event time', () => {
   it('never runs backwards within a challenge when the system clock is stepped back', async () => {
+    await app.inject({
+      method: 'PUT',
+      url: `/api/v1/units/${techDraft().issuerUnit}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: { name: '发榜单位', type: 'enterprise', inCity: true, legalPerson: true },
+    });
     const { token } = await call('POST', '/api/v1/tokens', ADMIN_TOKEN, {
       role: 'issuer',
       unit: techDraft().issuerUnit,

@@ -4,7 +4,15 @@
  * and how many bids, on which routes, a SELECT takes (H-1, H-3).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXPERTS, horseRace, type Parties, registerParties, techDraft, token, UNITS } from '../helpers/fixtures.js';
+import {
+  EXPERTS,
+  horseRace,
+  outsiderExpertToken,
+  type Parties,
+  registerParties,
+  techDraft,
+  UNITS,
+} from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 
@@ -93,7 +101,7 @@ describe('X-6: the expert panel has at least 5 members, an odd number, each once
   it('refuses a SCORE by an expert who is not on the panel; accepts one by a panel member', async () => {
     const s = await review();
     await s.assignPanel();
-    const outsider = await token(h, 'expert', { person: 'e6' });
+    const outsider = await outsiderExpertToken(h, 'e6');
     const before = await s.view();
     const r = await s.send(outsider, {
       type: 'SCORE',

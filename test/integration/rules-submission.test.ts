@@ -233,15 +233,15 @@ describe('Q-2/3: registered units and accounts, details confirmed before submiss
     expect(violation.message).toContain('confirmDetails');
   });
 
-  it('refuses an issuing unit that is not registered', async () => {
+  it('an issuing unit that is not registered gets no token, so it cannot draft (the rule: test/unit/rules/demand)', async () => {
     const unregistered = code(901);
-    // Its token names the unit: an issuer acts for its own unit only.
-    const s = await prepared(techDraft({ issuerUnit: unregistered }), {
-      issuer: await token(h, 'issuer', { unit: unregistered }),
+    const r = await h.request('POST', '/api/v1/tokens', h.adminToken, {
+      role: 'issuer',
+      unit: unregistered,
+      label: 'i',
     });
-    const violation = only(expectViolations(await submit(s), ['Q-2/3']), 'Q-2/3');
-    expect(violation.message).toContain(unregistered);
-    expect(violation.message_zh).toContain(unregistered);
+    expect(r.status).toBe(404);
+    expect(r.body.error.message).toContain(unregistered);
   });
 
   it('refuses a recommending unit that is not registered', async () => {
@@ -276,9 +276,7 @@ describe('Q-2/3: registered units and accounts, details confirmed before submiss
   });
 
   it('reports each Q-2/3 problem separately in one refusal', async () => {
-    const s = await prepared(techDraft({ issuerUnit: code(903), team: ['p-m1', 'p-lead', 'p-ghost'] }), {
-      issuer: await token(h, 'issuer', { unit: code(903) }),
-    });
+    const s = await prepared(techDraft({ districtUnit: code(903, '11650102'), team: ['p-m1', 'p-lead', 'p-ghost'] }));
     const violations = expectViolations(await submit(s, false), ['Q-2/3']);
     expect(violations).toHaveLength(4);
   });

@@ -4,7 +4,16 @@
  * UPDATE moving a draft to another unit, WITHDRAW_BID of another unit's bid).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bidBody, code, type Parties, registerParties, techDraft, token, UNITS } from '../helpers/fixtures.js';
+import {
+  bidBody,
+  code,
+  outsiderExpertToken,
+  outsiderToken,
+  type Parties,
+  registerParties,
+  techDraft,
+  UNITS,
+} from '../helpers/fixtures.js';
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 
@@ -77,7 +86,7 @@ describe('reads: each party sees what concerns it', () => {
     const e1: Json = (await get(s.id, p.experts.e1 as string)).body;
     expect(e1.details.scores).toEqual([expect.objectContaining({ expert: 'e1', score: 70 })]);
     expect(e1.details.bids.map((b: Json) => b.bidId)).toEqual(['bid-1']);
-    const outsider = await token(h, 'expert', { person: 'e9' });
+    const outsider = await outsiderExpertToken(h, 'e9');
     const e9: Json = (await get(s.id, outsider)).body;
     expect(e9.details.scores).toEqual([]);
     expect(e9.details.bids).toEqual([]);
@@ -99,8 +108,8 @@ describe('reads: each party sees what concerns it', () => {
 
   it('an unpublished challenge of another unit does not exist for others: 404 on read and history, absent from lists', async () => {
     const draft = await new ChallengeDriver(h, p).create();
-    const otherIssuer = await token(h, 'issuer', { unit: code(31) });
-    const otherDistrict = await token(h, 'district', { unit: code(32, '11650104') });
+    const otherIssuer = await outsiderToken(h, 'issuer', code(31));
+    const otherDistrict = await outsiderToken(h, 'district', code(32, '11650104'));
     for (const who of [otherIssuer, otherDistrict, p.solverA, p.experts.e1 as string]) {
       expect((await get(draft.id, who)).status).toBe(404);
       const list = await h.request('GET', '/api/v1/challenges?limit=200', who);

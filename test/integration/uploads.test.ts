@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
-import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
+import { code, outsiderToken, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { pdfOf, sha256Of, upload } from '../helpers/uploads.js';
@@ -80,8 +80,7 @@ describe('POST /challenges/:id/attachments', () => {
     const s = await new ChallengeDriver(h, p).create();
     expect((await upload(h, p.bureau, s.id, pdfOf('x'))).status).toBe(403);
     expect((await upload(h, p.solverA, s.id, pdfOf('x'))).status).toBe(404); // unpublished: not visible
-    const other = (await h.request('POST', '/api/v1/tokens', ADMIN_TOKEN, { role: 'issuer', unit: 'X1', label: 'x' }))
-      .body.token;
+    const other = await outsiderToken(h, 'issuer', code(41));
     expect((await upload(h, other, s.id, pdfOf('x'))).status).toBe(404);
     expect((await upload(h, p.issuer, 'no-such-challenge', pdfOf('x'))).status).toBe(404);
     const denials = await h.request('GET', `/api/v1/denials?challenge=${s.id}&eventType=UPLOAD`, p.auditor);
