@@ -13,9 +13,23 @@ export interface WorkingCalendar {
   workdays: readonly string[];
 }
 
+/**
+ * The `YYYY-MM-DD` of a UTC time value, built from its parts: `toISOString().slice(0, 10)`
+ * would cut an expanded year (`+102025-12-02…`) into "+102025-12". A time outside the years
+ * 0001–9999, or no time at all, is refused rather than given a day that is no date.
+ */
+function isoDay(ms: number): string {
+  const d = new Date(ms);
+  const year = d.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1 || year > 9999)
+    throw new RangeError(`No calendar day for ${Number.isNaN(year) ? 'an invalid time' : `the year ${year}`}.`);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(year).padStart(4, '0')}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+}
+
 /** The Beijing calendar date (`YYYY-MM-DD`) of an instant. */
 export function beijingDate(instantIso: string): string {
-  return new Date(Date.parse(instantIso) + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+  return isoDay(Date.parse(instantIso) + BEIJING_OFFSET_MS);
 }
 
 /** The instant at which a Beijing calendar date begins (00:00 +08:00), as UTC ISO. */
@@ -29,7 +43,7 @@ export function endOfBeijingDay(date: string): string {
 }
 
 export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  return isoDay(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS);
 }
 
 /**

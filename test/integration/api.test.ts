@@ -688,6 +688,18 @@ describe('documentation and service routes', () => {
     );
   });
 
+  it('the test clock moves at most ten years a call, so every event keeps a four-digit year', async () => {
+    const start = h.now();
+    for (const body of [{ advanceBy: 'P99999Y' }, { advanceBy: 'P10Y1D' }, { now: '9999-01-01T00:00:00Z' }]) {
+      const e = expectError(await h.request('POST', '/api/v1/test/clock', ADMIN_TOKEN, body), 400, 'VALIDATION_FAILED');
+      expect(e.message_zh).toContain('10 年');
+      expect(h.now()).toBe(start);
+    }
+    const tenYears = await h.request('POST', '/api/v1/test/clock', ADMIN_TOKEN, { advanceBy: 'P10Y' });
+    expect(tenYears.status).toBe(200);
+    expect(tenYears.body.now.slice(0, 4)).toBe(String(Number(start.slice(0, 4)) + 10));
+  });
+
   it('without testClock the test-clock route does not exist (404)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jiebang-noclock-'));
     const file = join(dir, 'jiebang.db');

@@ -17,6 +17,13 @@ describe('Beijing dates (X-10)', () => {
     expect(beijingDate('2026-06-11T00:30:00+08:00')).toBe('2026-06-11');
   });
 
+  it('gives a whole YYYY-MM-DD for any instant in years 1–9999, and refuses one beyond (no "+102025-12")', () => {
+    expect(beijingDate('9999-12-31T15:59:59.999Z')).toBe('9999-12-31');
+    expect(beijingDate('0001-01-01T00:00:00.000Z')).toBe('0001-01-01');
+    expect(() => beijingDate('+102025-12-01T20:00:00.000Z')).toThrow(/102025/);
+    expect(() => beijingDate('not a time')).toThrow(RangeError);
+  });
+
   it('starts and ends a Beijing day at 00:00 and 23:59:59.999 +08:00', () => {
     expect(startOfBeijingDay('2026-06-11')).toBe('2026-06-10T16:00:00.000Z');
     expect(endOfBeijingDay('2026-06-11')).toBe('2026-06-11T15:59:59.999Z');

@@ -7,6 +7,13 @@ import { addIsoDuration } from '../../engine/time/duration.js';
 import { errors } from '../schemas.js';
 
 /**
+ * How far one call may move the test clock: ten years covers every period of the guide (the
+ * longest, a project's term and its evaluation, runs a few years), and keeps event times and
+ * checkpoint days in four-digit years (`P99999Y` once stamped events in the year +102025).
+ */
+const MAX_ADVANCE_YEARS = 10;
+
+/**
  * The test clock (api.md): registered only when the server runs with JIEBANG_TEST_CLOCK=1.
  * Moves time forward, never back, firing every timer that falls due, in due order.
  */
@@ -38,6 +45,15 @@ const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
           {
             issues: [{ path: 'body', message: 'time would move back' }],
           },
+        );
+      const limit = new Date(current.getTime());
+      limit.setUTCFullYear(limit.getUTCFullYear() + MAX_ADVANCE_YEARS);
+      if (Number.isNaN(target.getTime()) || target.getTime() > limit.getTime())
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `The test clock moves at most ${MAX_ADVANCE_YEARS} years at a time (to ${limit.toISOString()} from ${current.toISOString()}).`,
+          `测试时钟每次最多向前调整 ${MAX_ADVANCE_YEARS} 年（当前为 ${current.toISOString()}，最晚可至 ${limit.toISOString()}）。`,
+          { issues: [{ path: 'body', message: `more than ${MAX_ADVANCE_YEARS} years ahead` }] },
         );
       const { now, fired } = scheduler.advanceTo(target);
       return { now: now.toISOString(), fired };
