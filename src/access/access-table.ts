@@ -75,7 +75,10 @@ export function renderAccessTable(): string {
   );
   const reading: [string, (p: RolePolicy) => string][] = [
     ['a token acts for', (p) => actsForLabels[p.actsFor]],
-    ['sees in full', (p) => seesLabels[p.seesInFull]],
+    [
+      'sees in full',
+      (p) => (p.operations.includes('readChallenges') ? seesLabels[p.seesInFull] : 'no challenge at all (403)'),
+    ],
     ['individual expert scores', (p) => scoresLabels[p.scores]],
     ['full history', (p) => historyLabels[p.history]],
     ['uploads files (`POST …/attachments`)', (p) => scopeLabel(p.uploads)],

@@ -53,11 +53,14 @@ export interface RolePolicy {
 const staffReads: readonly Operation[] = ['readChallenges', 'readPointInTime', 'readDenials', 'readRecords'];
 
 export const rolePolicies: Record<TokenRole, RolePolicy> = {
+  // The operator: it runs the service (tokens, registry, programmes, machine versions) and reads
+  // no challenge — business secrets and expert scores are read under a named staff token, whose
+  // issue is on record, never under the bootstrap account (docs/decisions.md, issue 11).
   admin: {
     actsFor: 'office',
     operations: ['writeRegistry', 'readRecords', 'managePrograms', 'manageTokens', 'useTestClock', 'migrateMachine'],
-    seesInFull: 'every',
-    scores: 'all',
+    seesInFull: 'none',
+    scores: 'none',
     history: 'none',
   },
   bureau: {

@@ -15,7 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
 import { stageOf } from '../../machines/challenge/stage.js';
 import { renderAccessTable } from '../../src/access/access-table.js';
-import { mayRoleSend, publishedStages, roles, senderOf, type TokenRole } from '../../src/access/policy.js';
+import {
+  mayRoleSend,
+  publishedStages,
+  rolePolicies,
+  roles,
+  rolesFor,
+  senderOf,
+  type TokenRole,
+} from '../../src/access/policy.js';
 import { loadChallenge } from '../../src/engine/load-challenge.js';
 import { handledEvents } from '../../src/engine/read/view.js';
 import {
@@ -197,6 +205,29 @@ describe('authorization matrix: every role × every event type × in / out of sc
       const label = `${x.role} ${x.type}: ${r.status} ${JSON.stringify(r.body?.error ?? '')}`;
       expect([200, 422], label).toContain(r.status);
     }
+  });
+});
+
+describe('reads: code, policy and docs agree', () => {
+  it('the admin is an operator: 403 on every challenge read, and neither its policy nor the docs grant it any', async () => {
+    const published = stages[3] as ChallengeDriver;
+    const unpublished = stages[0] as ChallengeDriver;
+    for (const s of [published, unpublished])
+      for (const url of [
+        `/api/v1/challenges/${s.id}`,
+        `/api/v1/challenges/${s.id}/history`,
+        `/api/v1/challenges/${s.id}/verify`,
+      ])
+        expect((await h.request('GET', url, ADMIN_TOKEN)).status, url).toBe(403);
+    expect((await h.request('GET', '/api/v1/challenges', ADMIN_TOKEN)).status).toBe(403);
+    // A role that may not read challenges holds no reading grant the table would show.
+    const readers = rolesFor('readChallenges');
+    for (const role of roles.filter((r) => !readers.includes(r)))
+      expect(rolePolicies[role], role).toMatchObject({ seesInFull: 'none', scores: 'none', history: 'none' });
+    const doc = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
+    const adminRow = doc.split('\n').find((line) => line.startsWith('| `admin` |')) ?? '';
+    expect(adminRow).toContain('no challenge');
+    expect(adminRow).not.toContain('everything');
   });
 });
 
