@@ -61,7 +61,7 @@ const scoresLabels: Record<RolePolicy['scores'], string> = {
 };
 const historyLabels: Record<RolePolicy['history'], string> = {
   every: 'every challenge',
-  issuerUnit: 'those its unit issues (others’ facts and confidential fields withheld)',
+  issuerUnit: 'those its unit issues (others’ facts, confidential fields and every hash computed from them withheld)',
   none: 'none',
 };
 const scopeLabel = (scope: Scope | undefined) => (scope === undefined ? '—' : scopePolicies[scope].label);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, beijingDate } from '../../machines/calendar.js';
+import { eventHash } from '../../src/engine/canonical.js';
 import { code, type Parties, registerParties, techDraft, transferDraft } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -373,5 +374,76 @@ describe("the issuer's history: its own facts, not other parties' records or the
       expect(score.withheld).toEqual(['payload.score', 'payload.comment']);
     }
     expect(full.filter((e) => e.type === 'SCORE').every((e) => e.payload.score === 80)).toBe(true);
+  });
+
+  it('gives nothing a withheld score can be recovered from: trying all 101 scores matches no hash the issuer sees', async () => {
+    const { s, issuer } = await inExpertReview();
+    await s.assignPanel();
+    await s.scoreAll(['bid-1'], (place) => [88, 42, 65, 70, 91][place] as number);
+    type Entry = {
+      seq: number;
+      type: string;
+      payload: Record<string, unknown>;
+      facts: unknown;
+      actor: unknown;
+      at: string;
+      machineVersion: string;
+      stateAfter: unknown;
+      prevHash: string | null;
+      hash: string | null;
+      withheld?: string[];
+    };
+    const history = async (tokenValue: string) =>
+      (await h.request('GET', `/api/v1/challenges/${s.id}/history`, tokenValue)).body.items as Entry[];
+    const mine = await history(issuer.token);
+    const seen = new Set(mine.flatMap((e) => [e.hash, e.prevHash]).filter((x): x is string => x !== null));
+    // The attacker knows the comment and starts from the nearest hash it was shown.
+    const recovered: number[] = [];
+    for (const [i, e] of mine.entries()) {
+      if (e.type !== 'SCORE') continue;
+      const start = e.prevHash ?? mine.slice(0, i).findLast((x) => x.hash !== null)?.hash ?? '0'.repeat(64);
+      const { seq, type, facts, actor, at, machineVersion, stateAfter } = e;
+      for (let score = 0; score <= 100; score++) {
+        const payload = { ...e.payload, score, comment: '方案可行' };
+        const candidate = eventHash(start, {
+          challengeId: s.id,
+          seq,
+          type,
+          payload,
+          facts,
+          actor,
+          at,
+          machineVersion,
+          stateAfter,
+        });
+        if (seen.has(candidate)) recovered.push(score);
+      }
+    }
+    expect(recovered).toEqual([]);
+    // What it is not shown is every hash from the first withheld entry on; before it, the chain is whole.
+    const firstWithheld = mine.findIndex((e) => e.withheld !== undefined);
+    expect(firstWithheld).toBeGreaterThan(0);
+    expect(mine.slice(0, firstWithheld).every((e) => e.hash !== null)).toBe(true);
+    expect(mine.slice(firstWithheld).every((e) => e.hash === null)).toBe(true);
+    expect(mine.slice(firstWithheld + 1).every((e) => e.prevHash === null)).toBe(true);
+    // The auditor still gets every hash, and the same attack on its copy would succeed: the test can fail.
+    const full = await history(p.auditor);
+    expect(full.every((e) => typeof e.hash === 'string' && typeof e.prevHash === 'string')).toBe(true);
+    const score = full.find((e) => e.type === 'SCORE') as Entry;
+    const { seq, type, facts, actor, at, machineVersion, stateAfter } = score;
+    const payload = { ...score.payload, score: 88 };
+    expect(
+      eventHash(score.prevHash as string, {
+        challengeId: s.id,
+        seq,
+        type,
+        payload,
+        facts,
+        actor,
+        at,
+        machineVersion,
+        stateAfter,
+      }),
+    ).toBe(score.hash);
   });
 });

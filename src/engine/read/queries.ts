@@ -87,7 +87,7 @@ export function challengeHistory(db: Db, caller: Caller, id: string) {
   }
   // A party reading its own challenge's history (not the bureau or auditors) gets it withheld.
   const withhold = rolePolicies[caller.role].history !== 'every';
-  return db
+  const entries = db
     .select()
     .from(events)
     .where(eq(events.challengeId, id))
@@ -110,6 +110,25 @@ export function challengeHistory(db: Db, caller: Caller, id: string) {
       };
       return withhold ? withheldForIssuer(entry, actor.unit === caller.unit) : entry;
     });
+  return withhold ? withoutHashesOfWithheld(entries) : entries;
+}
+
+/**
+ * A reader who is not shown a field gets nothing computed from it. An entry's hash covers its
+ * whole row, and every later hash covers the one before it: with 101 possible scores and a short
+ * comment, any of them lets the withheld score be found by trying each (issue 11). So from the
+ * first entry with something withheld on, `hash` and the next entry's `prevHash` are null; the
+ * entries before it keep theirs, and the bureau and auditors read and verify every hash
+ * (docs/audit.md "What the issuer's history shows").
+ */
+function withoutHashesOfWithheld<T extends { prevHash: string; hash: string; withheld?: string[] }>(
+  entries: T[],
+): (Omit<T, 'prevHash' | 'hash'> & { prevHash: string | null; hash: string | null })[] {
+  const firstWithheld = entries.findIndex((e) => e.withheld !== undefined);
+  if (firstWithheld === -1) return entries;
+  return entries.map((e, i) =>
+    i < firstWithheld ? e : { ...e, hash: null, prevHash: i === firstWithheld ? e.prevHash : null },
+  );
 }
 
 /**

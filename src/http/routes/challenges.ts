@@ -49,8 +49,16 @@ const historyEntry = z.object({
   at: z.string(),
   machineVersion: z.string(),
   stateAfter: z.unknown(),
-  prevHash: z.string(),
-  hash: z.string().describe('sha256(prevHash ‖ canonical JSON of the row)'),
+  prevHash: z
+    .string()
+    .nullable()
+    .describe('null for the issuing unit after the first entry with something withheld (docs/audit.md)'),
+  hash: z
+    .string()
+    .nullable()
+    .describe(
+      'sha256(prevHash ‖ canonical JSON of the row); null for the issuing unit from the first entry with something withheld on, since every later hash is computed from the withheld fields',
+    ),
   withheld: z
     .array(z.string())
     .optional()
