@@ -401,7 +401,8 @@ describe("the issuer's history: its own facts, not other parties' records or the
     const recovered: number[] = [];
     for (const [i, e] of mine.entries()) {
       if (e.type !== 'SCORE') continue;
-      const start = e.prevHash ?? mine.slice(0, i).findLast((x) => x.hash !== null)?.hash ?? '0'.repeat(64);
+      const shownBefore = mine.slice(0, i).flatMap((x) => (x.hash === null ? [] : [x.hash]));
+      const start = e.prevHash ?? shownBefore.at(-1) ?? '0'.repeat(64);
       const { seq, type, facts, actor, at, machineVersion, stateAfter } = e;
       for (let score = 0; score <= 100; score++) {
         const payload = { ...e.payload, score, comment: '方案可行' };
