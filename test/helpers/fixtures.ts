@@ -32,9 +32,9 @@ export const CAST_PERSONS: Record<string, string> = {
   't-m1': UNITS.transferHolder,
   'a-lead': UNITS.solverA,
   'a-m1': UNITS.solverA,
-  'b-lead': UNITS.solverA,
-  'b-m1': UNITS.solverA,
-  'c-lead': UNITS.solverA,
+  'b-lead': UNITS.solverB,
+  'b-m1': UNITS.solverB,
+  'c-lead': UNITS.solverC,
 };
 
 export interface Parties {

@@ -192,19 +192,22 @@ describe('L-2b: each of the top 3 people: ongoing projects + this year’s appli
   });
 
   it('counts only the first 3 of the team: a fourth member on three challenges still has no load', async () => {
-    const busy = await r.person((await r.issuer()).unit);
+    // One issuing unit's challenges: a team is the issuer's own people (X-12).
+    const owner = await r.issuer();
+    const busy = await r.person(owner.unit);
+    const freshTeam = async () => ({ ...owner, team: await r.team(owner.unit) });
     for (let i = 0; i < 3; i++) {
-      const other = await r.issuer();
+      const other = await freshTeam();
       expectAccepted(await submitOf(await r.draft(p, other, { team: [...other.team, busy] })));
     }
     const led: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const other = await r.issuer();
+      const other = await freshTeam();
       const s = await r.draft(p, other, { leader: busy, team: [busy, ...other.team.slice(1)] });
       expectAccepted(await submitOf(s));
       led.push(s.id);
     }
-    const other = await r.issuer();
+    const other = await freshTeam();
     const third = await r.draft(p, other, { leader: busy, team: [busy, ...other.team.slice(1)] });
     const [v] = expectRefused(await submitOf(third), 'L-2b');
     expect(v.message).toContain(busy);

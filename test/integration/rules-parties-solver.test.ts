@@ -255,6 +255,48 @@ describe('§4 restrictions at BID: L-1, L-2a for the lead unit; L-2b, L-3 for th
   });
 });
 
+describe("X-12: a bid's leader and team are people of its member units", () => {
+  it("refuses a bid naming a rival unit's project leader, whose own bid then still passes L-2b", async () => {
+    const { s } = await published();
+    const rival = await r.solver();
+    const squatter = await r.solver();
+    // An earlier bid puts the rival's leader one application short of the L-2b limit (2).
+    expectAccepted(await bid((await published()).s, rival, 'earlier'));
+    const [v] = expectRefused(await bid(s, squatter, 'squat', { team: [squatter.team[0], rival.team[0]] }), 'X-12');
+    expect(v.message).toContain(rival.team[0]);
+    expect(v.message_zh).toContain('成员单位');
+    expect(v.message).not.toContain(rival.unit);
+    expect(
+      (await bid(s, squatter, 'as-leader', { leader: rival.team[0], team: [rival.team[0], squatter.team[1]] })).status,
+    ).toBe(422);
+    // The rival's real bid is not blocked by the refused ones.
+    expectAccepted(await bid(s, rival, 'real'));
+  });
+
+  it('accepts a consortium whose team comes from its member units', async () => {
+    const { s } = await published();
+    const lead = await r.solver();
+    const member = await r.solver();
+    expectAccepted(
+      await bid(s, lead, 'consortium', {
+        members: [lead.unit, member.unit],
+        team: [lead.team[0], member.team[0]],
+      }),
+    );
+  });
+
+  it("refuses a demand whose team names another unit's person", async () => {
+    const issuer = await r.issuer();
+    const other = await r.solver();
+    const s = new ChallengeDriver(h, p, { issuer: issuer.token });
+    await s.create(
+      techDraft({ issuerUnit: issuer.unit, leader: issuer.team[0], team: [issuer.team[0], other.team[0]] }),
+    );
+    const [v] = expectRefused(await s.send(issuer.token, { type: 'SUBMIT', confirmDetails: true }), 'X-12');
+    expect(v.message).toContain(other.team[0]);
+  });
+});
+
 describe('X-7: no expert from the issuer, a bidding unit, or a unit affiliated with either (回避)', () => {
   /** A challenge in expert review, and five experts from an unrelated unit. */
   async function inReview() {

@@ -168,3 +168,44 @@ export const Q23_bidTeam = rule('Q-2/3', (_ctx, e: BidParties) => {
         ),
       ];
 });
+
+/** Registered persons among `people` whose unit is not one of `units` (Q-2/3 names the unregistered). */
+const outsidersOf = (e: WithFacts, people: readonly string[], units: readonly string[]) =>
+  [...new Set(people)].filter((id) => {
+    const person = personFacts(e, id);
+    return person.registered && (person.unit === undefined || !units.includes(person.unit));
+  });
+
+/**
+ * X-12: a bid's leader and team are people of its member units. Naming another unit's person
+ * would spend that person's L-2b quota and block their own unit's bid; their unit is not named
+ * in the refusal (the registry is not the bidder's to read).
+ */
+export const X12_bidTeamOfMembers = rule('X-12', (_ctx, e: BidParties) => {
+  const outsiders = outsidersOf(e, [e.leader, ...e.team], e.members);
+  return outsiders.length === 0
+    ? []
+    : [
+        finding(
+          `The leader and team of a bid are people of its member units; these are not: ${outsiders.join(', ')}.`,
+          `揭榜项目负责人和团队成员须为本揭榜联合体成员单位人员；以下人员不是：${outsiders.join('、')}。`,
+        ),
+      ];
+});
+
+/** X-12: a draft's leader and team are people of the issuing unit. */
+export const X12_draftTeamOfIssuer = rule('X-12', (ctx, e: WithFacts) => {
+  const outsiders = outsidersOf(
+    e,
+    [ctx.draft.leader, ...ctx.draft.team].filter((id) => id !== ''),
+    [ctx.draft.issuerUnit],
+  );
+  return outsiders.length === 0
+    ? []
+    : [
+        finding(
+          `The leader and team of a demand are people of the issuing unit ${ctx.draft.issuerUnit}; these are not: ${outsiders.join(', ')}.`,
+          `发榜项目负责人和团队成员须为发榜单位 ${ctx.draft.issuerUnit} 人员；以下人员不是：${outsiders.join('、')}。`,
+        ),
+      ];
+});

@@ -64,6 +64,7 @@ export const SUBMIT = staffEvent({
     parties.T1_issuer,
     parties.T22_issuerCredit,
     parties.C1_issuer,
+    parties.X12_draftTeamOfIssuer,
     restrictions.L1_applicantNoOverdue,
     restrictions.L2a_applicantOngoing,
     restrictions.L2b_applicantTeamLoad,

@@ -58,6 +58,7 @@ export const BID = staffEvent({
     parties.SC1_members,
     parties.S5_notAffiliated,
     parties.Q23_bidTeam,
+    parties.X12_bidTeamOfMembers,
     restrictions.L1_bidLeadNoOverdue,
     restrictions.L2a_bidLeadOngoing,
     restrictions.L2b_bidTeamLoad,

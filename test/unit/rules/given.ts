@@ -198,7 +198,10 @@ export function submissionFacts(ctx: ChallengeContext, changes: EventFacts = {})
       [ctx.draft.districtUnit]: unit({ type: 'districtDept' }),
       ...changes.units,
     },
-    persons: { ...Object.fromEntries(ctx.draft.team.map((p) => [p, person()])), ...changes.persons },
+    persons: {
+      ...Object.fromEntries(ctx.draft.team.map((p) => [p, person({ unit: ctx.draft.issuerUnit })])),
+      ...changes.persons,
+    },
   };
 }
 
@@ -217,6 +220,6 @@ export const bidPayload = (changes: Partial<PayloadOf<'BID'>> = {}): PayloadOf<'
 export function bidFacts(members: readonly string[], team: readonly string[], changes: EventFacts = {}): EventFacts {
   return {
     units: { ...Object.fromEntries(members.map((m) => [m, unit({ type: 'university' })])), ...changes.units },
-    persons: { ...Object.fromEntries(team.map((p) => [p, person()])), ...changes.persons },
+    persons: { ...Object.fromEntries(team.map((p) => [p, person({ unit: members[0] })])), ...changes.persons },
   };
 }

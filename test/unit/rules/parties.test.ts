@@ -14,6 +14,8 @@ import {
   ST2_bidCredit,
   T1_issuer,
   T22_issuerCredit,
+  X12_bidTeamOfMembers,
+  X12_draftTeamOfIssuer,
 } from '../../../machines/challenge/rules/parties.js';
 import { describeRule } from './describe-rule.js';
 import {
@@ -23,7 +25,9 @@ import {
   bidPayload,
   givenChallenge,
   givenTransfer,
+  person,
   record,
+  submissionFacts,
   UNITS,
   unit,
   when,
@@ -227,4 +231,28 @@ describeRule(Q23_bidTeam, ({ passes, violates }) => {
     when('BID', bidPayload({ leader: 'x-lead' }), { facts: bidFacts(payload.members, payload.team) }),
     ['x-lead'],
   );
+});
+
+describeRule(X12_bidTeamOfMembers, ({ passes, violates }) => {
+  const { solverA: lead, solverB: member, neutral: rival } = UNITS;
+  const payload = bidPayload({ members: [lead, member], leader: 'a-lead', team: ['a-lead', 'a-m1', 'b-m1'] });
+  const bidWith = (persons: EventFacts['persons']) =>
+    when('BID', payload, { facts: bidFacts(payload.members, payload.team, { persons }) });
+  passes('a team drawn from the lead and a member unit', challenge, bidWith({ 'b-m1': person({ unit: member }) }));
+  violates("a rival unit's project leader in the team", challenge, bidWith({ 'b-m1': person({ unit: rival }) }), [
+    'b-m1',
+  ]);
+  violates('a leader of another unit', challenge, bidWith({ 'a-lead': person({ unit: rival }) }), ['a-lead']);
+  passes('a person without an account (Q-2/3 names them)', challenge, bidWith({ 'b-m1': { registered: false } }));
+});
+
+describeRule(X12_draftTeamOfIssuer, ({ passes, violates }) => {
+  const submitWith = (persons: EventFacts['persons']) =>
+    when('SUBMIT', { confirmDetails: true }, { facts: submissionFacts(challenge, { persons }) });
+  const [leader, member] = challenge.draft.team as [string, string];
+  passes("the issuing unit's own people", challenge, submitWith({}));
+  violates("another unit's person in the team", challenge, submitWith({ [member]: person({ unit: UNITS.solverA }) }), [
+    member,
+  ]);
+  violates('a leader of another unit', challenge, submitWith({ [leader]: person({ unit: UNITS.solverA }) }), [leader]);
 });
