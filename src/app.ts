@@ -22,7 +22,8 @@ import type { Config } from './base/config.js';
 import { AppError } from './base/errors.js';
 import { type Db, openDatabase } from './db/client.js';
 import { type Clock, systemClock, testClock } from './engine/time/clock.js';
-import { logRedaction, logSerializers } from './http/logging.js';
+import bodyDeadlinePlugin from './http/plugins/body-deadline.js';
+import { learnRoute, logRedaction, logSerializers } from './http/logging.js';
 import authPlugin from './http/plugins/auth.js';
 import denialsPlugin from './http/plugins/denials.js';
 import enginePlugin from './http/plugins/engine.js';
@@ -64,13 +65,16 @@ const filesDirOf = (config: BuildOptions['config']) =>
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const requestTimeoutMs = config.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     // Secrets and personal ids never reach the log (src/http/logging.ts, docs/security.md).
     logger: options.logger ?? { level: config.logLevel, redact: logRedaction, serializers: logSerializers },
     bodyLimit: BODY_LIMIT,
-    // A slow or stalled client cannot hold a connection and a request open for ever.
-    requestTimeout: config.requestTimeoutMs ?? 30_000,
-    connectionTimeout: (config.requestTimeoutMs ?? 30_000) * 2,
+    // A slow or stalled client cannot hold a connection and a request open for ever. A body is cut
+    // at the deadline by body-deadline.ts (408 in the error shape); Node's own check, a second
+    // later, is the backstop for headers that never finish and for uploads.
+    requestTimeout: requestTimeoutMs + 1000,
+    connectionTimeout: requestTimeoutMs * 2,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false } },
@@ -81,6 +85,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // response schemas still document every route, and test/integration/contract.test.ts checks
   // real responses against them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The log keeps only the fixed words of these routes in a URL (src/http/logging.ts).
+  app.addHook('onRoute', (route) => learnRoute(route.url));
   // Every reply names its request id, the one in its log lines and in any error body.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -137,6 +143,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Tier 2: the app's own plugins.
   await app.register(errorsPlugin);
+  await app.register(bodyDeadlinePlugin, { timeoutMs: requestTimeoutMs });
   await app.register(enginePlugin, {
     db: options.db ?? openDatabase(config.dbPath, config.synchronous),
     clock: options.clock ?? (config.testClock ? testClock() : systemClock()),

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'EVENT_NOT_ALLOWED'
   | 'IDEMPOTENCY_MISMATCH'
   | 'PAYLOAD_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'RATE_LIMITED'
   | 'INTERNAL';
 
@@ -27,6 +28,7 @@ export const statusOf: Record<ErrorCode, number> = {
   EVENT_NOT_ALLOWED: 422,
   IDEMPOTENCY_MISMATCH: 422,
   PAYLOAD_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
   RATE_LIMITED: 429,
   INTERNAL: 500,
 };

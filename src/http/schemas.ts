@@ -20,6 +20,7 @@ export const errorSchema = z
         'EVENT_NOT_ALLOWED',
         'IDEMPOTENCY_MISMATCH',
         'PAYLOAD_TOO_LARGE',
+        'REQUEST_TIMEOUT',
         'RATE_LIMITED',
         'INTERNAL',
       ]),
@@ -39,8 +40,8 @@ const e = errorSchema;
 /** The error responses of a route, for the OpenAPI document. */
 export const errors = {
   read: { 401: e, 403: e, 404: e, 429: e },
-  write: { 400: e, 401: e, 403: e, 404: e, 413: e, 429: e },
-  event: { 400: e, 401: e, 403: e, 404: e, 409: e, 413: e, 422: e, 429: e },
+  write: { 400: e, 401: e, 403: e, 404: e, 408: e, 413: e, 429: e },
+  event: { 400: e, 401: e, 403: e, 404: e, 408: e, 409: e, 413: e, 422: e, 429: e },
 };
 
 export const trackSchema = z

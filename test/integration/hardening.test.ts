@@ -176,13 +176,104 @@ describe('rate limit and log', () => {
   });
 
   it('redactUrl masks person and unit ids and query values', () => {
-    expect(redactUrl('/api/v1/persons/abc?x=1&y=2')).toBe('/api/v1/persons/[redacted]?x=[redacted]&y=[redacted]');
-    expect(redactUrl('/api/v1/units/9165')).toBe('/api/v1/units/[redacted]');
-    expect(redactUrl('/api/v1/challenges/c1')).toBe('/api/v1/challenges/c1');
+    expect(redactUrl('/api/v1/persons/abc?x=1&y=2', true)).toBe('/api/v1/persons/[redacted]?x=[redacted]&y=[redacted]');
+    expect(redactUrl('/api/v1/units/9165', true)).toBe('/api/v1/units/[redacted]');
+    expect(redactUrl('/api/v1/challenges/c1', true)).toBe('/api/v1/challenges/c1');
+    // A path that matched no route keeps only the service's own words.
+    expect(redactUrl('/api/v1/Persons/p-9', false)).toBe('/api/v1/[redacted]/[redacted]');
+    expect(redactUrl('/api/v1/persons;p-9', false)).toBe('/api/v1/[redacted]');
+    expect(redactUrl('/api/v1/challenges/c1/p-9', false)).toBe('/api/v1/challenges/[redacted]/[redacted]');
+  });
+
+  it('a person id in a path that matches no route is not logged, whatever its spelling', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = await buildApp({
+      config: { dbPath: `${h.dbFile}-log`, adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'info' },
+      db: openDatabase(`${h.dbFile}-log`),
+      scheduler: false,
+      logger: { level: 'info', stream: sink, redact: logRedaction, serializers: logSerializers },
+    });
+    try {
+      const secret = 'p-secret-person';
+      for (const url of [
+        `/api/v1/Persons/${secret}`,
+        `/persons;${secret}`,
+        `/api/v1/persons;${secret}`,
+        `/api/v1/%70ersons/${secret}`,
+        `/api/v1/persons/${secret}/extra`,
+        `/${secret}`,
+      ]) {
+        const r = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        expect(r.statusCode, url).toBe(404);
+      }
+      const log = lines.join('');
+      expect(log).toContain('[redacted]');
+      expect(log).not.toContain(secret);
+    } finally {
+      await app.close();
+    }
   });
 });
 
 describe('request timeout', () => {
+  it('a slow authenticated body is cut at the deadline with 408 REQUEST_TIMEOUT in the error shape', async () => {
+    const app = await buildApp({
+      config: {
+        dbPath: `${h.dbFile}-slow`,
+        adminToken: ADMIN_TOKEN,
+        testClock: false,
+        logLevel: 'silent',
+        requestTimeoutMs: 1000,
+      },
+      db: openDatabase(`${h.dbFile}-slow`),
+      scheduler: false,
+      logger: false,
+    });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as { port: number };
+      const body = JSON.stringify({ role: 'auditor', label: 'x'.repeat(150) });
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve) => {
+        let sent = 0;
+        let drip: NodeJS.Timeout | undefined;
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(
+            `POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+          );
+          // One byte every 50 ms: the whole body would take about 8 s.
+          drip = setInterval(() => {
+            if (sent < body.length && !socket.destroyed) socket.write(body.charAt(sent++));
+          }, 50);
+        });
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += chunk.toString();
+        });
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(text);
+        });
+      });
+      const elapsed = Date.now() - started;
+      expect(answer.startsWith('HTTP/1.1 408'), answer).toBe(true);
+      const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(json.error).toMatchObject({ code: 'REQUEST_TIMEOUT', requestId: expect.any(String) });
+      expect(json.error.message_zh).toContain('秒');
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      expect(elapsed).toBeLessThan(1900);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('a client that never finishes its request is cut off after the timeout (Node closes it, at most with a 408)', async () => {
     const app = await buildApp({
       config: {
