@@ -52,7 +52,12 @@ export type Senders = Partial<Record<TokenRole, Scope | Sender>>;
 
 export type StaffEventOf<T extends string, S extends z.ZodObject> = { type: T } & z.infer<S> & Envelope;
 export type SystemEventOf<T extends string> = { type: T; timer: TimerInfo } & Envelope;
-type Reducer<E> = (ctx: ChallengeContext, event: E) => Partial<ChallengeContext>;
+/**
+ * How an accepted event changes the context. `version` is the machine version running it
+ * (versions.ts): a reducer that records more than an older version did asks for it, so histories
+ * recorded under that version replay to the same context.
+ */
+type Reducer<E> = (ctx: ChallengeContext, event: E, version: number) => Partial<ChallengeContext>;
 
 /** An event staff post over HTTP. */
 export interface StaffEventDefinition<T extends string = string, S extends z.ZodObject = z.ZodObject> {

@@ -18,6 +18,10 @@ import { disbursementEvents } from './stages/7-disbursement.js';
 import { managementEvents } from './stages/8-management.js';
 import { evaluationEvents } from './stages/9-evaluation.js';
 import type { ChallengeContext, Violation } from './types.js';
+import { MACHINE_VERSION } from './version.js';
+
+/** The machine version new events run under, as a number (rules and reducers compare it). */
+const CURRENT_VERSION = Number(MACHINE_VERSION);
 
 export type { Actor, Envelope, TimerInfo } from './event.js';
 export type { EventFacts } from './facts.js';
@@ -86,12 +90,17 @@ export const eventBodySchema = z.discriminatedUnion(
   ],
 );
 
-type AnyRule = { clause: string; check(ctx: ChallengeContext, event: ChallengeEvent): Violation[] };
-const rulesOf = (type: string): readonly AnyRule[] => (byType.get(type)?.rules ?? []) as readonly AnyRule[];
+type AnyRule = { clause: string; since?: number; check(ctx: ChallengeContext, event: ChallengeEvent): Violation[] };
+/** The rules of an event under machine `version`: those added later are left out. */
+const rulesOf = (type: string, version: number = CURRENT_VERSION): readonly AnyRule[] =>
+  ((byType.get(type)?.rules ?? []) as readonly AnyRule[]).filter((r) => (r.since ?? 1) <= version);
 
-/** All violations an event meets in this context; empty means the guide allows it. */
-export function violationsOf(ctx: ChallengeContext, event: ChallengeEvent): Violation[] {
-  return rulesOf(event.type).flatMap((r) => r.check(ctx, event));
+/**
+ * All violations an event meets in this context under machine `version` (the current one unless
+ * a replay of an older history asks); empty means the guide allows it.
+ */
+export function violationsOf(ctx: ChallengeContext, event: ChallengeEvent, version = CURRENT_VERSION): Violation[] {
+  return rulesOf(event.type, version).flatMap((r) => r.check(ctx, event));
 }
 
 /** The clause IDs an event's `rulesAllow` guard stands for, in the order its rules check them. */
@@ -99,12 +108,16 @@ export function clausesOf(type: string): readonly string[] {
   return [...new Set(rulesOf(type).map((r) => r.clause))];
 }
 
-type AnyReducer = (ctx: ChallengeContext, event: ChallengeEvent) => Partial<ChallengeContext>;
+type AnyReducer = (ctx: ChallengeContext, event: ChallengeEvent, version: number) => Partial<ChallengeContext>;
 
 /** The context after an accepted event (outcomes are set by the transition, not here). */
-export function applyEvent(ctx: ChallengeContext, event: ChallengeEvent): Partial<ChallengeContext> {
+export function applyEvent(
+  ctx: ChallengeContext,
+  event: ChallengeEvent,
+  version = CURRENT_VERSION,
+): Partial<ChallengeContext> {
   const apply = byType.get(event.type)?.apply as AnyReducer | undefined;
-  return apply ? apply(ctx, event) : {};
+  return apply ? apply(ctx, event, version) : {};
 }
 
 /** When a system event falls due on this challenge, or null while it has no date. */

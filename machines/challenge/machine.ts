@@ -281,9 +281,12 @@ const stages = {
           ACCEPTANCE_DECISION: [acceptIf('isRectify', 'rectifying'), end('closed', 'X-3')],
         },
       },
-      /** One rectification (X-3); the next decision is passed or failed. */
+      /**
+       * One rectification (X-3); the next decision is passed or failed. When `rectifyMonths` pass
+       * first, the challenge stays here, listed as overdue, until the bureau decides.
+       */
       rectifying: {
-        on: { ACCEPTANCE_DECISION: end('closed', 'X-3') },
+        on: { ACCEPTANCE_DECISION: end('closed', 'X-3'), RECTIFICATION_OVERDUE: accept() },
       },
     },
   },
@@ -313,4 +316,16 @@ export type StageTag = (typeof stages)[Stage] extends infer S
   : never;
 
 export type ChallengeMachine = typeof challengeMachine;
+
+/**
+ * The chart under the rules and reducers of an older machine `version`: the rules added later
+ * (`since`) are not checked and the reducers record what that version recorded, so a history
+ * recorded under it replays exactly (versions.ts registers it).
+ */
+export function challengeMachineAt(version: number): ChallengeMachine {
+  return challengeMachine.provide({
+    guards: { rulesAllow: ({ context, event }) => violationsOf(context, event, version).length === 0 },
+    actions: { apply: assign(({ context, event }) => applyEvent(context, event, version)) },
+  }) as ChallengeMachine;
+}
 export type ChallengeSnapshot = ReturnType<ChallengeMachine['resolveState']>;

@@ -17,13 +17,28 @@ export interface Finding {
 export interface Rule<E = unknown> {
   /** The clause ID the rule checks: the only clause its violations cite. */
   readonly clause: string;
+  /**
+   * The machine version the rule was added in (versions.ts): an older machine does not check it,
+   * so the histories recorded under that version replay as they ran.
+   */
+  readonly since?: number;
   check(ctx: ChallengeContext, event: E): Violation[];
 }
 
+/** Options of a rule: `since`, the machine version that added it. */
+export interface RuleOptions {
+  since?: number;
+}
+
 /** A rule for `clause`: `find` returns what it found wrong; every finding cites `clause`. */
-export function rule<E>(clause: string, find: (ctx: ChallengeContext, event: E) => Finding[]): Rule<E> {
+export function rule<E>(
+  clause: string,
+  find: (ctx: ChallengeContext, event: E) => Finding[],
+  options: RuleOptions = {},
+): Rule<E> {
   return {
     clause,
+    ...(options.since === undefined ? {} : { since: options.since }),
     check: (ctx, event) => find(ctx, event).map((f) => ({ clause, message: f.message, message_zh: f.message_zh })),
   };
 }

@@ -3,7 +3,7 @@
  * reducers and the engine's views: which bids are agreed, which tracks still run, what the
  * panel scored, when acceptance becomes overdue. Pure functions of the context.
  */
-import { endOfBeijingDay } from '../calendar.js';
+import { addMonths, beijingDate, endOfBeijingDay } from '../calendar.js';
 import type { AttachmentKind } from './schemas.js';
 import type { Bid, ChallengeContext, Track } from './types.js';
 
@@ -22,6 +22,10 @@ export const requiredBids = (ctx: ChallengeContext): number => (isHorseRace(ctx)
 
 export const trackOf = (ctx: ChallengeContext, trackId: string): Track | undefined =>
   ctx.tracks.find((t) => t.trackId === trackId);
+
+/** The member units of the bid a track came from (lead first): who may receive its fiscal support. */
+export const trackMembers = (ctx: ChallengeContext, trackId: string): string[] =>
+  ctx.bids.find((b) => b.bidId === trackId)?.members ?? [];
 
 /** Tracks not stopped by a midterm evaluation (H-5). */
 export const activeTracks = (ctx: ChallengeContext): Track[] => ctx.tracks.filter((t) => t.status !== 'stopped');
@@ -64,3 +68,7 @@ export function overdueFrom(plannedEnd: string, overdueDays: number): string {
 export function overdueAt(ctx: ChallengeContext): string | null {
   return ctx.plannedEnd === null ? null : overdueFrom(ctx.plannedEnd, ctx.settings.restrictions.overdueDays);
 }
+
+/** The last instant of a rectification decided at `at` (X-3): `rectifyMonths` later, that day included. */
+export const rectifyDue = (ctx: ChallengeContext, at: string): string =>
+  endOfBeijingDay(addMonths(beijingDate(at), ctx.settings.acceptance.rectifyMonths));

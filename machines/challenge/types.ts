@@ -49,8 +49,20 @@ export interface Track {
   /** Fiscal support disbursed to this track in the first phase (H-4). */
   firstPhaseCny: number;
   midterm: 'continue' | 'stop' | null;
+  /**
+   * Every disbursement of fiscal support to this track with the unit that received it (a member
+   * of its bid; machine version 2 on, absent before).
+   */
+  disbursements?: Disbursement[];
   progress: { milestone: string; text: string; at: string }[];
   finalReportSha256: string | null;
+}
+
+export interface Disbursement {
+  amountCny: number;
+  phase: 'first' | 'later';
+  payeeUnit: string;
+  at: string;
 }
 
 export interface Objection {
@@ -110,6 +122,10 @@ export interface ChallengeContext {
   extensionUsed: boolean;
   changes: { kind: string; detail: string; at: string }[];
   rectifyUsed: boolean;
+  /** The last instant of the rectification period (X-3, `rectifyMonths`; version 2 on). */
+  rectifyDueAt?: string;
+  /** When the rectification period passed without a decision (X-3): listed as overdue. */
+  rectifyOverdueSince?: string;
   acceptanceResult: 'passed' | 'failed' | null;
   /** Set by ACCEPTANCE_OVERDUE: the issuer and solver units count as overdue for L-1. */
   overdue: boolean;

@@ -7,7 +7,7 @@
  * challenge is itself a recorded event (`MIGRATE_MACHINE`) carrying that mapping; a challenge
  * whose state has no mapping is refused. Pure: no I/O.
  */
-import { type ChallengeMachine, type ChallengeSnapshot, challengeMachine } from './machine.js';
+import { type ChallengeMachine, type ChallengeSnapshot, challengeMachine, challengeMachineAt } from './machine.js';
 import { statePath, stateValueOf } from './stage.js';
 import { MACHINE_VERSION } from './version.js';
 
@@ -70,11 +70,23 @@ export function defineRegistry(registry: MachineRegistry): MachineRegistry {
   return registry;
 }
 
-/** The machines the service knows. Version 1 is the machine of machine.ts. */
+const machineV1 = challengeMachineAt(1);
+
+/**
+ * The machines the service knows. Version 2 (issue 11, "Close the holes") is the machine of
+ * machine.ts; version 1 is the same chart without the rules marked `since: 2` and with the
+ * reducers of version 1 (it never records a payee, a rectification deadline or a raised funding).
+ * Every leaf state of version 1 is a state of version 2, so the migration maps each to itself.
+ */
 export const machineRegistry: MachineRegistry = defineRegistry({
   current: MACHINE_VERSION,
-  machines: new Map([['1', challengeMachine]]),
-  migrations: [],
+  machines: new Map([
+    ['1', machineV1],
+    ['2', challengeMachine],
+  ]),
+  migrations: [
+    { from: '1', to: '2', states: Object.fromEntries(leafStates(machineV1).map((s) => [s, s])) },
+  ],
 });
 
 /**

@@ -50,14 +50,21 @@ const identity = Object.fromEntries(leafStates(challengeMachine).map((s) => [s, 
 
 /** Someone edited the machine without bumping its version. */
 const editedInPlace: MachineRegistry = { current: '1', machines: new Map([['1', renamed]]), migrations: [] };
-/** The same change done properly: version 2 beside version 1, with a migration. */
+/** The service's own versions: 1, the golden histories' (frozen), and 2, the current machine. */
+const v1 = machineRegistry.machines.get('1') as ChallengeMachine;
+/** The same change done properly: version 3 beside version 1, with a migration. */
 const withMigration = defineRegistry({
-  current: '2',
+  current: '3',
   machines: new Map([
-    ['1', challengeMachine],
-    ['2', renamed],
+    ['1', v1],
+    ['2', challengeMachine],
+    ['3', renamed],
   ]),
-  migrations: [{ from: '1', to: '2', states: { ...identity, closed: 'completed' } }],
+  migrations: [
+    ...machineRegistry.migrations,
+    { from: '1', to: '3', states: { ...identity, closed: 'completed' } },
+    { from: '2', to: '3', states: { ...identity, closed: 'completed' } },
+  ],
 });
 
 const goldens = loadGoldens();
@@ -90,14 +97,14 @@ describe('a machine change that renames a state', () => {
     ]);
   });
 
-  it('passes when registered as version 2 with a migration: old histories replay under version 1', () => {
+  it('passes when registered as version 3 with a migration: old histories replay under version 1', () => {
     for (const g of goldens) expect(replayGolden(g.events, g.head, withMigration)).toBeNull();
   });
 
   it('a registry refuses a migration to a state the new machine does not have', () => {
     expect(() =>
-      defineRegistry({ ...withMigration, migrations: [{ from: '1', to: '2', states: { closed: 'closed' } }] }),
-    ).toThrow(/closed is not a state of version 2/);
+      defineRegistry({ ...withMigration, migrations: [{ from: '1', to: '3', states: { closed: 'closed' } }] }),
+    ).toThrow(/closed is not a state of version 3/);
   });
 });
 
@@ -116,12 +123,12 @@ function appendRow(
   rows.push(row);
 }
 
-describe('moving a live challenge to version 2', () => {
+describe('moving a live challenge to version 3', () => {
   const original = golden('closed-passed');
   const cut = original.events.findIndex((e) => e.type === 'START_IMPLEMENTATION') + 1;
   const admin = { id: 'admin', role: 'admin' };
 
-  /** The golden history up to implementation, a MIGRATE_MACHINE event, then the rest under version 2. */
+  /** The golden history up to implementation, a MIGRATE_MACHINE event, then the rest under version 3. */
   function migratedHistory(states: Record<string, string>) {
     const replayer = new Replayer(withMigration);
     const rows: GoldenEvent[] = [];
@@ -132,39 +139,39 @@ describe('moving a live challenge to version 2', () => {
     const at = (rows.at(-1) as GoldenEvent).at;
     appendRow(rows, replayer, {
       type: MIGRATE_MACHINE,
-      payload: canonicalJson({ from: '1', to: '2', states }),
+      payload: canonicalJson({ from: '1', to: '3', states }),
       facts: null,
       actor: canonicalJson(admin),
       at,
-      machineVersion: '2',
+      machineVersion: '3',
     });
-    for (const e of original.events.slice(cut)) appendRow(rows, replayer, { ...e, machineVersion: '2' });
+    for (const e of original.events.slice(cut)) appendRow(rows, replayer, { ...e, machineVersion: '3' });
     const head = {
       id: original.head.id,
       version: rows.length,
       headHash: (rows.at(-1) as GoldenEvent).hash,
-      machineVersion: '2',
+      machineVersion: '3',
       snapshot: JSON.stringify(persist(replayer.snapshot as never)),
     };
     return { rows, head };
   }
 
-  it('is a recorded event; the history carries on under version 2 and replays exactly', () => {
+  it('is a recorded event; the history carries on under version 3 and replays exactly', () => {
     const { rows, head } = migratedHistory({ ...identity, closed: 'completed' });
-    expect(rows[cut]).toMatchObject({ seq: cut + 1, type: MIGRATE_MACHINE, machineVersion: '2' });
+    expect(rows[cut]).toMatchObject({ seq: cut + 1, type: MIGRATE_MACHINE, machineVersion: '3' });
     expect(JSON.parse((rows[cut] as GoldenEvent).stateAfter)).toEqual({ management: 'implementing' });
     expect((rows.at(-1) as GoldenEvent).stateAfter).toBe('"completed"');
     expect(replayGolden(rows, head, withMigration)).toBeNull();
-    // Without version 2 registered the same history cannot replay, and verify says where.
+    // Without version 3 registered the same history cannot replay, and verify says where.
     expect(replayGolden(rows, head, machineRegistry)).toMatchObject({ seq: cut + 1, check: 'replay' });
   });
 
-  it('an event under version 2 with no MIGRATE_MACHINE before it is a divergence', () => {
-    // The golden history with its later events relabelled version 2, hashed consistently.
+  it('an event under version 3 with no MIGRATE_MACHINE before it is a divergence', () => {
+    // The golden history with its later events relabelled version 3, hashed consistently.
     const rows: GoldenEvent[] = [];
     for (const [i, e] of original.events.entries()) {
       const prevHash = rows.at(-1)?.hash ?? GENESIS_HASH;
-      const row = { ...e, prevHash, machineVersion: i < cut ? '1' : '2' };
+      const row = { ...e, prevHash, machineVersion: i < cut ? '1' : '3' };
       rows.push({ ...row, hash: storedRowHash(prevHash, row) });
     }
     expect(replayGolden(rows, original.head, withMigration)).toMatchObject({
@@ -185,11 +192,11 @@ describe('moving a live challenge to version 2', () => {
 
     const unmapped = defineRegistry({
       ...withMigration,
-      migrations: [{ from: '1', to: '2', states: { closed: 'completed' } }],
+      migrations: [{ from: '2', to: '3', states: { closed: 'completed' } }],
     });
     const refusal = (() => {
       try {
-        migrateMachine(deps, { challengeId: s.id, to: '2', caller: admin }, unmapped);
+        migrateMachine(deps, { challengeId: s.id, to: '3', caller: admin }, unmapped);
       } catch (err) {
         return err;
       }
@@ -199,25 +206,25 @@ describe('moving a live challenge to version 2', () => {
     expect((refusal as Error).message).toContain('maps no state for management.implementing');
     expect((await s.view()).version).toBe(before);
     expect(() =>
-      migrateMachine(deps, { challengeId: s.id, to: '2', caller: { tokenId: 'x', role: 'bureau' } }, withMigration),
+      migrateMachine(deps, { challengeId: s.id, to: '3', caller: { tokenId: 'x', role: 'bureau' } }, withMigration),
     ).toThrow(/Only an admin/);
-    expect(() => migrateMachine(deps, { challengeId: s.id, to: '3', caller: admin }, withMigration)).toThrow(
-      /No migration from machine version 1 to 3/,
+    expect(() => migrateMachine(deps, { challengeId: s.id, to: '4', caller: admin }, withMigration)).toThrow(
+      /No migration from machine version 2 to 4/,
     );
 
-    const moved = migrateMachine(deps, { challengeId: s.id, to: '2', caller: admin }, withMigration);
+    const moved = migrateMachine(deps, { challengeId: s.id, to: '3', caller: admin }, withMigration);
     expect(moved).toEqual({
       version: before + 1,
-      from: '1',
-      to: '2',
+      from: '2',
+      to: '3',
       stateBefore: 'management.implementing',
       stateAfter: 'management.implementing',
     });
     const history = (await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.auditor)).body.items;
     expect(history.at(-1)).toMatchObject({
       type: MIGRATE_MACHINE,
-      machineVersion: '2',
-      payload: { from: '1', to: '2' },
+      machineVersion: '3',
+      payload: { from: '2', to: '3' },
     });
     expect(verifyChallenge(h.app.jiebang.db, s.id, withMigration)).toMatchObject({ ok: true });
     expect(verifyLog(h.app.jiebang.db, { registry: withMigration })).toMatchObject({ ok: true });
@@ -227,8 +234,8 @@ describe('moving a live challenge to version 2', () => {
       check: 'replay',
     });
     // The harness replays every challenge under the service's own registry on close: the moved
-    // challenge cannot replay there, because version 2 exists only in this test.
-    await expect(h.close()).rejects.toThrow(/version 2, which is not registered/);
+    // challenge cannot replay there, because version 3 exists only in this test.
+    await expect(h.close()).rejects.toThrow(/version 3, which is not registered/);
   });
 });
 
@@ -245,18 +252,18 @@ describe('the live engine and machine versions', () => {
       const reply = await s.send(p.issuer, { type: 'UPDATE', title: '新标题' });
       expect(reply.status).toBe(422);
       expect(reply.body.error.code).toBe('EVENT_NOT_ALLOWED');
-      expect(reply.body.error.message).toContain(`jiebang migrate-machine ${s.id} --to 1`);
+      expect(reply.body.error.message).toContain(`jiebang migrate-machine ${s.id} --to 2`);
       expect(sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id)).toEqual(before);
 
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-machine', s.id, '--to', '1'], {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-machine', s.id, '--to', '2'], {
         cwd: fileURLToPath(new URL('../..', import.meta.url)),
         env: { ...process.env, JIEBANG_DB: sqlite.name, NODE_OPTIONS: '' },
         encoding: 'utf8',
       });
       expect(run.status, run.stdout + run.stderr).toBe(1);
-      expect(run.stderr).toContain('No migration from machine version 0 to 1 is declared.');
+      expect(run.stderr).toContain('No migration from machine version 0 to 2 is declared.');
       expect(sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id)).toEqual(before);
-      sqlite.prepare("UPDATE challenges SET machine_version = '1' WHERE id = ?").run(s.id);
+      sqlite.prepare("UPDATE challenges SET machine_version = '2' WHERE id = ?").run(s.id);
     } finally {
       await h.close();
     }

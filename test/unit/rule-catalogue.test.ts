@@ -42,8 +42,8 @@ describe('rule catalogue', () => {
     },
   );
 
-  it('RECORD_PAYMENT cites P-1, H-5 and P-7; an unknown track is refused with P-1 alone', () => {
-    expect(clausesOf('RECORD_PAYMENT')).toEqual(['P-1', 'H-5', 'P-7']);
+  it('RECORD_PAYMENT cites P-1, H-5, P-7 and Q-1a; an unknown track is refused with P-1 alone', () => {
+    expect(clausesOf('RECORD_PAYMENT')).toEqual(['P-1', 'H-5', 'P-7', 'Q-1a']);
     const ctx = { tracks: [] } as unknown as ChallengeContext;
     const event = {
       type: 'RECORD_PAYMENT',

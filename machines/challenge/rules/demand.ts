@@ -8,7 +8,7 @@ import { type Finding, finding, rule, when, yuan } from '../rule.js';
 import type { AttachmentKind } from '../schemas.js';
 import { hasAttachment } from '../selectors.js';
 import type { ChallengeContext } from '../types.js';
-import type { WithFacts } from './registry-facts.js';
+import { unitFacts, type WithFacts } from './registry-facts.js';
 
 type At = { at: string };
 const tech = (ctx: ChallengeContext) => ctx.kind === 'techBreakthrough';
@@ -231,6 +231,23 @@ export const H1_horseRaceShape = rule('H-1', (ctx) => {
     );
   return out;
 });
+
+/** H-1: a horse race is posted by an enterprise (由同一企业提出), as the registry records the issuer. */
+export const H1_enterpriseIssuer = rule(
+  'H-1',
+  (ctx, e: WithFacts) => {
+    const issuer = unitFacts(e, ctx.draft.issuerUnit);
+    const type = issuer.type;
+    // An unregistered issuer is reported by Q-2/3.
+    return when(ctx.draft.horseRace !== null && issuer.registered && type !== 'enterprise', () =>
+      finding(
+        `A horse race is posted by an enterprise; the issuer ${ctx.draft.issuerUnit} is registered as ${type}.`,
+        `“赛马制”项目须由企业提出；需求方 ${ctx.draft.issuerUnit} 登记类型为 ${type}，不是企业。`,
+      ),
+    );
+  },
+  { since: 2 },
+);
 
 /** H-2: a horse race states the R&D investment of every route. */
 export const H2_routeInvestment = rule('H-2', (ctx) => {

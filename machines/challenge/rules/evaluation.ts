@@ -71,3 +71,16 @@ export const X9_overdue = rule('X-9', (ctx, e: { at: string }) => {
     finding(`Acceptance is overdue only from ${due}.`, `自 ${due} 起方属逾期未验收。`),
   );
 });
+
+/** X-3: the rectification timer fires only once the rectification period has really passed. */
+export const X3_rectificationOverdue = rule(
+  'X-3',
+  (ctx, e: { at: string }) =>
+    when(ctx.rectifyDueAt === undefined || atOrBefore(e.at, ctx.rectifyDueAt), () =>
+      finding(
+        `The rectification period runs until ${ctx.rectifyDueAt ?? '(none set)'}.`,
+        `整改期至 ${ctx.rectifyDueAt ?? '（未设定）'}。`,
+      ),
+    ),
+  { since: 2 },
+);

@@ -3,8 +3,8 @@
  * closing the bidding. Solver eligibility is in parties.ts and restrictions.ts.
  */
 import { atOrBefore } from '../../calendar.js';
-import { finding, rule, when } from '../rule.js';
-import { agreedBids, isHorseRace } from '../selectors.js';
+import { finding, rule, when, yuan } from '../rule.js';
+import { agreedBids, isHorseRace, liveBid } from '../selectors.js';
 
 type NewBid = { bidId: string; members: string[]; leader: string; team: string[]; plan: string; route?: string };
 
@@ -69,6 +69,21 @@ export const P5_agreedFunding = rule('P-5', (_ctx, e: { agreedFundingCny: number
   when(e.agreedFundingCny < 1, () =>
     finding('An agreement states the R&D funding the issuer pays.', '对接协议须明确发榜方拨付的研发经费。'),
   ),
+);
+
+/** P-5: the issuer agrees no more R&D funding than the bid asked for (an inflated agreement would inflate the fiscal support, H-4). */
+export const P5_withinRequest = rule(
+  'P-5',
+  (ctx, e: { bidId: string; agreedFundingCny: number }) => {
+    const bid = liveBid(ctx, e.bidId);
+    return when(bid !== undefined && e.agreedFundingCny > bid.requestedFundingCny, () =>
+      finding(
+        `The agreed funding ${yuan(e.agreedFundingCny)} is more than bid "${e.bidId}" asked for (${yuan(bid?.requestedFundingCny ?? 0)}).`,
+        `约定研发经费 ${e.agreedFundingCny} 元超过揭榜申请“${e.bidId}”申请的经费 ${bid?.requestedFundingCny ?? 0} 元。`,
+      ),
+    );
+  },
+  { since: 2 },
 );
 
 /** P-3: a new bidding deadline is later than the current one and than now. */

@@ -4,7 +4,7 @@
  * phase and later funding, and the tracks a step may act on. Integer yuan throughout.
  */
 import { finding, rule, when, yuan } from '../rule.js';
-import { activeTracks, fiscalSupportTotal, isHorseRace, trackOf } from '../selectors.js';
+import { activeTracks, fiscalSupportTotal, isHorseRace, trackMembers, trackOf } from '../selectors.js';
 import type { ChallengeContext } from '../types.js';
 
 type OnTrack = { trackId: string };
@@ -119,3 +119,99 @@ export const H5_laterAfterContinue = rule('H-5', (ctx, e: Disbursal) => {
     ),
   );
 });
+
+/** The least total investment of Q-1a, and the issuer's own pilot spend that counts towards it. */
+const investmentFloor = (ctx: ChallengeContext) => ({
+  min: ctx.settings.amounts.minTotalInvestmentCny,
+  own: ctx.draft.investment.ownPilotCny,
+});
+
+/** Q-1a on what is agreed: a single-track agreement brings own spend + agreed funding to the minimum. */
+export const Q1a_agreedInvestment = rule(
+  'Q-1a',
+  (ctx, e: { agreedFundingCny: number }) => {
+    const { min, own } = investmentFloor(ctx);
+    const total = own + e.agreedFundingCny;
+    return when(!isHorseRace(ctx) && total < min, () =>
+      finding(
+        `Total investment on this agreement (own pilot spend ${yuan(own)} + agreed R&D funding ${yuan(e.agreedFundingCny)}) is ${yuan(total)}; at least ${yuan(min)} is required.`,
+        `按本协议计算的项目投入总额（自主投入 ${own} 元 + 约定研发经费 ${e.agreedFundingCny} 元）为 ${total} 元，不得低于 ${min} 元。`,
+      ),
+    );
+  },
+  { since: 2 },
+);
+
+/** Q-1a at the award: own spend + the agreed funding of the selected bids together reach the minimum. */
+export const Q1a_selectedInvestment = rule(
+  'Q-1a',
+  (ctx, e: { bidIds: string[] }) => {
+    const { min, own } = investmentFloor(ctx);
+    const agreed = ctx.bids
+      .filter((b) => e.bidIds.includes(b.bidId))
+      .reduce((sum, b) => sum + (b.agreedFundingCny ?? 0), 0);
+    const total = own + agreed;
+    return when(total < min, () =>
+      finding(
+        `Total investment of the selected bids (own pilot spend ${yuan(own)} + agreed R&D funding ${yuan(agreed)}) is ${yuan(total)}; at least ${yuan(min)} is required.`,
+        `入选揭榜方的项目投入总额（自主投入 ${own} 元 + 约定研发经费合计 ${agreed} 元）为 ${total} 元，不得低于 ${min} 元。`,
+      ),
+    );
+  },
+  { since: 2 },
+);
+
+/** Q-1a after the award: the money recorded as paid to a track stays within its agreed funding (raised only by an approved change). */
+export const Q1a_paidWithinAgreed = rule(
+  'Q-1a',
+  (ctx, e: OnTrack & { amountCny: number }) => {
+    const t = track(ctx, e);
+    if (!t) return [];
+    const after = t.paidCny + e.amountCny;
+    return when(after > t.agreedFundingCny, () =>
+      finding(
+        `Payments to track "${e.trackId}" would reach ${yuan(after)}, over its agreed funding of ${yuan(t.agreedFundingCny)}; the bureau approves a funding change first.`,
+        `攻关项目“${e.trackId}”已拨付揭榜经费累计将达 ${after} 元，超过约定研发经费 ${t.agreedFundingCny} 元；须先经市科技局批准经费变更。`,
+      ),
+    );
+  },
+  { since: 2 },
+);
+
+/** Q-1a: an approved funding change names a running track and raises its agreed funding; other changes name no funding. */
+export const Q1a_fundingChange = rule(
+  'Q-1a',
+  (ctx, e: { kind: string; trackId?: string | undefined; agreedFundingCny?: number | undefined }) => {
+    if (e.kind !== 'funding')
+      return when(e.trackId !== undefined || e.agreedFundingCny !== undefined, () =>
+        finding(
+          'Only a funding change names a track and a new agreed funding.',
+          '只有经费变更需要填写攻关项目及变更后的约定研发经费。',
+        ),
+      );
+    const t = e.trackId === undefined ? undefined : trackOf(ctx, e.trackId);
+    return when(t === undefined || e.agreedFundingCny === undefined || e.agreedFundingCny <= t.agreedFundingCny, () =>
+      finding(
+        `A funding change names a track of this challenge and raises its agreed funding${t ? ` above ${yuan(t.agreedFundingCny)}` : ''}.`,
+        `经费变更须指明本榜单的攻关项目，并将其约定研发经费调增${t ? `至 ${t.agreedFundingCny} 元以上` : ''}。`,
+      ),
+    );
+  },
+  { since: 2 },
+);
+
+/** P-9: the city's money goes to a member of the track's bid (its lead unit unless another is named). */
+export const P9_payeeInBid = rule(
+  'P-9',
+  (ctx, e: OnTrack & { payeeUnit?: string | undefined }) => {
+    if (!track(ctx, e) || e.payeeUnit === undefined) return [];
+    const members = trackMembers(ctx, e.trackId);
+    return when(!members.includes(e.payeeUnit), () =>
+      finding(
+        `The payee ${e.payeeUnit} is not a member of track "${e.trackId}" (${members.join(', ')}); fiscal support is paid to one of them.`,
+        `收款单位 ${e.payeeUnit} 不是攻关项目“${e.trackId}”的揭榜单位（${members.join('、')}），财政资金只能拨付给其中之一。`,
+      ),
+    );
+  },
+  { since: 2 },
+);

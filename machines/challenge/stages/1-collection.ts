@@ -60,6 +60,7 @@ export const SUBMIT = staffEvent({
     demand.Q5C_evidence,
     demand.Q9_ethics,
     demand.H1_horseRaceShape,
+    demand.H1_enterpriseIssuer,
     demand.H2_routeInvestment,
     parties.T1_issuer,
     parties.T22_issuerCredit,

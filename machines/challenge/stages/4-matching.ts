@@ -12,10 +12,12 @@ import {
   P2_newBidId,
   P3_laterDeadline,
   P5_agreedFunding,
+  P5_withinRequest,
   P6_bidShape,
   SC2_transferPlan,
   ST3_feasiblePlan,
 } from '../rules/matching.js';
+import * as money from '../rules/money.js';
 import * as parties from '../rules/parties.js';
 import { P1_liveBid } from '../rules/process.js';
 import * as restrictions from '../rules/restrictions.js';
@@ -96,7 +98,7 @@ export const AGREE = staffEvent({
   type: 'AGREE',
   payload: z.strictObject({ bidId: id, agreedFundingCny: cny }),
   senders: { issuer: 'issuerUnit' },
-  rules: [P1_liveBid, P5_agreedFunding],
+  rules: [P1_liveBid, P5_agreedFunding, P5_withinRequest, money.Q1a_agreedInvestment],
   apply: (ctx, e) => ({
     bids: ctx.bids.map((b) => (b.bidId === e.bidId ? { ...b, agreedFundingCny: e.agreedFundingCny } : b)),
   }),

@@ -2,6 +2,7 @@
  * Stage 5, 专家评榜 (expert review): the bureau assigns a panel free of conflicts, each expert
  * scores every agreed bid, and the bureau selects the winners; the public notice starts.
  */
+import { Q1a_selectedInvestment } from '../rules/money.js';
 import { z } from 'zod';
 import { endOfBeijingDay, nthWorkingDayAfter } from '../../calendar.js';
 import { staffEvent } from '../event.js';
@@ -67,6 +68,7 @@ export const SELECT = staffEvent({
     review.H3_selectCount,
     review.H1_distinctRoutes,
     review.X11_passMark,
+    Q1a_selectedInvestment,
     T22_issuerCredit,
     ST2_awardCredit,
     L3_awardNoPenalty,

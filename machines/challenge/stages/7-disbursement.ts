@@ -46,16 +46,23 @@ export const RECORD_PAYMENT = staffEvent({
     finance: 'any',
   },
   files: (body) => [body.evidenceSha256],
-  rules: [P1_trackExists, money.H5_trackActive, P7_filesUploaded],
+  rules: [P1_trackExists, money.H5_trackActive, P7_filesUploaded, money.Q1a_paidWithinAgreed],
   apply: (ctx, e) => ({ tracks: updateTrack(ctx, e.trackId, (t) => ({ paidCny: t.paidCny + e.amountCny })) }),
 });
 
+/** Finance pays the city's support to a track; the receiving unit is a member of its bid (P-9). */
 export const DISBURSE = staffEvent({
   type: 'DISBURSE',
-  payload: z.strictObject({ trackId: id, amountCny: cny.min(1), phase: z.enum(['first', 'later']) }),
+  payload: z.strictObject({
+    trackId: id,
+    amountCny: cny.min(1),
+    phase: z.enum(['first', 'later']),
+    payeeUnit: id.optional().describe("the unit that receives the money: a member of the track's bid; its lead unit when left out"),
+  }),
   senders: { finance: 'any' },
   rules: [
     P1_trackExists,
+    money.P9_payeeInBid,
     money.H5_trackActive,
     money.Q6_contractBeforeSupport,
     money.X5_paidFirst,
@@ -64,10 +71,19 @@ export const DISBURSE = staffEvent({
     money.H4_firstPhase,
     money.H5_laterAfterContinue,
   ],
-  apply: (ctx, e) => ({
+  apply: (ctx, e, version) => ({
     tracks: updateTrack(ctx, e.trackId, (t) => ({
       disbursedCny: t.disbursedCny + e.amountCny,
       firstPhaseCny: t.firstPhaseCny + (e.phase === 'first' ? e.amountCny : 0),
+      // Version 1 did not record the payee (its histories replay without it).
+      ...(version >= 2
+        ? {
+            disbursements: [
+              ...(t.disbursements ?? []),
+              { amountCny: e.amountCny, phase: e.phase, payeeUnit: e.payeeUnit ?? t.solverUnit, at: e.at },
+            ],
+          }
+        : {}),
     })),
   }),
 });

@@ -9,9 +9,9 @@ import { isoDate } from '../../programme.js';
 import { updateTrack, withOpinion } from '../context.js';
 import { staffEvent, systemEvent } from '../event.js';
 import { X3_periodOver, X4_extension } from '../rules/evaluation.js';
-import { H5_trackActive } from '../rules/money.js';
+import { H5_trackActive, Q1a_fundingChange } from '../rules/money.js';
 import { P1_trackExists } from '../rules/process.js';
-import { id, text } from '../schemas.js';
+import { cny, id, text } from '../schemas.js';
 
 export const REPORT_PROGRESS = staffEvent({
   type: 'REPORT_PROGRESS',
@@ -42,15 +42,21 @@ export const MIDTERM_DECISION = staffEvent({
 export const APPROVE_CHANGE = staffEvent({
   type: 'APPROVE_CHANGE',
   payload: z.strictObject({
-    kind: z.enum(['leader', 'schedule', 'indicators', 'extension']),
+    kind: z.enum(['leader', 'schedule', 'indicators', 'extension', 'funding']),
     detail: text,
     newPlannedEnd: isoDate.optional(),
+    trackId: id.optional().describe('a funding change: the track whose agreed funding it raises'),
+    agreedFundingCny: cny.optional().describe('a funding change: the new agreed R&D funding of the track'),
   }),
   senders: { bureau: 'any' },
-  rules: [X4_extension],
+  rules: [X4_extension, Q1a_fundingChange],
   apply: (ctx, e) => ({
     changes: [...ctx.changes, { kind: e.kind, detail: e.detail, at: e.at }],
     ...(e.kind === 'extension' && e.newPlannedEnd ? { plannedEnd: e.newPlannedEnd, extensionUsed: true } : {}),
+    // Only version 2 accepts a funding change, so version 1's histories never reach this.
+    ...(e.kind === 'funding' && e.trackId !== undefined && e.agreedFundingCny !== undefined
+      ? { tracks: updateTrack(ctx, e.trackId, () => ({ agreedFundingCny: e.agreedFundingCny as number })) }
+      : {}),
   }),
 });
 

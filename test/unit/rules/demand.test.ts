@@ -6,18 +6,19 @@ import { justAfter } from '../../../machines/calendar.js';
 import {
   C22_ipAndMarket,
   C23_supportTeam,
+  H1_enterpriseIssuer,
   H1_horseRaceShape,
   H2_routeInvestment,
+  Q10_notClassified,
+  Q10_notMarkedClassified,
+  Q12_publishAfterApproval,
   Q1a_totalInvestment,
   Q1d_period,
+  Q23_registeredAndConfirmed,
   Q4_formAndPledges,
   Q5C_evidence,
   Q5T_evidence,
   Q9_ethics,
-  Q10_notClassified,
-  Q10_notMarkedClassified,
-  Q12_publishAfterApproval,
-  Q23_registeredAndConfirmed,
   T24_demandStated,
   T25_endUser,
 } from '../../../machines/challenge/rules/demand.js';
@@ -268,4 +269,20 @@ describeRule(Q12_publishAfterApproval, ({ passes, violates }) => {
     'APPROVE_DEMAND',
   ]);
   violates('an approved demand, bidding closing now', approved, publishClosing(AT));
+});
+
+describeRule(H1_enterpriseIssuer, ({ passes, violates }) => {
+  const submitBy = (type: string) =>
+    when('SUBMIT', { confirmDetails: true }, { facts: { units: { [UNITS.issuer]: unit({ type }) } } });
+  passes('a horse race posted by an enterprise', givenHorseRace(), submitBy('enterprise'));
+  violates('a horse race posted by a research institute', givenHorseRace(), submitBy('institute'), [
+    'institute',
+    '企业',
+  ]);
+  passes('a single-track demand posted by a research institute', givenChallenge(), submitBy('institute'));
+  passes(
+    'an unregistered issuer (Q-2/3 reports it)',
+    givenHorseRace(),
+    when('SUBMIT', { confirmDetails: true }, { facts: { units: { [UNITS.issuer]: { registered: false } } } }),
+  );
 });

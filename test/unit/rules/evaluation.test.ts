@@ -6,6 +6,7 @@
 import { justAfter } from '../../../machines/calendar.js';
 import {
   X3_periodOver,
+  X3_rectificationOverdue,
   X3_rectifyOnce,
   X3_reportInTime,
   X4_extension,
@@ -82,4 +83,13 @@ describeRule(X9_overdue, ({ passes, violates }) => {
     '2029-08-01T16:00:00.000Z',
   ]);
   violates('no implementation started', notStarted, when('ACCEPTANCE_OVERDUE', {}, { at: overdueAt }));
+});
+
+describeRule(X3_rectificationOverdue, ({ passes, violates }) => {
+  const dueAt = '2026-08-06T15:59:59.999Z';
+  const rectifying = givenChallenge({ rectifyUsed: true, rectifyDueAt: dueAt });
+  const fire = (at: string) => when('RECTIFICATION_OVERDUE', {}, { at, actor: { id: 'system', role: 'system' } });
+  passes('the rectification period ended 1 ms ago', rectifying, fire(justAfter(dueAt)));
+  violates('the rectification period ends now', rectifying, fire(dueAt), [dueAt]);
+  violates('no rectification period set', givenChallenge(), fire(justAfter(dueAt)));
 });

@@ -6,6 +6,7 @@ import {
   P2_newBidId,
   P3_laterDeadline,
   P5_agreedFunding,
+  P5_withinRequest,
   P6_bidShape,
   SC2_transferPlan,
   ST3_feasiblePlan,
@@ -92,4 +93,13 @@ describeRule(H3_closeHorseRace, ({ passes, violates }) => {
   );
   passes('a horse race with no agreed team (it ends unfilled)', givenHorseRace({ bids: [bid('bid-1')] }), close);
   passes('a single-track challenge with one agreed bid', givenChallenge({ bids: [agreedBid('bid-1')] }), close);
+});
+
+describeRule(P5_withinRequest, ({ passes, violates }) => {
+  const asked = givenChallenge({ bids: [bid('bid-1', { requestedFundingCny: 1_000_000 })] });
+  const agree = (agreedFundingCny: number) => when('AGREE', { bidId: 'bid-1', agreedFundingCny });
+  passes('an agreement on exactly what the bid asked for', asked, agree(1_000_000));
+  violates('an agreement 1 yuan above the request', asked, agree(1_000_001), ['1,000,001', '1000000']);
+  violates('an agreement of 999,999,999 on a bid asking 1,000,000', asked, agree(999_999_999));
+  passes('an unknown bid (P-1 reports it)', asked, when('AGREE', { bidId: 'nope', agreedFundingCny: 5 }));
 });

@@ -6,6 +6,11 @@ import {
   H4_firstPhase,
   H5_laterAfterContinue,
   H5_trackActive,
+  P9_payeeInBid,
+  Q1a_agreedInvestment,
+  Q1a_fundingChange,
+  Q1a_paidWithinAgreed,
+  Q1a_selectedInvestment,
   Q1b_shareOfPaid,
   Q1c_challengeCap,
   Q6_allRegistered,
@@ -15,7 +20,7 @@ import {
 } from '../../../machines/challenge/rules/money.js';
 import type { Track } from '../../../machines/challenge/types.js';
 import { describeRule } from './describe-rule.js';
-import { givenChallenge, givenHorseRace, registeredContract, track, when } from './given.js';
+import { agreedBid, bid, givenChallenge, givenHorseRace, registeredContract, track, UNITS, when } from './given.js';
 
 /** A challenge whose one track `t-1` is `changes`. */
 const withTrack = (changes: Partial<Track>) => givenChallenge({ tracks: [track('t-1', changes)] });
@@ -134,4 +139,90 @@ describeRule(H5_laterAfterContinue, ({ passes, violates }) => {
     withTrack({ ...registered, paidCny: 1_000_000 }),
     disburse(1, 'later'),
   );
+});
+
+/** Own pilot spend 2,000,000: an agreement of 3,000,000 just reaches the 5,000,000 of Q-1a. */
+const ownTwoMillion = { draft: { investment: { ownPilotCny: 2_000_000, solverFundingCny: 3_000_000 } } };
+
+describeRule(Q1a_agreedInvestment, ({ passes, violates }) => {
+  const agree = (agreedFundingCny: number) => when('AGREE', { bidId: 'bid-1', agreedFundingCny });
+  const single = givenChallenge({ ...ownTwoMillion, bids: [bid('bid-1')] });
+  passes('own 2,000,000 + agreed 3,000,000 = 5,000,000', single, agree(3_000_000));
+  violates('own 2,000,000 + agreed 2,999,999', single, agree(2_999_999), ['4,999,999', '5000000']);
+  violates('an agreement of 1 yuan', single, agree(1));
+  passes(
+    'one agreement of a horse race (the selected tracks together are checked at SELECT)',
+    givenHorseRace({ ...ownTwoMillion, bids: [bid('bid-1')] }),
+    agree(1_000_000),
+  );
+});
+
+describeRule(Q1a_selectedInvestment, ({ passes, violates }) => {
+  const race = (a: number, b: number) =>
+    givenHorseRace({
+      ...ownTwoMillion,
+      bids: [agreedBid('race-a', { agreedFundingCny: a }), agreedBid('race-b', { agreedFundingCny: b })],
+    });
+  const select = when('SELECT', { bidIds: ['race-a', 'race-b'] });
+  passes('own 2,000,000 + two tracks agreed at 1,500,000 each', race(1_500_000, 1_500_000), select);
+  violates('own 2,000,000 + 1,500,000 + 1,499,999', race(1_500_000, 1_499_999), select, ['4,999,999']);
+  violates(
+    'a single track agreed at 1 yuan',
+    givenChallenge({ ...ownTwoMillion, bids: [agreedBid('bid-1', { agreedFundingCny: 1 })] }),
+    when('SELECT', { bidIds: ['bid-1'] }),
+  );
+});
+
+describeRule(Q1a_paidWithinAgreed, ({ passes, violates }) => {
+  const pay = (amountCny: number, trackId = 't-1') =>
+    when(
+      'RECORD_PAYMENT',
+      { trackId, amountCny, paidOn: '2026-09-01', evidenceSha256: 'a'.repeat(64) },
+      { actor: { id: 'issuer-token', role: 'issuer', unit: UNITS.issuer } },
+    );
+  const paid = withTrack({ agreedFundingCny: 3_000_000, paidCny: 2_000_000 });
+  passes('payments reaching the agreed 3,000,000 exactly', paid, pay(1_000_000));
+  violates('payments 1 yuan over the agreed funding', paid, pay(1_000_001), ['3,000,001', '3000000']);
+  violates('a payment of 10,000,000 against an agreement of 3,000,000', withTrack({}), pay(10_000_000));
+  passes(
+    'payments within a funding raised by an approved change',
+    withTrack({ agreedFundingCny: 12_000_000 }),
+    pay(10_000_000),
+  );
+  passes('an unknown track (P-1 reports it)', paid, pay(5_000_000, 't-9'));
+});
+
+describeRule(Q1a_fundingChange, ({ passes, violates }) => {
+  const change = (payload: { kind: 'funding' | 'schedule'; trackId?: string; agreedFundingCny?: number }) =>
+    when('APPROVE_CHANGE', { detail: '追加研发经费', ...payload });
+  const agreed = withTrack({ agreedFundingCny: 3_000_000 });
+  passes('a raise of 1 yuan', agreed, change({ kind: 'funding', trackId: 't-1', agreedFundingCny: 3_000_001 }));
+  violates('the same funding again', agreed, change({ kind: 'funding', trackId: 't-1', agreedFundingCny: 3_000_000 }), [
+    '3,000,000',
+  ]);
+  violates('a funding change naming no track', agreed, change({ kind: 'funding', agreedFundingCny: 4_000_000 }));
+  violates(
+    'a funding change on an unknown track',
+    agreed,
+    change({ kind: 'funding', trackId: 't-9', agreedFundingCny: 4_000_000 }),
+  );
+  passes('a schedule change', agreed, change({ kind: 'schedule' }));
+  violates('a schedule change naming a funding', agreed, change({ kind: 'schedule', agreedFundingCny: 4_000_000 }));
+});
+
+describeRule(P9_payeeInBid, ({ passes, violates }) => {
+  const consortium = givenChallenge({
+    bids: [agreedBid('t-1', { members: [UNITS.solverA, UNITS.solverB] })],
+    tracks: [track('t-1', { ...registered, paidCny: 3_000_000 })],
+  });
+  const pay = (payeeUnit?: string) =>
+    when(
+      'DISBURSE',
+      { trackId: 't-1', amountCny: 1, phase: 'first', ...(payeeUnit === undefined ? {} : { payeeUnit }) },
+      { actor: { id: 'finance-token', role: 'finance' } },
+    );
+  passes('no payee named: the lead unit receives it', consortium, pay());
+  passes('the consortium member receives it', consortium, pay(UNITS.solverB));
+  violates('a unit outside the bid', consortium, pay(UNITS.neutral), [UNITS.neutral, '收款单位']);
+  violates('the issuer', consortium, pay(UNITS.issuer));
 });
