@@ -27,6 +27,7 @@ import authPlugin from './http/plugins/auth.js';
 import denialsPlugin from './http/plugins/denials.js';
 import enginePlugin from './http/plugins/engine.js';
 import errorsPlugin from './http/plugins/errors.js';
+import notifyPlugin from './http/plugins/notify.js';
 import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
@@ -38,15 +39,30 @@ import recordRoutes from './http/routes/records.js';
 import registryRoutes from './http/routes/registry.js';
 import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
+import webhookRoutes from './http/routes/webhooks.js';
 
 export interface BuildOptions {
   config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'> &
-    Partial<Pick<Config, 'synchronous' | 'rateLimitPerMinute' | 'requestTimeoutMs' | 'filesDir'>>;
+    Partial<
+      Pick<
+        Config,
+        | 'synchronous'
+        | 'rateLimitPerMinute'
+        | 'requestTimeoutMs'
+        | 'filesDir'
+        | 'smtpUrl'
+        | 'mailFrom'
+        | 'retryBaseMs'
+        | 'maxAttempts'
+      >
+    >;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
   db?: Db;
   clock?: Clock;
   /** Fire timers by themselves (the server); tests may drive them through the test clock. */
   scheduler?: boolean;
+  /** Deliver the outbox (webhooks, mail) after commit; default on. */
+  dispatcher?: boolean;
   /** Pino options or false; the server passes its own. */
   logger?: boolean | Record<string, unknown>;
 }
@@ -143,6 +159,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     scheduler: options.scheduler ?? true,
     filesDir: filesDirOf(config),
   });
+  await app.register(notifyPlugin, {
+    dispatch: options.dispatcher ?? true,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom ?? '揭榜挂帅 <noreply@localhost>',
+    retryBaseMs: config.retryBaseMs ?? 5000,
+    maxAttempts: config.maxAttempts ?? 12,
+  });
   await app.register(authPlugin, { adminToken: config.adminToken });
   await app.register(denialsPlugin);
 
@@ -159,6 +182,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(attachmentRoutes);
       await api.register(machineRoutes);
       await api.register(denialRoutes);
+      await api.register(webhookRoutes);
       if (config.testClock) await api.register(testClockRoutes);
     },
     { prefix: API_PREFIX },

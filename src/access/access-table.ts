@@ -41,6 +41,7 @@ const operationLabels: Record<Operation, string> = {
   manageTokens: 'issue and revoke tokens',
   useTestClock: 'move the test clock (only with `JIEBANG_TEST_CLOCK=1`)',
   migrateMachine: 'move a challenge to another machine version (`jiebang migrate-machine`)',
+  manageWebhooks: 'subscribe webhooks, read their delivery log, resend dead letters (`/webhooks`)',
 };
 
 const actsForLabels: Record<RolePolicy['actsFor'], string> = {

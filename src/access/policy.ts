@@ -29,7 +29,8 @@ export type Operation =
   | 'managePrograms'
   | 'manageTokens'
   | 'useTestClock'
-  | 'migrateMachine';
+  | 'migrateMachine'
+  | 'manageWebhooks';
 
 export interface RolePolicy {
   /** Whom a token of the role acts for: a unit (its code), a person (an expert), or nobody in particular. */
@@ -55,14 +56,22 @@ const staffReads: readonly Operation[] = ['readChallenges', 'readPointInTime', '
 export const rolePolicies: Record<TokenRole, RolePolicy> = {
   admin: {
     actsFor: 'office',
-    operations: ['writeRegistry', 'readRecords', 'managePrograms', 'manageTokens', 'useTestClock', 'migrateMachine'],
+    operations: [
+      'writeRegistry',
+      'readRecords',
+      'managePrograms',
+      'manageTokens',
+      'useTestClock',
+      'migrateMachine',
+      'manageWebhooks',
+    ],
     seesInFull: 'every',
     scores: 'all',
     history: 'none',
   },
   bureau: {
     actsFor: 'office',
-    operations: [...staffReads, 'writeRegistry'],
+    operations: [...staffReads, 'writeRegistry', 'manageWebhooks'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',

@@ -290,3 +290,98 @@ export const attachments = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.challengeId, t.sha256] })],
 );
+
+/**
+ * Issue 14. Webhook subscriptions: which events (types, or `*`) of which programme (or all)
+ * are POSTed to `url`, signed with `secret` (shown once, when created). A deleted subscription
+ * keeps its row, so its delivery log still names it.
+ */
+export const webhooks = sqliteTable('webhooks', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  /** JSON array of event types, or `["*"]`. */
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  programmeId: text('programme_id'),
+  secret: text('secret').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull(),
+  deletedAt: text('deleted_at'),
+});
+
+/**
+ * Issue 14. The outbox: one row per notification (a webhook delivery or a mail), written in the
+ * commit transaction of the event that causes it, so a committed event never loses its
+ * notifications and a rolled-back one never sends any. The dispatcher delivers rows after
+ * commit, in `id` order (commit order) per challenge and target.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The id receivers see (x-jiebang-delivery): the same on every attempt. */
+    deliveryId: text('delivery_id').notNull(),
+    channel: text('channel', { enum: ['webhook', 'mail'] }).notNull(),
+    /** A webhook id, or an e-mail address. */
+    target: text('target').notNull(),
+    challengeId: text('challenge_id').notNull(),
+    seq: integer('seq').notNull(),
+    eventType: text('event_type').notNull(),
+    /** What is sent: the webhook body, or the mail `{to, subject, text, kind}`. */
+    body: text('body').notNull(),
+    /**
+     * pending: to deliver (mail stays pending while no SMTP is configured: kept, visible to
+     * staff, sent once SMTP is set); delivered; dead: gave up after the last retry.
+     */
+    status: text('status', { enum: ['pending', 'delivered', 'dead'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Epoch ms before which the row is not tried again (backoff). */
+    nextAttemptMs: integer('next_attempt_ms').notNull(),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull(),
+    settledAt: text('settled_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_delivery').on(t.deliveryId),
+    index('outbox_pending').on(t.target, t.challengeId, t.id).where(sql`status = 'pending'`),
+    index('outbox_target').on(t.target, t.id),
+  ],
+);
+
+/** Issue 14. Every attempt to deliver an outbox row: the delivery log staff read. */
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    outboxId: integer('outbox_id')
+      .notNull()
+      .references(() => outbox.id),
+    attempt: integer('attempt').notNull(),
+    at: text('at').notNull(),
+    /** The receiver's HTTP status (or 250 for an accepted mail); null when there was no answer. */
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('delivery_attempts_outbox').on(t.outboxId)],
+);
+
+/**
+ * Issue 14. Who receives mail, until accounts (issue 12) exist: an address standing for a unit
+ * (its issuer, solver or finance desk) or a person (an expert), with the kinds of mail it has
+ * turned off.
+ */
+export const mailRecipients = sqliteTable(
+  'mail_recipients',
+  {
+    address: text('address').primaryKey(),
+    name: text('name').notNull(),
+    unit: text('unit'),
+    person: text('person'),
+    /** `finance` receives tranche mail for every challenge; others only what concerns them. */
+    role: text('role', { enum: ['issuer', 'solver', 'expert', 'bureau', 'finance'] }).notNull(),
+    /** JSON array of mail kinds this recipient turned off. */
+    optOuts: text('opt_outs', { mode: 'json' }).$type<string[]>().notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('mail_recipients_unit').on(t.unit), index('mail_recipients_person').on(t.person)],
+);
