@@ -34,6 +34,7 @@ import challengeRoutes from './http/routes/challenges.js';
 import denialRoutes from './http/routes/denials.js';
 import healthRoutes from './http/routes/health.js';
 import machineRoutes from './http/routes/machine.js';
+import mailRoutes from './http/routes/mail.js';
 import programmeRoutes from './http/routes/programmes.js';
 import recordRoutes from './http/routes/records.js';
 import registryRoutes from './http/routes/registry.js';
@@ -183,6 +184,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(machineRoutes);
       await api.register(denialRoutes);
       await api.register(webhookRoutes);
+      await api.register(mailRoutes);
       if (config.testClock) await api.register(testClockRoutes);
     },
     { prefix: API_PREFIX },

@@ -30,7 +30,7 @@ export type Operation =
   | 'manageTokens'
   | 'useTestClock'
   | 'migrateMachine'
-  | 'manageWebhooks';
+  | 'manageNotifications';
 
 export interface RolePolicy {
   /** Whom a token of the role acts for: a unit (its code), a person (an expert), or nobody in particular. */
@@ -63,7 +63,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
       'manageTokens',
       'useTestClock',
       'migrateMachine',
-      'manageWebhooks',
+      'manageNotifications',
     ],
     seesInFull: 'every',
     scores: 'all',
@@ -71,7 +71,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   bureau: {
     actsFor: 'office',
-    operations: [...staffReads, 'writeRegistry', 'manageWebhooks'],
+    operations: [...staffReads, 'writeRegistry', 'manageNotifications'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',

@@ -46,7 +46,7 @@ const deliverySchema = z.object({
 });
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const config = { roles: rolesFor('manageWebhooks') };
+const config = { roles: rolesFor('manageNotifications') };
 
 const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const client = () => app.jiebang.db.$client;
