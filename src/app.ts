@@ -27,6 +27,7 @@ import authPlugin from './http/plugins/auth.js';
 import denialsPlugin from './http/plugins/denials.js';
 import enginePlugin from './http/plugins/engine.js';
 import errorsPlugin from './http/plugins/errors.js';
+import metricsPlugin from './http/plugins/metrics.js';
 import notifyPlugin from './http/plugins/notify.js';
 import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
@@ -154,6 +155,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Tier 2: the app's own plugins.
   await app.register(errorsPlugin);
+  await app.register(metricsPlugin);
   await app.register(enginePlugin, {
     db: options.db ?? openDatabase(config.dbPath, config.synchronous),
     clock: options.clock ?? (config.testClock ? testClock() : systemClock()),

@@ -54,6 +54,8 @@ export async function startHarness(
   start = '2026-05-06T10:00:00+08:00',
   /** More settings (issue 14: SMTP, retry timing). */
   extra: Partial<BuildOptions['config']> = {},
+  /** Where log lines go (JSON, level info), for tests of what the log says; none by default. */
+  logStream?: { write(line: string): void },
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
   const dbFile = join(dir, 'jiebang.db');
@@ -71,7 +73,7 @@ export async function startHarness(
     db: openDatabase(dbFile),
     clock,
     scheduler: false,
-    logger: false,
+    logger: logStream ? { level: 'info', stream: logStream } : false,
   });
   await app.ready();
 
