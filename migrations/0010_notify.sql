@@ -42,6 +42,22 @@ CREATE TABLE `outbox` (
 CREATE UNIQUE INDEX `outbox_delivery` ON `outbox` (`delivery_id`);--> statement-breakpoint
 CREATE INDEX `outbox_pending` ON `outbox` (`target`,`challenge_id`,`id`) WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX `outbox_target` ON `outbox` (`target`,`id`);--> statement-breakpoint
+CREATE TABLE `reminders` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`timer_id` integer NOT NULL,
+	`challenge_id` text NOT NULL,
+	`deadline_type` text NOT NULL,
+	`due_at` text NOT NULL,
+	`working_days_before` integer NOT NULL,
+	`remind_at` text NOT NULL,
+	`remind_ms` integer NOT NULL,
+	`status` text NOT NULL,
+	`settled_at` text,
+	FOREIGN KEY (`timer_id`) REFERENCES `timers`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `reminders_timer_days` ON `reminders` (`timer_id`,`working_days_before`);--> statement-breakpoint
+CREATE INDEX `reminders_pending` ON `reminders` (`remind_ms`) WHERE status = 'pending';--> statement-breakpoint
 CREATE TABLE `webhooks` (
 	`id` text PRIMARY KEY NOT NULL,
 	`url` text NOT NULL,

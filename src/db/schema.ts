@@ -378,10 +378,39 @@ export const mailRecipients = sqliteTable(
     unit: text('unit'),
     person: text('person'),
     /** `finance` receives tranche mail for every challenge; others only what concerns them. */
-    role: text('role', { enum: ['issuer', 'solver', 'expert', 'bureau', 'finance'] }).notNull(),
+    role: text('role', { enum: ['issuer', 'district', 'solver', 'expert', 'bureau', 'finance'] }).notNull(),
     /** JSON array of mail kinds this recipient turned off. */
     optOuts: text('opt_outs', { mode: 'json' }).$type<string[]>().notNull(),
     updatedAt: text('updated_at').notNull(),
   },
   (t) => [index('mail_recipients_unit').on(t.unit), index('mail_recipients_person').on(t.person)],
+);
+
+/**
+ * Issue 14. Reminders before a deadline (a pending timer), at the working days before it the
+ * programme sets (`reminders.workingDaysBefore`, default [3, 1]). Durable like timers: planned
+ * once per timer and day count, sent in the transaction that writes their mail to the outbox,
+ * so each is sent once across restarts; cancelled when the deadline's timer is.
+ */
+export const reminders = sqliteTable(
+  'reminders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    timerId: integer('timer_id')
+      .notNull()
+      .references(() => timers.id),
+    challengeId: text('challenge_id').notNull(),
+    deadlineType: text('deadline_type').notNull(),
+    dueAt: text('due_at').notNull(),
+    workingDaysBefore: integer('working_days_before').notNull(),
+    remindAt: text('remind_at').notNull(),
+    remindMs: integer('remind_ms').notNull(),
+    /** pending; sent; cancelled (the deadline went); skipped (planned after its time had passed). */
+    status: text('status', { enum: ['pending', 'sent', 'cancelled', 'skipped'] }).notNull(),
+    settledAt: text('settled_at'),
+  },
+  (t) => [
+    uniqueIndex('reminders_timer_days').on(t.timerId, t.workingDaysBefore),
+    index('reminders_pending').on(t.remindMs).where(sql`status = 'pending'`),
+  ],
 );

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { ChallengeSnapshot } from '../../machines/challenge/machine.js';
 import { stageOf } from '../../machines/challenge/stage.js';
-import { mailsFor } from './mail/mails-for.js';
+import { type MailRecipient, mailsFor } from './mail/mails-for.js';
+import type { MailKind } from './mail/templates.js';
 import { wakeDispatchers } from './wake.js';
 
 /** What the commit hands over: the event just appended and the states either side of it. */
@@ -101,28 +102,44 @@ export function enqueueNotifications(client: Database, committed: Committed): vo
     });
     written++;
   }
-  const mails = mailsFor(committed);
-  if (mails.length > 0) {
-    const recipients = s.recipients.all();
-    for (const mail of mails) {
-      for (const r of recipients) {
-        if (!mail.to(r)) continue;
-        if ((JSON.parse(r.optOuts) as string[]).includes(mail.kind)) continue;
-        s.insert.run({
-          deliveryId: randomUUID(),
-          channel: 'mail',
-          target: r.address,
-          challengeId,
-          seq,
-          eventType: type,
-          body: JSON.stringify({ kind: mail.kind, to: r.address, subject: mail.subject, text: mail.text }),
-          status: 'pending',
-          nextAttemptMs,
-          at,
-        });
-        written++;
-      }
-    }
+  for (const mail of mailsFor(committed))
+    written += queueMail(client, { challengeId, seq, eventType: type, at, ...mail });
+  if (written > 0) wakeDispatchers();
+}
+
+export interface MailToQueue {
+  challengeId: string;
+  seq: number;
+  eventType: string;
+  at: string;
+  kind: MailKind;
+  subject: string;
+  text: string;
+  /** Whether a recipient is concerned. */
+  to: (r: MailRecipient) => boolean;
+}
+
+/** Writes one outbox row per recipient concerned that has not turned this kind off. Returns how many. */
+export function queueMail(client: Database, mail: MailToQueue): number {
+  const s = statementsOf(client);
+  let written = 0;
+  for (const r of s.recipients.all()) {
+    if (!mail.to(r)) continue;
+    if ((JSON.parse(r.optOuts) as string[]).includes(mail.kind)) continue;
+    s.insert.run({
+      deliveryId: randomUUID(),
+      channel: 'mail',
+      target: r.address,
+      challengeId: mail.challengeId,
+      seq: mail.seq,
+      eventType: mail.eventType,
+      body: JSON.stringify({ kind: mail.kind, to: r.address, subject: mail.subject, text: mail.text }),
+      status: 'pending',
+      nextAttemptMs: Date.now(),
+      at: mail.at,
+    });
+    written++;
   }
   if (written > 0) wakeDispatchers();
+  return written;
 }

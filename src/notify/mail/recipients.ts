@@ -8,7 +8,7 @@ import type { Caller } from '../../base/caller.js';
 import { AppError } from '../../base/errors.js';
 import type { MailKind } from './templates.js';
 
-export const recipientRoles = ['issuer', 'solver', 'expert', 'bureau', 'finance'] as const;
+export const recipientRoles = ['issuer', 'district', 'solver', 'expert', 'bureau', 'finance'] as const;
 
 export interface Recipient {
   address: string;
