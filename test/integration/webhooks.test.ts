@@ -4,6 +4,7 @@
  * secret; a receiver that fails is retried with the same delivery id until it answers; a
  * delivery that keeps failing becomes a dead letter that staff can resend.
  */
+import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifySignature } from '../../src/notify/signature.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
@@ -175,5 +176,37 @@ describe('webhooks', () => {
     expect((await h.request('GET', '/api/v1/webhooks', p.bureau)).body.items).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.received).toEqual([]);
+  });
+});
+
+describe('the receiver example of docs/examples/webhook-receiver.mjs', () => {
+  it('verifies a real delivery and rejects a forged one', async ({ onTestFinished }) => {
+    receiver = await startReceiver(); // unused here (afterEach closes one): the receiver is the example
+    // The secret is known once subscribed, the example's port once it runs: the URL is set after.
+    const r = await h.request('POST', '/api/v1/webhooks', p.bureau, { url: 'http://127.0.0.1:1/', events: ['CREATE'] });
+    hooks.push(r.body.id);
+    const example = spawn(process.execPath, ['docs/examples/webhook-receiver.mjs'], {
+      env: { ...process.env, WEBHOOK_SECRET: r.body.secret, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    onTestFinished(() => {
+      example.kill();
+    });
+    const lines: string[] = [];
+    example.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().trim().split('\n')));
+    await waitFor(() => expect(lines[0]).toMatch(/^listening on \d+$/));
+    const url = `http://127.0.0.1:${lines[0]?.split(' ').at(-1)}/`;
+    h.app.jiebang.db.$client.prepare('UPDATE webhooks SET url = ? WHERE id = ?').run(url, r.body.id);
+    const c = await new ChallengeDriver(h, p).create();
+    await waitFor(() => expect(lines.some((l) => l.startsWith('verified '))).toBe(true));
+    expect(lines.find((l) => l.startsWith('verified '))).toMatch(
+      new RegExp(`^verified [0-9a-f-]{36} ${c.id} 1 CREATE$`),
+    );
+    const forged = await fetch(url, {
+      method: 'POST',
+      body: '{"deliveryId":"x"}',
+      headers: { 'x-jiebang-signature': `sha256=${'0'.repeat(64)}`, 'x-jiebang-delivery': 'x' },
+    });
+    expect(forged.status).toBe(401);
   });
 });
