@@ -81,6 +81,11 @@ export const programmeSettingsSchema = z
         }),
       )
       .optional(),
+    /**
+     * Issue 14: reminders are mailed this many working days before each deadline the machine
+     * runs (at 09:00 Beijing time); absent = [3, 1]. Read by the notifier only, never by a rule.
+     */
+    reminders: z.object({ workingDaysBefore: z.array(z.number().int().min(1).max(30)).max(5) }).optional(),
     /** Files uploaded to a challenge (POST /challenges/:id/attachments); absent = `defaultUploads`. */
     uploads: z
       .object({

@@ -22,32 +22,50 @@ import type { Config } from './base/config.js';
 import { AppError } from './base/errors.js';
 import { type Db, openDatabase } from './db/client.js';
 import { type Clock, systemClock, testClock } from './engine/time/clock.js';
-import bodyDeadlinePlugin from './http/plugins/body-deadline.js';
 import { learnRoute, logRedaction, logSerializers } from './http/logging.js';
 import authPlugin from './http/plugins/auth.js';
+import bodyDeadlinePlugin from './http/plugins/body-deadline.js';
 import denialsPlugin from './http/plugins/denials.js';
 import enginePlugin from './http/plugins/engine.js';
 import errorsPlugin from './http/plugins/errors.js';
+import metricsPlugin from './http/plugins/metrics.js';
+import notifyPlugin from './http/plugins/notify.js';
 import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
 import denialRoutes from './http/routes/denials.js';
 import healthRoutes from './http/routes/health.js';
 import machineRoutes from './http/routes/machine.js';
+import mailRoutes from './http/routes/mail.js';
 import programmeRoutes from './http/routes/programmes.js';
 import recordRoutes from './http/routes/records.js';
 import registryRoutes from './http/routes/registry.js';
 import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
+import webhookRoutes from './http/routes/webhooks.js';
 
 export interface BuildOptions {
   config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'> &
-    Partial<Pick<Config, 'synchronous' | 'rateLimitPerMinute' | 'requestTimeoutMs' | 'filesDir'>>;
+    Partial<
+      Pick<
+        Config,
+        | 'synchronous'
+        | 'rateLimitPerMinute'
+        | 'requestTimeoutMs'
+        | 'filesDir'
+        | 'smtpUrl'
+        | 'mailFrom'
+        | 'retryBaseMs'
+        | 'maxAttempts'
+      >
+    >;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
   db?: Db;
   clock?: Clock;
   /** Fire timers by themselves (the server); tests may drive them through the test clock. */
   scheduler?: boolean;
+  /** Deliver the outbox (webhooks, mail) after commit; default on. */
+  dispatcher?: boolean;
   /** Pino options or false; the server passes its own. */
   logger?: boolean | Record<string, unknown>;
 }
@@ -144,11 +162,19 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Tier 2: the app's own plugins.
   await app.register(errorsPlugin);
   await app.register(bodyDeadlinePlugin, { timeoutMs: requestTimeoutMs });
+  await app.register(metricsPlugin);
   await app.register(enginePlugin, {
     db: options.db ?? openDatabase(config.dbPath, config.synchronous),
     clock: options.clock ?? (config.testClock ? testClock() : systemClock()),
     scheduler: options.scheduler ?? true,
     filesDir: filesDirOf(config),
+  });
+  await app.register(notifyPlugin, {
+    dispatch: options.dispatcher ?? true,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom ?? '揭榜挂帅 <noreply@localhost>',
+    retryBaseMs: config.retryBaseMs ?? 5000,
+    maxAttempts: config.maxAttempts ?? 12,
   });
   await app.register(authPlugin, { adminToken: config.adminToken });
   await app.register(denialsPlugin);
@@ -166,6 +192,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(attachmentRoutes);
       await api.register(machineRoutes);
       await api.register(denialRoutes);
+      await api.register(webhookRoutes);
+      await api.register(mailRoutes);
       if (config.testClock) await api.register(testClockRoutes);
     },
     { prefix: API_PREFIX },

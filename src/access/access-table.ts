@@ -41,6 +41,8 @@ const operationLabels: Record<Operation, string> = {
   manageTokens: 'issue and revoke tokens',
   useTestClock: 'move the test clock (only with `JIEBANG_TEST_CLOCK=1`)',
   migrateMachine: 'move a challenge to another machine version (`jiebang migrate-machine`)',
+  manageNotifications:
+    'webhooks and their delivery log, dead letters, mail recipients and the mail outbox (`/webhooks`, `/mail`)',
 };
 
 const actsForLabels: Record<RolePolicy['actsFor'], string> = {

@@ -29,7 +29,8 @@ export type Operation =
   | 'managePrograms'
   | 'manageTokens'
   | 'useTestClock'
-  | 'migrateMachine';
+  | 'migrateMachine'
+  | 'manageNotifications';
 
 export interface RolePolicy {
   /** Whom a token of the role acts for: a unit (its code), a person (an expert), or nobody in particular. */
@@ -58,14 +59,22 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   // issue is on record, never under the bootstrap account (docs/decisions.md, issue 11).
   admin: {
     actsFor: 'office',
-    operations: ['writeRegistry', 'readRecords', 'managePrograms', 'manageTokens', 'useTestClock', 'migrateMachine'],
+    operations: [
+      'writeRegistry',
+      'readRecords',
+      'managePrograms',
+      'manageTokens',
+      'useTestClock',
+      'migrateMachine',
+      'manageNotifications',
+    ],
     seesInFull: 'none',
     scores: 'none',
     history: 'none',
   },
   bureau: {
     actsFor: 'office',
-    operations: [...staffReads, 'writeRegistry'],
+    operations: [...staffReads, 'writeRegistry', 'manageNotifications'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',

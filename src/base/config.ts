@@ -17,6 +17,10 @@ export const configSchema = z.object({
   JIEBANG_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   JIEBANG_FILES: z.string().min(1).optional(),
   JIEBANG_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  JIEBANG_SMTP_URL: z.string().url().optional(),
+  JIEBANG_MAIL_FROM: z.string().min(3).default('揭榜挂帅 <noreply@localhost>'),
+  JIEBANG_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  JIEBANG_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -36,6 +40,13 @@ export type Config = {
   filesDir: string | undefined;
   /** On SIGTERM, how long to keep answering before the server stops listening. */
   shutdownDrainMs: number;
+  /** Issue 14: SMTP for mail (`smtp://…`, `smtps://…`); without it mail stays pending in the outbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** The first retry step of a failed delivery (doubling, with jitter, up to an hour). */
+  retryBaseMs: number;
+  /** Attempts before a delivery becomes a dead letter. */
+  maxAttempts: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -57,5 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.JIEBANG_REQUEST_TIMEOUT_MS,
     filesDir: e.JIEBANG_FILES,
     shutdownDrainMs: e.JIEBANG_SHUTDOWN_DRAIN_MS,
+    smtpUrl: e.JIEBANG_SMTP_URL,
+    mailFrom: e.JIEBANG_MAIL_FROM,
+    retryBaseMs: e.JIEBANG_WEBHOOK_RETRY_BASE_MS,
+    maxAttempts: e.JIEBANG_WEBHOOK_MAX_ATTEMPTS,
   };
 }

@@ -290,3 +290,127 @@ export const attachments = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.challengeId, t.sha256] })],
 );
+
+/**
+ * Issue 14. Webhook subscriptions: which events (types, or `*`) of which programme (or all)
+ * are POSTed to `url`, signed with `secret` (shown once, when created). A deleted subscription
+ * keeps its row, so its delivery log still names it.
+ */
+export const webhooks = sqliteTable('webhooks', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  /** JSON array of event types, or `["*"]`. */
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  programmeId: text('programme_id'),
+  secret: text('secret').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull(),
+  deletedAt: text('deleted_at'),
+});
+
+/**
+ * Issue 14. The outbox: one row per notification (a webhook delivery or a mail), written in the
+ * commit transaction of the event that causes it, so a committed event never loses its
+ * notifications and a rolled-back one never sends any. The dispatcher delivers rows after
+ * commit, in `id` order (commit order) per challenge and target.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The id receivers see (x-jiebang-delivery): the same on every attempt. */
+    deliveryId: text('delivery_id').notNull(),
+    channel: text('channel', { enum: ['webhook', 'mail'] }).notNull(),
+    /** A webhook id, or an e-mail address. */
+    target: text('target').notNull(),
+    challengeId: text('challenge_id').notNull(),
+    seq: integer('seq').notNull(),
+    eventType: text('event_type').notNull(),
+    /** What is sent: the webhook body, or the mail `{to, subject, text, kind}`. */
+    body: text('body').notNull(),
+    /**
+     * pending: to deliver (mail stays pending while no SMTP is configured: kept, visible to
+     * staff, sent once SMTP is set); delivered; dead: gave up after the last retry.
+     */
+    status: text('status', { enum: ['pending', 'delivered', 'dead'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Epoch ms before which the row is not tried again (backoff). */
+    nextAttemptMs: integer('next_attempt_ms').notNull(),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull(),
+    settledAt: text('settled_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_delivery').on(t.deliveryId),
+    index('outbox_pending').on(t.target, t.challengeId, t.id).where(sql`status = 'pending'`),
+    index('outbox_target').on(t.target, t.id),
+  ],
+);
+
+/** Issue 14. Every attempt to deliver an outbox row: the delivery log staff read. */
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    outboxId: integer('outbox_id')
+      .notNull()
+      .references(() => outbox.id),
+    attempt: integer('attempt').notNull(),
+    at: text('at').notNull(),
+    /** The receiver's HTTP status (or 250 for an accepted mail); null when there was no answer. */
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('delivery_attempts_outbox').on(t.outboxId)],
+);
+
+/**
+ * Issue 14. Who receives mail, until accounts (issue 12) exist: an address standing for a unit
+ * (its issuer, solver or finance desk) or a person (an expert), with the kinds of mail it has
+ * turned off.
+ */
+export const mailRecipients = sqliteTable(
+  'mail_recipients',
+  {
+    address: text('address').primaryKey(),
+    name: text('name').notNull(),
+    unit: text('unit'),
+    person: text('person'),
+    /** `finance` receives tranche mail for every challenge; others only what concerns them. */
+    role: text('role', { enum: ['issuer', 'district', 'solver', 'expert', 'bureau', 'finance'] }).notNull(),
+    /** JSON array of mail kinds this recipient turned off. */
+    optOuts: text('opt_outs', { mode: 'json' }).$type<string[]>().notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('mail_recipients_unit').on(t.unit), index('mail_recipients_person').on(t.person)],
+);
+
+/**
+ * Issue 14. Reminders before a deadline (a pending timer), at the working days before it the
+ * programme sets (`reminders.workingDaysBefore`, default [3, 1]). Durable like timers: planned
+ * once per timer and day count, sent in the transaction that writes their mail to the outbox,
+ * so each is sent once across restarts; cancelled when the deadline's timer is.
+ */
+export const reminders = sqliteTable(
+  'reminders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    timerId: integer('timer_id')
+      .notNull()
+      .references(() => timers.id),
+    challengeId: text('challenge_id').notNull(),
+    deadlineType: text('deadline_type').notNull(),
+    dueAt: text('due_at').notNull(),
+    workingDaysBefore: integer('working_days_before').notNull(),
+    remindAt: text('remind_at').notNull(),
+    remindMs: integer('remind_ms').notNull(),
+    /** pending; sent; cancelled (the deadline went); skipped (planned after its time had passed). */
+    status: text('status', { enum: ['pending', 'sent', 'cancelled', 'skipped'] }).notNull(),
+    settledAt: text('settled_at'),
+  },
+  (t) => [
+    uniqueIndex('reminders_timer_days').on(t.timerId, t.workingDaysBefore),
+    index('reminders_pending').on(t.remindMs).where(sql`status = 'pending'`),
+  ],
+);

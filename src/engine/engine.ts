@@ -12,4 +12,6 @@ export interface EngineDeps {
   commits: GroupCommit;
   /** Runs after a commit that added or cancelled timers (the scheduler re-arms). */
   onTimersChanged?: () => void;
+  /** Runs after the scheduler fired a timer or settled it refused (metrics). */
+  onTimerFired?: (type: string, outcome: 'accepted' | 'refused') => void;
 }

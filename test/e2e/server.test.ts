@@ -7,6 +7,7 @@
 import { afterAll, describe } from 'vitest';
 import { lifecycleTests } from './lifecycle.suite.js';
 import { multiProcessTests } from './multi-process.suite.js';
+import { notifyTests } from './notify.suite.js';
 import { restartTests } from './restart.suite.js';
 import { disposeAllServers } from './server-process.js';
 import { timerTests } from './timers.suite.js';
@@ -18,4 +19,5 @@ describe.concurrent('a real server process on a real database file', () => {
   restartTests();
   lifecycleTests();
   multiProcessTests();
+  notifyTests();
 });

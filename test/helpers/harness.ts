@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { type BuildOptions, buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
@@ -50,7 +50,13 @@ export interface Harness extends Transport {
   close(): Promise<void>;
 }
 
-export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise<Harness> {
+export async function startHarness(
+  start = '2026-05-06T10:00:00+08:00',
+  /** More settings (issue 14: SMTP, retry timing). */
+  extra: Partial<BuildOptions['config']> = {},
+  /** Where log lines go (JSON, level info), for tests of what the log says; none by default. */
+  logStream?: { write(line: string): void },
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
   const dbFile = join(dir, 'jiebang.db');
   const clock = manualClock(new Date(start));
@@ -62,11 +68,12 @@ export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise
       testClock: true,
       logLevel: 'silent',
       rateLimitPerMinute: 1_000_000,
+      ...extra,
     },
     db: openDatabase(dbFile),
     clock,
     scheduler: false,
-    logger: false,
+    logger: logStream ? { level: 'info', stream: logStream } : false,
   });
   await app.ready();
 

@@ -90,9 +90,11 @@ export class Scheduler {
   }
 
   private fireOne(timer: Parameters<typeof fireTimer>[1], at: Date): 'fired' | 'skipped' | 'failed' {
-    const about = { timer: timer.id, challenge: timer.challengeId, type: timer.type };
+    const about = { timer: timer.id, challengeId: timer.challengeId, eventType: timer.type };
     try {
       const outcome = fireTimer(this.deps, timer, at);
+      if (outcome.fired || outcome.reason !== 'no longer pending')
+        this.deps.onTimerFired?.(timer.type, outcome.fired ? 'accepted' : 'refused');
       if (outcome.fired) this.log.info({ ...about, seq: outcome.seq }, 'timer fired');
       else if (outcome.reason !== 'no longer pending')
         this.log.warn({ ...about, reason: outcome.reason }, 'timer refused');

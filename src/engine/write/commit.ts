@@ -12,6 +12,7 @@ import { type Participation, participationsOf } from '../../../machines/challeng
 import { stageOf } from '../../../machines/challenge/stage.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { AppError } from '../../base/errors.js';
+import { enqueueNotifications } from '../../notify/enqueue.js';
 import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../canonical.js';
 import { persist } from '../snapshots.js';
 import type { Store } from '../store.js';
@@ -112,6 +113,15 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     input.timerId === undefined &&
     sameDeadlines(wanted, deadlinesOf(input.previous.value, input.previous.context));
   const timersChanged = unchanged ? false : reconcileTimers(store, challengeId, wanted, at);
+  // Issue 14: the event's notifications, in its own transaction (delivered after commit).
+  enqueueNotifications(store.db.$client, {
+    challengeId,
+    seq: version,
+    type: input.type,
+    at,
+    previous: input.previous,
+    next,
+  });
   return { version, hash, timersChanged };
 }
 

@@ -35,7 +35,20 @@ export default fp(
     migrateDatabase(db, clock.now().toISOString());
     const store = createStore(db);
     const cache = new SnapshotCache();
-    const deps: EngineDeps = { store, cache, clock, commits: new GroupCommit(store, () => cache.clear()) };
+    // Issue 14: each group commit is timed for `jiebang_commit_seconds` (src/http/metrics.ts).
+    const commitSeconds = app.hasDecorator('metrics') ? app.metrics.commitSeconds : undefined;
+    const timed = {
+      transaction: <T>(fn: () => T): T => {
+        const end = commitSeconds?.startTimer();
+        try {
+          return store.transaction(fn);
+        } finally {
+          end?.();
+        }
+      },
+    };
+    const deps: EngineDeps = { store, cache, clock, commits: new GroupCommit(timed, () => cache.clear()) };
+    if (commitSeconds) deps.onTimerFired = (type, outcome) => app.metrics.transitions.inc({ type, outcome });
     const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
     deps.onTimersChanged = () => scheduler.arm();
     app.decorate('jiebang', { db, deps, scheduler, clock, files: new FileStore(opts.filesDir) });

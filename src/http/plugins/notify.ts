@@ -1,0 +1,70 @@
+/**
+ * Issue 14: starts the outbox dispatcher (src/notify/dispatcher.ts) when the app is ready and
+ * stops it before the database closes. Mail goes through SMTP when `JIEBANG_SMTP_URL` is set;
+ * otherwise it stays in the outbox, pending, for staff to see.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import nodemailer from 'nodemailer';
+import { Dispatcher } from '../../notify/dispatcher.js';
+import { Reminders } from '../../notify/reminders.js';
+
+/** How often reminders are looked for (they are due at 09:00 on working days: a second is plenty). */
+const REMINDER_SWEEP_MS = 1000;
+
+export interface NotifyOptions {
+  /** Deliver at all (tests of other concerns may leave it on: it finds nothing to do). */
+  dispatch: boolean;
+  smtpUrl?: string | undefined;
+  mailFrom: string;
+  retryBaseMs: number;
+  maxAttempts: number;
+  /** No answer within this fails the attempt (api.md: 10 s). */
+  timeoutMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dispatcher: Dispatcher;
+    reminders: Reminders;
+  }
+}
+
+export default fp(
+  async (app: FastifyInstance, opts: NotifyOptions) => {
+    const { db, clock } = app.jiebang;
+    const dispatcher = new Dispatcher(db.$client, clock, app.log.child({ component: 'dispatcher' }), {
+      retryBaseMs: opts.retryBaseMs,
+      maxAttempts: opts.maxAttempts,
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      ...(opts.smtpUrl ? { mail: { transport: nodemailer.createTransport(opts.smtpUrl), from: opts.mailFrom } } : {}),
+    });
+    const reminders = new Reminders(db.$client, clock);
+    app.decorate('dispatcher', dispatcher);
+    app.decorate('reminders', reminders);
+    let sweeping: NodeJS.Timeout | undefined;
+    const sweep = () => {
+      try {
+        const { sent, more } = reminders.sweep();
+        if (sent > 0) app.log.info({ sent }, 'reminders sent');
+        sweeping = setTimeout(sweep, more ? 0 : REMINDER_SWEEP_MS);
+      } catch (err) {
+        app.log.error({ err }, 'reminder sweep failed; trying again');
+        sweeping = setTimeout(sweep, REMINDER_SWEEP_MS * 5);
+      }
+      sweeping.unref();
+    };
+    if (opts.dispatch)
+      app.addHook('onReady', async () => {
+        dispatcher.start();
+        sweep();
+      });
+    // preClose: before the engine's onClose closes the database.
+    app.addHook('preClose', async () => {
+      clearTimeout(sweeping);
+      sweeping = undefined;
+      await dispatcher.stop();
+    });
+  },
+  { name: 'notify', dependencies: ['engine'] },
+);

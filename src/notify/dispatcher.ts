@@ -1,0 +1,198 @@
+/**
+ * Delivers the outbox after commit: webhooks (signed POSTs) and mail (SMTP). At least once: a
+ * row is settled only after its receiver answered, so a crash between commit and delivery — or
+ * during one — leaves it pending, and the next start delivers it. In commit order per challenge
+ * and target: only the oldest pending row of each (target, challenge) is tried, so a later
+ * event never overtakes an earlier one that is still being retried. A row that fails is retried
+ * with backoff (backoff.ts) and after `maxAttempts` becomes a dead letter that staff can resend.
+ */
+import type { Database } from 'better-sqlite3';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Transporter } from 'nodemailer';
+import type { Clock } from '../engine/time/clock.js';
+import { retryDelayMs } from './backoff.js';
+import { signatureOf } from './signature.js';
+import { onWake } from './wake.js';
+
+export interface DispatcherOptions {
+  /** The first retry's delay step; doubles per failure up to an hour. */
+  retryBaseMs: number;
+  /** Attempts before a row becomes a dead letter. */
+  maxAttempts: number;
+  /** No answer within this: the attempt failed (api.md: 10 s). */
+  timeoutMs: number;
+  /** SMTP, when configured; without it mail stays pending in the outbox. */
+  mail?: { transport: Transporter; from: string };
+}
+
+export interface OutboxRow {
+  id: number;
+  deliveryId: string;
+  channel: 'webhook' | 'mail';
+  target: string;
+  challengeId: string;
+  seq: number;
+  eventType: string;
+  body: string;
+  attempts: number;
+}
+
+/** Looked at again this often on its own: retries fall due, and another process may have written rows. */
+const POLL_MS = 500;
+/** At most this many deliveries in flight at once. */
+const MAX_IN_FLIGHT = 16;
+
+export type Delivered = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
+
+export class Dispatcher {
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly aborts = new AbortController();
+  private poll: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private running = false;
+  private readonly s;
+
+  constructor(
+    client: Database,
+    private readonly clock: Clock,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: DispatcherOptions,
+  ) {
+    const channels = options.mail ? `('webhook', 'mail')` : `('webhook')`;
+    this.s = {
+      due: client.prepare<[number, number], OutboxRow>(
+        `SELECT o.id, o.delivery_id AS deliveryId, o.channel, o.target, o.challenge_id AS challengeId, o.seq,
+                o.event_type AS eventType, o.body, o.attempts
+           FROM outbox o
+          WHERE o.status = 'pending' AND o.channel IN ${channels} AND o.next_attempt_ms <= ?
+            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'pending' AND e.target = o.target
+                              AND e.challenge_id = o.challenge_id AND e.id < o.id)
+          ORDER BY o.id LIMIT ?`,
+      ),
+      webhook: client.prepare<[string], { url: string; secret: string; deletedAt: string | null }>(
+        'SELECT url, secret, deleted_at AS deletedAt FROM webhooks WHERE id = ?',
+      ),
+      attempt: client.prepare(
+        `INSERT INTO delivery_attempts (outbox_id, attempt, at, status_code, error, duration_ms)
+         VALUES (@outboxId, @attempt, @at, @statusCode, @error, @durationMs)`,
+      ),
+      settle: client.prepare(
+        `UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_ms = @nextAttemptMs,
+                last_error = @error, settled_at = @settledAt WHERE id = @id AND status = 'pending'`,
+      ),
+      transaction: <T>(fn: () => T) => client.transaction(fn).immediate(),
+    };
+  }
+
+  start(): void {
+    this.running = true;
+    this.unsubscribe = onWake(() => this.tick());
+    this.poll = setInterval(() => this.tick(), POLL_MS);
+    this.poll.unref();
+    this.tick();
+  }
+
+  /** Stops taking rows and abandons deliveries in flight: they stay pending, and are sent again on the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    if (this.poll) clearInterval(this.poll);
+    this.aborts.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Starts delivering every row due now that is the head of its (target, challenge). */
+  tick(): void {
+    if (!this.running) return;
+    const room = MAX_IN_FLIGHT - this.inFlight.size;
+    if (room <= 0) return;
+    const rows = this.s.due.all(Date.now(), room + this.inFlight.size);
+    for (const row of rows) {
+      if (this.inFlight.has(row.id) || this.inFlight.size >= MAX_IN_FLIGHT) continue;
+      const job = this.deliverOne(row).finally(() => {
+        this.inFlight.delete(row.id);
+        // The next row of the same challenge may now go.
+        this.tick();
+      });
+      this.inFlight.set(row.id, job);
+    }
+  }
+
+  private async deliverOne(row: OutboxRow): Promise<void> {
+    const started = Date.now();
+    const about = { challengeId: row.challengeId, eventType: row.eventType, seq: row.seq, deliveryId: row.deliveryId };
+    let outcome: Delivered;
+    try {
+      outcome = row.channel === 'webhook' ? await this.postWebhook(row) : await this.sendMail(row);
+    } catch (err) {
+      outcome = { ok: false, statusCode: null, error: err instanceof Error ? err.message : String(err) };
+    }
+    // Stopped mid-delivery: record nothing; the row stays pending and goes again after restart.
+    if (!this.running) return;
+    const attempts = row.attempts + 1;
+    const dead = !outcome.ok && attempts >= this.options.maxAttempts;
+    const at = this.clock.now().toISOString();
+    this.s.transaction(() => {
+      this.s.attempt.run({
+        outboxId: row.id,
+        attempt: attempts,
+        at,
+        statusCode: outcome.statusCode,
+        error: outcome.ok ? null : outcome.error.slice(0, 500),
+        durationMs: Date.now() - started,
+      });
+      this.s.settle.run({
+        id: row.id,
+        status: outcome.ok ? 'delivered' : dead ? 'dead' : 'pending',
+        attempts,
+        nextAttemptMs: outcome.ok || dead ? 0 : Date.now() + retryDelayMs(attempts, this.options.retryBaseMs),
+        error: outcome.ok ? null : outcome.error.slice(0, 500),
+        settledAt: outcome.ok || dead ? at : null,
+      });
+    });
+    if (outcome.ok) this.log.info({ ...about, channel: row.channel, attempts }, 'notification delivered');
+    else if (dead)
+      this.log.warn({ ...about, channel: row.channel, attempts, error: outcome.error }, 'notification dead');
+    else
+      this.log.info(
+        { ...about, channel: row.channel, attempts, error: outcome.error },
+        'notification failed; will retry',
+      );
+  }
+
+  private async postWebhook(row: OutboxRow): Promise<Delivered> {
+    const hook = this.s.webhook.get(row.target);
+    if (!hook || hook.deletedAt !== null) return { ok: false, statusCode: null, error: 'subscription deleted' };
+    const signal = AbortSignal.any([this.aborts.signal, AbortSignal.timeout(this.options.timeoutMs)]);
+    const res = await fetch(hook.url, {
+      method: 'POST',
+      body: row.body,
+      headers: {
+        'content-type': 'application/json',
+        'x-jiebang-delivery': row.deliveryId,
+        'x-jiebang-event': row.eventType,
+        'x-jiebang-signature': signatureOf(hook.secret, row.body),
+      },
+      signal,
+      redirect: 'manual',
+    });
+    // The answer's body is not read beyond what it takes to free the connection.
+    await res.body?.cancel();
+    if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
+    return { ok: false, statusCode: res.status, error: `HTTP ${res.status}` };
+  }
+
+  private async sendMail(row: OutboxRow): Promise<Delivered> {
+    const mail = this.options.mail;
+    if (!mail) return { ok: false, statusCode: null, error: 'no SMTP configured' };
+    const { to, subject, text } = JSON.parse(row.body) as { to: string; subject: string; text: string };
+    await mail.transport.sendMail({
+      from: mail.from,
+      to,
+      subject,
+      text,
+      headers: { 'x-jiebang-delivery': row.deliveryId },
+    });
+    return { ok: true, statusCode: 250 };
+  }
+}
