@@ -55,6 +55,41 @@ describe('POST /challenges/:id/attachments', () => {
     expect(attachmentRows(s.id)).toEqual([]);
   });
 
+  it('holds a challenge to its quota of files and of bytes (programme settings), all uploaders together', async () => {
+    const quota = {
+      ...structuredClone(wlmq2026),
+      uploads: {
+        maxBytes: 5000,
+        allowedTypes: ['application/pdf'],
+        maxFilesPerChallenge: 3,
+        maxBytesPerChallenge: 3000,
+      },
+    };
+    expect((await h.request('PUT', '/api/v1/programmes/quota-2026', ADMIN_TOKEN, quota)).status).toBe(200);
+    const s = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'quota-2026' }));
+    const sized = (label: string, bytes: number) => {
+      const head = pdfOf(label);
+      return Buffer.concat([head, Buffer.alloc(bytes - head.length, 0x20)]);
+    };
+    expect((await upload(h, p.issuer, s.id, sized('a', 1000))).status).toBe(201);
+    expect((await upload(h, p.issuer, s.id, sized('b', 1000))).status).toBe(201);
+    // The same file again takes no more room.
+    expect((await upload(h, p.issuer, s.id, sized('a', 1000))).status).toBe(201);
+    // 2000 of 3000 bytes held: a file of 1001 no longer fits, one of 1000 does.
+    const over = await upload(h, p.issuer, s.id, sized('c', 1001));
+    expect(over.status).toBe(413);
+    expect(over.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(over.body.error.message_zh).toContain('配额');
+    expect((await upload(h, p.issuer, s.id, sized('d', 1000))).status).toBe(201);
+    const fourth = await upload(h, p.issuer, s.id, pdfOf('e'));
+    expect(fourth.status).toBe(413);
+    expect(fourth.body.error.message).toContain('at most 3');
+    expect(attachmentRows(s.id)).toHaveLength(3);
+    // Another challenge has its own quota.
+    const other = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'quota-2026' }));
+    expect((await upload(h, p.issuer, other.id, pdfOf('e'))).status).toBe(201);
+  });
+
   it("enforces the programme's size limit (413), and the default limit otherwise", async () => {
     const small = { ...structuredClone(wlmq2026), uploads: { maxBytes: 1000, allowedTypes: ['application/pdf'] } };
     expect((await h.request('PUT', '/api/v1/programmes/small-2026', ADMIN_TOKEN, small)).status).toBe(200);
