@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
+import { sweepUnattachedUploads } from '../../src/engine/write/sweep-uploads.js';
 import { code, outsiderToken, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -183,5 +184,47 @@ describe('P-7: an event names only a file uploaded to that challenge', () => {
     expect(accepted.status).toBe(200);
     // Another solver unit, holding no track, may not upload.
     expect((await upload(h, p.solverB, s.id, pdfOf('b'))).status).toBe(403);
+  });
+});
+
+// Last in this file: the sweep removes every unnamed upload of the tests above too.
+describe('uploads never named by an event', () => {
+  it('lose their bytes after the 30-day grace period; their rows and hashes stay, and P-7 then refuses them', async () => {
+    const s = await new ChallengeDriver(h, p).create();
+    const named = pdfOf('sweep: named');
+    const unnamed = pdfOf('sweep: never named');
+    const shared = pdfOf('sweep: named on another challenge');
+    for (const file of [named, unnamed, shared]) expect((await upload(h, p.issuer, s.id, file)).status).toBe(201);
+    const other = await new ChallengeDriver(h, p).create();
+    expect((await upload(h, p.issuer, other.id, shared)).status).toBe(201);
+    const attach = (d: ChallengeDriver, file: Buffer) =>
+      d.send(p.issuer, { type: 'ATTACH', kind: 'applicationForm', sha256: sha256Of(file) });
+    expect((await attach(s, named)).status).toBe(200);
+    expect((await attach(other, shared)).status).toBe(200);
+
+    const stored = (file: Buffer) => existsSync(join(filesDir(), sha256Of(file).slice(0, 2), sha256Of(file)));
+    const day = 86_400_000;
+    const files = { db: h.app.jiebang.db, files: h.app.jiebang.files };
+    // Inside the grace period nothing goes.
+    expect(sweepUnattachedUploads(files, new Date(Date.parse(h.now()) + 30 * day - 60_000)).removed).not.toContain(
+      sha256Of(unnamed),
+    );
+    const { removed } = sweepUnattachedUploads(files, new Date(Date.parse(h.now()) + 30 * day + 1));
+    expect(removed).toContain(sha256Of(unnamed));
+    expect(removed).not.toContain(sha256Of(named));
+    expect(removed).not.toContain(sha256Of(shared));
+    expect([stored(named), stored(unnamed), stored(shared)]).toEqual([true, false, true]);
+    const rows = h.app.jiebang.db.$client
+      .prepare('SELECT sha256, removed_at AS removedAt FROM attachments WHERE challenge_id = ? ORDER BY sha256')
+      .all(s.id) as { sha256: string; removedAt: string | null }[];
+    expect(rows).toHaveLength(3);
+    expect(rows.filter((r) => r.removedAt !== null).map((r) => r.sha256)).toEqual([sha256Of(unnamed)]);
+    // Its hash may no longer be named (the bytes are gone) until it is uploaded again.
+    const refused = await attach(s, unnamed);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.clause).toBe('P-7');
+    expect((await upload(h, p.issuer, s.id, unnamed)).status).toBe(201);
+    expect(stored(unnamed)).toBe(true);
+    expect((await attach(s, unnamed)).status).toBe(200);
   });
 });

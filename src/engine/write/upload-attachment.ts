@@ -11,7 +11,7 @@ import { rolePolicies, scopePolicies, visibility } from '../../access/policy.js'
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { attachments } from '../../db/schema.js';
 import { contentMatchesType, displayName } from '../../files/content-types.js';
 import { type FileStore, FileTooLarge, UploadBroken } from '../../files/file-store.js';
@@ -51,7 +51,7 @@ function heldBy(db: Db, challengeId: string): { files: number; bytes: number } {
   const row = db
     .select({ files: sql<number>`count(*)`, bytes: sql<number>`coalesce(sum(${attachments.size}), 0)` })
     .from(attachments)
-    .where(eq(attachments.challengeId, challengeId))
+    .where(and(eq(attachments.challengeId, challengeId), isNull(attachments.removedAt)))
     .get();
   return { files: row?.files ?? 0, bytes: row?.bytes ?? 0 };
 }
@@ -60,7 +60,7 @@ const alreadyHeld = (db: Db, challengeId: string, sha256: string) =>
   db
     .select({ sha256: attachments.sha256 })
     .from(attachments)
-    .where(and(eq(attachments.challengeId, challengeId), eq(attachments.sha256, sha256)))
+    .where(and(eq(attachments.challengeId, challengeId), eq(attachments.sha256, sha256), isNull(attachments.removedAt)))
     .get() !== undefined;
 
 const quotaFull = (what: string, whatZh: string) =>
@@ -156,7 +156,15 @@ export async function uploadAttachment(
         unit: caller.unit ?? null,
         uploadedAt: input.at,
       })
-      .onConflictDoNothing()
+      // The same bytes again: a held file keeps its row as it was; a removed one is held again
+      // from now (its grace period starts anew).
+      .onConflictDoUpdate({
+        target: [attachments.challengeId, attachments.sha256],
+        set: {
+          uploadedAt: sql`CASE WHEN ${attachments.removedAt} IS NULL THEN ${attachments.uploadedAt} ELSE excluded.uploaded_at END`,
+          removedAt: null,
+        },
+      })
       .run();
     return { sha256: stored.sha256, size: stored.size, filename, contentType };
   } finally {
