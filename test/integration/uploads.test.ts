@@ -89,6 +89,13 @@ describe('POST /challenges/:id/attachments', () => {
     // Another challenge has its own quota.
     const other = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'quota-2026' }));
     expect((await upload(h, p.issuer, other.id, pdfOf('e'))).status).toBe(201);
+    // Uploads streamed side by side cannot pass the quota together; the refused one's bytes go.
+    const race = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'quota-2026' }));
+    const pair = [sized('race-1', 2000), sized('race-2', 2000)];
+    const answers = await Promise.all(pair.map((file) => upload(h, p.issuer, race.id, file)));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 413]);
+    const lost = pair[answers.findIndex((r) => r.status === 413)] as Buffer;
+    expect(existsSync(join(filesDir(), sha256Of(lost).slice(0, 2), sha256Of(lost)))).toBe(false);
   });
 
   it("enforces the programme's size limit (413), and the default limit otherwise", async () => {

@@ -4,6 +4,7 @@
  * which hash was uploaded to which challenge. ATTACH, RECORD_PAYMENT and SUBMIT_FINAL_REPORT
  * then name the hash, and rule P-7 refuses one that was not uploaded here.
  */
+import { rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { stageOf } from '../../../machines/challenge/stage.js';
 import { defaultUploadQuota, defaultUploads } from '../../../machines/programme.js';
@@ -61,6 +62,13 @@ const alreadyHeld = (db: Db, challengeId: string, sha256: string) =>
     .select({ sha256: attachments.sha256 })
     .from(attachments)
     .where(and(eq(attachments.challengeId, challengeId), eq(attachments.sha256, sha256), isNull(attachments.removedAt)))
+    .get() !== undefined;
+
+const heldAnywhere = (db: Db, sha256: string) =>
+  db
+    .select({ sha256: attachments.sha256 })
+    .from(attachments)
+    .where(and(eq(attachments.sha256, sha256), isNull(attachments.removedAt)))
     .get() !== undefined;
 
 const quotaFull = (what: string, whatZh: string) =>
@@ -140,8 +148,11 @@ export async function uploadAttachment(
     // uploads that streamed side by side cannot together pass the quota.
     if (!alreadyHeld(deps.db, input.challengeId, stored.sha256)) {
       const now = heldBy(deps.db, input.challengeId);
-      if (now.files >= maxFiles || now.bytes + stored.size > maxTotal)
+      if (now.files >= maxFiles || now.bytes + stored.size > maxTotal) {
+        // Bytes no challenge holds would never be swept (the sweep reads the upload rows).
+        if (!heldAnywhere(deps.db, stored.sha256)) rmSync(deps.files.pathOf(stored.sha256), { force: true });
         throw quotaFull(`${now.files} files, ${now.bytes} bytes held`, `已有 ${now.files} 个文件、${now.bytes} 字节`);
+      }
     }
     deps.db
       .insert(attachments)
