@@ -97,6 +97,15 @@ export const programmeSettingsSchema = z
         allowedTypes: z
           .array(z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'a media type, e.g. application/pdf'))
           .min(1),
+        /** Files one challenge may hold, all uploaders together; absent = `defaultUploadQuota`. */
+        maxFilesPerChallenge: z.number().int().min(1).max(10_000).optional(),
+        /** Bytes one challenge may hold, all uploaders together; absent = `defaultUploadQuota`. */
+        maxBytesPerChallenge: z
+          .number()
+          .int()
+          .min(1)
+          .max(100 * 1024 * 1024 * 1024)
+          .optional(),
       })
       .optional(),
   })
@@ -120,6 +129,13 @@ export const defaultUploads: NonNullable<ProgrammeSettings['uploads']> = {
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   ],
 };
+
+/**
+ * How much one challenge may hold (issue 11: one issuer pushed 8 × 19 MB in a second). An
+ * application needs about a dozen documents (form, pledges, reports, evidence) and a project a
+ * payment voucher per tranche and a final report: 60 files and 300 MiB leave ample room.
+ */
+export const defaultUploadQuota = { maxFilesPerChallenge: 60, maxBytesPerChallenge: 300 * 1024 * 1024 };
 
 /**
  * The Urumqi 2026 guide (seed/), as `rules.md` reads it. The guide gives no calendar: the

@@ -287,6 +287,12 @@ export const attachments = sqliteTable(
     role: text('role').notNull(),
     unit: text('unit'),
     uploadedAt: text('uploaded_at').notNull(),
+    /**
+     * When the bytes were removed because no event named them within the grace period (issue 11);
+     * the row and its hash stay. Null while the file is held. An upload of the same bytes again
+     * stores them anew and clears it.
+     */
+    removedAt: text('removed_at'),
   },
   (t) => [primaryKey({ columns: [t.challengeId, t.sha256] })],
 );

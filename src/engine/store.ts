@@ -3,7 +3,7 @@
  * throughput; a prepared statement matches raw better-sqlite3). Nothing here decides anything:
  * the engine calls these inside its one transaction.
  */
-import { and, asc, desc, eq, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
   attachments,
@@ -23,11 +23,17 @@ const p = sql.placeholder;
 
 export function createStore(db: Db) {
   const statements = {
-    /** Issue 5: a file uploaded to a challenge (facts for P-7). */
+    /** Issue 5: a file uploaded to a challenge and still held (facts for P-7; issue 11 removes unnamed ones). */
     uploadOf: db
       .select({ sha256: attachments.sha256 })
       .from(attachments)
-      .where(and(eq(attachments.challengeId, p('challengeId')), eq(attachments.sha256, p('sha256'))))
+      .where(
+        and(
+          eq(attachments.challengeId, p('challengeId')),
+          eq(attachments.sha256, p('sha256')),
+          isNull(attachments.removedAt),
+        ),
+      )
       .prepare(),
     challengeById: db
       .select()

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
+import { sweepUnattachedUploads } from '../../src/engine/write/sweep-uploads.js';
 import { code, outsiderToken, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -53,6 +54,48 @@ describe('POST /challenges/:id/attachments', () => {
     expect(fake.status).toBe(400);
     expect(fake.body.error.message).toContain('not application/pdf');
     expect(attachmentRows(s.id)).toEqual([]);
+  });
+
+  it('holds a challenge to its quota of files and of bytes (programme settings), all uploaders together', async () => {
+    const quota = {
+      ...structuredClone(wlmq2026),
+      uploads: {
+        maxBytes: 5000,
+        allowedTypes: ['application/pdf'],
+        maxFilesPerChallenge: 3,
+        maxBytesPerChallenge: 3000,
+      },
+    };
+    expect((await h.request('PUT', '/api/v1/programmes/quota-2026', ADMIN_TOKEN, quota)).status).toBe(200);
+    const s = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'quota-2026' }));
+    const sized = (label: string, bytes: number) => {
+      const head = pdfOf(label);
+      return Buffer.concat([head, Buffer.alloc(bytes - head.length, 0x20)]);
+    };
+    expect((await upload(h, p.issuer, s.id, sized('a', 1000))).status).toBe(201);
+    expect((await upload(h, p.issuer, s.id, sized('b', 1000))).status).toBe(201);
+    // The same file again takes no more room.
+    expect((await upload(h, p.issuer, s.id, sized('a', 1000))).status).toBe(201);
+    // 2000 of 3000 bytes held: a file of 1001 no longer fits, one of 1000 does.
+    const over = await upload(h, p.issuer, s.id, sized('c', 1001));
+    expect(over.status).toBe(413);
+    expect(over.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(over.body.error.message_zh).toContain('配额');
+    expect((await upload(h, p.issuer, s.id, sized('d', 1000))).status).toBe(201);
+    const fourth = await upload(h, p.issuer, s.id, pdfOf('e'));
+    expect(fourth.status).toBe(413);
+    expect(fourth.body.error.message).toContain('at most 3');
+    expect(attachmentRows(s.id)).toHaveLength(3);
+    // Another challenge has its own quota.
+    const other = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'quota-2026' }));
+    expect((await upload(h, p.issuer, other.id, pdfOf('e'))).status).toBe(201);
+    // Uploads streamed side by side cannot pass the quota together; the refused one's bytes go.
+    const race = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'quota-2026' }));
+    const pair = [sized('race-1', 2000), sized('race-2', 2000)];
+    const answers = await Promise.all(pair.map((file) => upload(h, p.issuer, race.id, file)));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 413]);
+    const lost = pair[answers.findIndex((r) => r.status === 413)] as Buffer;
+    expect(existsSync(join(filesDir(), sha256Of(lost).slice(0, 2), sha256Of(lost)))).toBe(false);
   });
 
   it("enforces the programme's size limit (413), and the default limit otherwise", async () => {
@@ -148,5 +191,47 @@ describe('P-7: an event names only a file uploaded to that challenge', () => {
     expect(accepted.status).toBe(200);
     // Another solver unit, holding no track, may not upload.
     expect((await upload(h, p.solverB, s.id, pdfOf('b'))).status).toBe(403);
+  });
+});
+
+// Last in this file: the sweep removes every unnamed upload of the tests above too.
+describe('uploads never named by an event', () => {
+  it('lose their bytes after the 30-day grace period; their rows and hashes stay, and P-7 then refuses them', async () => {
+    const s = await new ChallengeDriver(h, p).create();
+    const named = pdfOf('sweep: named');
+    const unnamed = pdfOf('sweep: never named');
+    const shared = pdfOf('sweep: named on another challenge');
+    for (const file of [named, unnamed, shared]) expect((await upload(h, p.issuer, s.id, file)).status).toBe(201);
+    const other = await new ChallengeDriver(h, p).create();
+    expect((await upload(h, p.issuer, other.id, shared)).status).toBe(201);
+    const attach = (d: ChallengeDriver, file: Buffer) =>
+      d.send(p.issuer, { type: 'ATTACH', kind: 'applicationForm', sha256: sha256Of(file) });
+    expect((await attach(s, named)).status).toBe(200);
+    expect((await attach(other, shared)).status).toBe(200);
+
+    const stored = (file: Buffer) => existsSync(join(filesDir(), sha256Of(file).slice(0, 2), sha256Of(file)));
+    const day = 86_400_000;
+    const files = { db: h.app.jiebang.db, files: h.app.jiebang.files };
+    // Inside the grace period nothing goes.
+    expect(sweepUnattachedUploads(files, new Date(Date.parse(h.now()) + 30 * day - 60_000)).removed).not.toContain(
+      sha256Of(unnamed),
+    );
+    const { removed } = sweepUnattachedUploads(files, new Date(Date.parse(h.now()) + 30 * day + 1));
+    expect(removed).toContain(sha256Of(unnamed));
+    expect(removed).not.toContain(sha256Of(named));
+    expect(removed).not.toContain(sha256Of(shared));
+    expect([stored(named), stored(unnamed), stored(shared)]).toEqual([true, false, true]);
+    const rows = h.app.jiebang.db.$client
+      .prepare('SELECT sha256, removed_at AS removedAt FROM attachments WHERE challenge_id = ? ORDER BY sha256')
+      .all(s.id) as { sha256: string; removedAt: string | null }[];
+    expect(rows).toHaveLength(3);
+    expect(rows.filter((r) => r.removedAt !== null).map((r) => r.sha256)).toEqual([sha256Of(unnamed)]);
+    // Its hash may no longer be named (the bytes are gone) until it is uploaded again.
+    const refused = await attach(s, unnamed);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.clause).toBe('P-7');
+    expect((await upload(h, p.issuer, s.id, unnamed)).status).toBe(201);
+    expect(stored(unnamed)).toBe(true);
+    expect((await attach(s, unnamed)).status).toBe(200);
   });
 });

@@ -4,13 +4,15 @@
  * which hash was uploaded to which challenge. ATTACH, RECORD_PAYMENT and SUBMIT_FINAL_REPORT
  * then name the hash, and rule P-7 refuses one that was not uploaded here.
  */
+import { rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { stageOf } from '../../../machines/challenge/stage.js';
-import { defaultUploads } from '../../../machines/programme.js';
+import { defaultUploadQuota, defaultUploads } from '../../../machines/programme.js';
 import { rolePolicies, scopePolicies, visibility } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { attachments } from '../../db/schema.js';
 import { contentMatchesType, displayName } from '../../files/content-types.js';
 import { type FileStore, FileTooLarge, UploadBroken } from '../../files/file-store.js';
@@ -45,6 +47,37 @@ export const malformedUpload = (err: unknown): never => {
   );
 };
 
+/** What a challenge holds already: its distinct uploads and their bytes. */
+function heldBy(db: Db, challengeId: string): { files: number; bytes: number } {
+  const row = db
+    .select({ files: sql<number>`count(*)`, bytes: sql<number>`coalesce(sum(${attachments.size}), 0)` })
+    .from(attachments)
+    .where(and(eq(attachments.challengeId, challengeId), isNull(attachments.removedAt)))
+    .get();
+  return { files: row?.files ?? 0, bytes: row?.bytes ?? 0 };
+}
+
+const alreadyHeld = (db: Db, challengeId: string, sha256: string) =>
+  db
+    .select({ sha256: attachments.sha256 })
+    .from(attachments)
+    .where(and(eq(attachments.challengeId, challengeId), eq(attachments.sha256, sha256), isNull(attachments.removedAt)))
+    .get() !== undefined;
+
+const heldAnywhere = (db: Db, sha256: string) =>
+  db
+    .select({ sha256: attachments.sha256 })
+    .from(attachments)
+    .where(and(eq(attachments.sha256, sha256), isNull(attachments.removedAt)))
+    .get() !== undefined;
+
+const quotaFull = (what: string, whatZh: string) =>
+  new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `This challenge's upload quota is used up: ${what}.`,
+    `本榜单的上传配额已用尽：${whatZh}。`,
+  );
+
 const invalid = (message: string, messageZh: string) =>
   new AppError('VALIDATION_FAILED', message, messageZh, { issues: [{ path: 'file', message }] });
 
@@ -68,6 +101,15 @@ export async function uploadAttachment(
       );
     if (!file) throw invalid('Send one file as multipart/form-data.', '请以 multipart/form-data 上传一个文件。');
     const limits = ctx.settings.uploads ?? defaultUploads;
+    const maxFiles = limits.maxFilesPerChallenge ?? defaultUploadQuota.maxFilesPerChallenge;
+    const maxTotal = limits.maxBytesPerChallenge ?? defaultUploadQuota.maxBytesPerChallenge;
+    const held = heldBy(deps.db, input.challengeId);
+    if (held.files >= maxFiles)
+      throw quotaFull(
+        `it holds ${held.files} files, at most ${maxFiles}`,
+        `已有 ${held.files} 个文件，至多 ${maxFiles} 个`,
+      );
+    const room = maxTotal - held.bytes;
     const contentType = file.mimetype.toLowerCase();
     if (!limits.allowedTypes.includes(contentType))
       throw invalid(
@@ -76,9 +118,17 @@ export async function uploadAttachment(
       );
     let stored: Awaited<ReturnType<FileStore['put']>>;
     try {
-      stored = await deps.files.put(file.stream, limits.maxBytes, (head) => contentMatchesType(contentType, head));
+      stored = await deps.files.put(file.stream, Math.min(limits.maxBytes, Math.max(room, 0)), (head) =>
+        contentMatchesType(contentType, head),
+      );
     } catch (err) {
-      if (err instanceof FileTooLarge || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+      const tooLarge = err instanceof FileTooLarge || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE';
+      if (tooLarge && room < limits.maxBytes)
+        throw quotaFull(
+          `${held.bytes} of its ${maxTotal} bytes are used, this file needs more than the ${room} left`,
+          `已用 ${held.bytes} / ${maxTotal} 字节，本文件超过剩余的 ${room} 字节`,
+        );
+      if (tooLarge)
         throw new AppError(
           'PAYLOAD_TOO_LARGE',
           `A file may have at most ${limits.maxBytes} bytes.`,
@@ -94,6 +144,16 @@ export async function uploadAttachment(
     if (!stored)
       throw invalid(`The file's content is not ${contentType}.`, `文件内容与声明的类型 ${contentType} 不符。`);
     const filename = displayName(file.filename);
+    // Checked again where the row is written (synchronously, so no other upload interleaves):
+    // uploads that streamed side by side cannot together pass the quota.
+    if (!alreadyHeld(deps.db, input.challengeId, stored.sha256)) {
+      const now = heldBy(deps.db, input.challengeId);
+      if (now.files >= maxFiles || now.bytes + stored.size > maxTotal) {
+        // Bytes no challenge holds would never be swept (the sweep reads the upload rows).
+        if (!heldAnywhere(deps.db, stored.sha256)) rmSync(deps.files.pathOf(stored.sha256), { force: true });
+        throw quotaFull(`${now.files} files, ${now.bytes} bytes held`, `已有 ${now.files} 个文件、${now.bytes} 字节`);
+      }
+    }
     deps.db
       .insert(attachments)
       .values({
@@ -107,7 +167,15 @@ export async function uploadAttachment(
         unit: caller.unit ?? null,
         uploadedAt: input.at,
       })
-      .onConflictDoNothing()
+      // The same bytes again: a held file keeps its row as it was; a removed one is held again
+      // from now (its grace period starts anew).
+      .onConflictDoUpdate({
+        target: [attachments.challengeId, attachments.sha256],
+        set: {
+          uploadedAt: sql`CASE WHEN ${attachments.removedAt} IS NULL THEN ${attachments.uploadedAt} ELSE excluded.uploaded_at END`,
+          removedAt: null,
+        },
+      })
       .run();
     return { sha256: stored.sha256, size: stored.size, filename, contentType };
   } finally {

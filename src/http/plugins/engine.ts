@@ -11,6 +11,9 @@ import { SnapshotCache } from '../../engine/snapshots.js';
 import { createStore } from '../../engine/store.js';
 import type { Clock } from '../../engine/time/clock.js';
 import { Scheduler } from '../../engine/time/scheduler.js';
+import { sweepUnattachedUploads } from '../../engine/write/sweep-uploads.js';
+
+const SWEEP_EVERY_MS = 3_600_000;
 import { GroupCommit } from '../../engine/write/group-commit.js';
 import { FileStore } from '../../files/file-store.js';
 
@@ -51,9 +54,23 @@ export default fp(
     if (commitSeconds) deps.onTimerFired = (type, outcome) => app.metrics.transitions.inc({ type, outcome });
     const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
     deps.onTimersChanged = () => scheduler.arm();
-    app.decorate('jiebang', { db, deps, scheduler, clock, files: new FileStore(opts.filesDir) });
-    if (opts.scheduler) app.addHook('onReady', async () => scheduler.start());
+    const files = new FileStore(opts.filesDir);
+    app.decorate('jiebang', { db, deps, scheduler, clock, files });
+    // Unnamed uploads past their grace period lose their bytes: at start, then hourly.
+    const sweep = () => {
+      const { removed } = sweepUnattachedUploads({ db, files }, clock.now());
+      if (removed.length > 0) app.log.info({ removed: removed.length }, 'removed never-attached uploads');
+    };
+    let sweeper: NodeJS.Timeout | undefined;
+    if (opts.scheduler)
+      app.addHook('onReady', async () => {
+        scheduler.start();
+        sweep();
+        sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+        sweeper.unref();
+      });
     app.addHook('onClose', async () => {
+      clearInterval(sweeper);
       scheduler.stop();
       db.$client.close();
     });

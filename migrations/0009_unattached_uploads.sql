@@ -1,0 +1,1 @@
+ALTER TABLE `attachments` ADD `removed_at` text;
