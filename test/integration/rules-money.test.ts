@@ -259,7 +259,8 @@ describe('Q-1c the cap of 3,000,000 per challenge, H-4 the horse race first phas
   let w: World<'single' | 'race' | 'h4' | 'h4Capped'>;
   beforeAll(async () => {
     w = await world({
-      single: {},
+      // Agreed at what it will be paid: payments beyond the agreed funding are refused (Q-1a).
+      single: { bids: [{ bidId: 'bid-1', fundingCny: 7_500_003 }] },
       race: { bids: race(4_000_000) },
       h4: { bids: race(3_000_000) },
       h4Capped: { bids: race(4_000_000) },

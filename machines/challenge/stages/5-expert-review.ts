@@ -2,10 +2,11 @@
  * Stage 5, 专家评榜 (expert review): the bureau assigns a panel free of conflicts, each expert
  * scores every agreed bid, and the bureau selects the winners; the public notice starts.
  */
-import { Q1a_selectedInvestment } from '../rules/money.js';
+
 import { z } from 'zod';
 import { endOfBeijingDay, nthWorkingDayAfter } from '../../calendar.js';
 import { staffEvent } from '../event.js';
+import { Q1a_selectedInvestment } from '../rules/money.js';
 import { ST2_awardCredit, T22_issuerCredit } from '../rules/parties.js';
 import { L3_awardNoPenalty } from '../rules/restrictions.js';
 import * as review from '../rules/review.js';
