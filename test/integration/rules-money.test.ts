@@ -20,6 +20,7 @@ import {
 } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
 import { type BidSpec, ChallengeDriver, runOutTheNotices } from '../helpers/lifecycle.js';
+import { expectRefused } from '../helpers/replies.js';
 
 type Bids = BidSpec[];
 type Event = { type: string } & Record<string, unknown>;
@@ -467,5 +468,48 @@ describe('who records the challenge money (RECORD_PAYMENT)', () => {
     await refused(s, w.p.finance, disburse('bid-1', 500_001), ['Q-1b']);
     const v = await s.ok(w.p.finance, disburse('bid-1', 500_000));
     expect(track(v, 'bid-1')).toMatchObject({ paidCny: 1_250_000, disbursedCny: 500_000 });
+  });
+});
+
+describe('Q-1a after the award: payments within the agreed funding; P-9 the payee of the city money', () => {
+  let w: World<'paid' | 'payee'>;
+  beforeAll(async () => {
+    w = await world({ paid: {}, payee: {} });
+    await registerAllContracts(w);
+  });
+  afterAll(async () => w.h.close());
+
+  it('refuses a payment of 10,000,000 against 3,000,000 agreed, accepts exactly 3,000,000, and more only after an approved funding change', async () => {
+    const s = w.s.paid;
+    const [v] = expectRefused(await s.refused(w.p.issuer, await payment(s, 'bid-1', 10_000_000)), 'Q-1a');
+    expect(v?.message).toContain('10,000,000');
+    expect(v?.message_zh).toContain('须先经市科技局批准经费变更');
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 2_000_000));
+    await refused(s, w.p.issuer, await payment(s, 'bid-1', 1_000_001, 'b'), ['Q-1a']);
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000, 'c'));
+    await s.startImplementation('2026-06-01');
+    const change = { type: 'APPROVE_CHANGE', kind: 'funding', detail: '追加研发经费', trackId: 'bid-1' };
+    await refused(s, w.p.bureau, { ...change, agreedFundingCny: 3_000_000 }, ['Q-1a']);
+    const raised = await s.ok(w.p.bureau, { ...change, agreedFundingCny: 4_000_000 });
+    expect(track(raised, 'bid-1').agreedFundingCny).toBe(4_000_000);
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000, 'd'));
+    await refused(s, w.p.issuer, await payment(s, 'bid-1', 1, 'e'), ['Q-1a']);
+  });
+
+  it('records who receives each disbursement: the lead unit by default, a named member, never a unit outside the bid', async () => {
+    const s = w.s.payee;
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000));
+    const [v] = expectRefused(
+      await s.refused(w.p.finance, { ...disburse('bid-1', 100_000), payeeUnit: UNITS.issuer }),
+      'P-9',
+    );
+    expect(v?.message).toContain(UNITS.issuer);
+    const lead = track(await s.view(), 'bid-1').solverUnit as string;
+    await s.ok(w.p.finance, disburse('bid-1', 100_000));
+    const named = await s.ok(w.p.finance, { ...disburse('bid-1', 50_000), payeeUnit: lead });
+    expect(track(named, 'bid-1').disbursements).toEqual([
+      expect.objectContaining({ amountCny: 100_000, phase: 'first', payeeUnit: lead }),
+      expect.objectContaining({ amountCny: 50_000, phase: 'first', payeeUnit: lead }),
+    ]);
   });
 });
