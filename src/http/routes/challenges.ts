@@ -101,6 +101,10 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
           domain: z.string().max(64).optional(),
           issuer: z.string().max(64).optional(),
           district: z.string().max(64).optional(),
+          overdue: z
+            .enum(['rectification'])
+            .optional()
+            .describe('rectification: the rectification period (X-3) passed and the bureau has not decided'),
           cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
