@@ -9,6 +9,7 @@
  * works on a challenge of its own: the tests do not depend on one another or on their order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportReconciliation } from '../../src/engine/audit/export.js';
 import {
   horseRace,
   type Parties,
@@ -511,5 +512,73 @@ describe('Q-1a after the award: payments within the agreed funding; P-9 the paye
       expect.objectContaining({ amountCny: 100_000, phase: 'first', payeeUnit: lead }),
       expect.objectContaining({ amountCny: 50_000, phase: 'first', payeeUnit: lead }),
     ]);
+  });
+});
+
+describe('GET /challenges/:id/reconciliation and the export: each track against its caps', () => {
+  let w: World<'single' | 'race'>;
+  beforeAll(async () => {
+    w = await world({ single: {}, race: { bids: race(4_000_000) } });
+    await registerAllContracts(w);
+  });
+  afterAll(async () => w.h.close());
+
+  it('shows declared, requested, agreed, paid and disbursed per track with the payee and what remains', async () => {
+    const s = w.s.single;
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000));
+    await s.ok(w.p.finance, disburse('bid-1', 150_000));
+    const lead = track(await s.view(), 'bid-1').solverUnit as string;
+    const expected = {
+      trackId: 'bid-1',
+      payeeUnit: lead,
+      declaredCny: 3_000_000,
+      requestedCny: 3_000_000,
+      agreedCny: 3_000_000,
+      paidByIssuerCny: 1_000_000,
+      disbursedCny: 150_000,
+      caps: { shareCny: 400_000, capCny: 3_000_000 },
+      remainingCny: 250_000,
+    };
+    for (const reader of [w.p.bureau, w.p.finance, w.p.auditor, w.p.issuer]) {
+      const r = await w.h.request('GET', `/api/v1/challenges/${s.id}/reconciliation`, reader);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body).toEqual({ challengeId: s.id, items: [expected] });
+    }
+    for (const outsider of [w.p.solverA, w.p.district]) {
+      const r = await w.h.request('GET', `/api/v1/challenges/${s.id}/reconciliation`, outsider);
+      expect(r.status).toBe(403);
+      expect(r.body.error.code).toBe('FORBIDDEN');
+    }
+    expect([...exportReconciliation(w.h.app.jiebang.db, { challenge: s.id })]).toEqual([
+      {
+        challengeId: s.id,
+        trackId: 'bid-1',
+        payeeUnit: lead,
+        declaredCny: 3_000_000,
+        requestedCny: 3_000_000,
+        agreedCny: 3_000_000,
+        paidByIssuerCny: 1_000_000,
+        disbursedCny: 150_000,
+        shareCapCny: 400_000,
+        challengeCapCny: 3_000_000,
+        firstPhaseCapCny: null,
+        remainingCny: 250_000,
+      },
+    ]);
+  });
+
+  it("gives a horse race's tracks their route's declared investment and the first-phase limit (H-4)", async () => {
+    const s = w.s.race;
+    const r = await w.h.request('GET', `/api/v1/challenges/${s.id}/reconciliation`, w.p.auditor);
+    expect(r.status).toBe(200);
+    const view = await s.view();
+    const routes = view.details.draft.horseRace.routes as { name: string; investmentCny: number }[];
+    for (const item of r.body.items) {
+      const t = track(view, item.trackId);
+      expect(item.declaredCny).toBe(routes.find((x) => x.name === t.route)?.investmentCny);
+      expect(item).toMatchObject({ agreedCny: 4_000_000, requestedCny: 4_000_000, paidByIssuerCny: 0 });
+      // min(40 % × 8,000,000, 3,000,000) × 20 % = 600,000
+      expect(item.caps).toEqual({ shareCny: 0, capCny: 3_000_000, firstPhaseCny: 600_000 });
+    }
   });
 });
