@@ -57,6 +57,8 @@ export const programmeSettingsSchema = z
       maxPerPerson: z.number().int().nonnegative(),
       creditLookbackYears: z.number().int().positive(),
       countedTeamMembers: z.number().int().positive(),
+      /** S-5, X-7: how many affiliation links a chain may have and still count (default 3). */
+      affiliationDepth: z.number().int().min(1).max(6).optional(),
     }),
     review: z.object({
       panelMin: z.number().int().positive(),

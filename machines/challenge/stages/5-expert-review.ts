@@ -8,6 +8,7 @@ import { endOfBeijingDay, nthWorkingDayAfter } from '../../calendar.js';
 import { staffEvent } from '../event.js';
 import { Q1a_selectedInvestment } from '../rules/money.js';
 import { ST2_awardCredit, T22_issuerCredit } from '../rules/parties.js';
+import { affiliationDepth } from '../rules/registry-facts.js';
 import { L3_awardNoPenalty } from '../rules/restrictions.js';
 import * as review from '../rules/review.js';
 import { id } from '../schemas.js';
@@ -22,6 +23,7 @@ export const ASSIGN_PANEL = staffEvent({
     {
       experts: body.experts,
       affiliatedWith: [ctx.draft.issuerUnit, ...ctx.bids.filter((b) => !b.withdrawn).flatMap((b) => b.members)],
+      affiliationDepth: affiliationDepth(ctx),
     },
   ],
   rules: [review.X6_panelSize, review.X7_panelConflicts],
