@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { endOfBeijingDay, nthWorkingDayAfter } from '../../calendar.js';
 import { staffEvent } from '../event.js';
+import { X1_calendarKnowsNotice } from '../rules/announcement.js';
 import { Q1a_selectedInvestment } from '../rules/money.js';
 import { ST2_awardCredit, T22_issuerCredit } from '../rules/parties.js';
 import { affiliationDepth } from '../rules/registry-facts.js';
@@ -72,6 +73,7 @@ export const SELECT = staffEvent({
     review.H1_distinctRoutes,
     review.X11_passMark,
     Q1a_selectedInvestment,
+    X1_calendarKnowsNotice,
     T22_issuerCredit,
     ST2_awardCredit,
     L3_awardNoPenalty,
