@@ -11,6 +11,11 @@ export interface WorkingCalendar {
   holidays: readonly string[];
   /** Make-up working days (调休) that fall on a weekend: working days. */
   workdays: readonly string[];
+  /**
+   * The years whose holidays and make-up days the lists hold completely. Absent in the calendars
+   * of challenges created before machine version 2 (every weekday then counts as a working day).
+   */
+  years?: readonly number[];
 }
 
 /**
@@ -80,6 +85,25 @@ export function nthWorkingDayAfter(fromInstant: string, n: number, calendar: Wor
     if (isWorkingDay(date, calendar)) counted += 1;
   }
   return date;
+}
+
+/**
+ * The first year, counting `n` working days after `fromInstant` as `nthWorkingDayAfter` does,
+ * whose schedule the calendar does not know; null when every day counted is in a known year (or
+ * the calendar names no years).
+ */
+export function unknownYearWithin(fromInstant: string, n: number, calendar: WorkingCalendar): number | null {
+  const years = calendar.years;
+  if (years === undefined) return null;
+  let date = beijingDate(fromInstant);
+  let counted = 0;
+  while (counted < n) {
+    date = addDays(date, 1);
+    const year = Number(date.slice(0, 4));
+    if (!years.includes(year)) return year;
+    if (isWorkingDay(date, calendar)) counted += 1;
+  }
+  return null;
 }
 
 /** `a` is at or before `b` (W-0: a window includes both ends). */

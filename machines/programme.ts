@@ -57,6 +57,8 @@ export const programmeSettingsSchema = z
       maxPerPerson: z.number().int().nonnegative(),
       creditLookbackYears: z.number().int().positive(),
       countedTeamMembers: z.number().int().positive(),
+      /** S-5, X-7: how many affiliation links a chain may have and still count (default 3). */
+      affiliationDepth: z.number().int().min(1).max(6).optional(),
     }),
     review: z.object({
       panelMin: z.number().int().positive(),
@@ -68,8 +70,16 @@ export const programmeSettingsSchema = z
       rectifyMonths: z.number().int().positive(),
     }),
     calendar: z.object({
+      /** The programme's own days off: they override the national schedule (chinese-days). */
       holidays: z.array(isoDate),
+      /** The programme's own make-up working days (调休): they override the national schedule. */
       workdays: z.array(isoDate),
+      /**
+       * Years the programme's own lists complete, beyond those the national schedule knows (a
+       * year the State Council published before the package did). A challenge's calendar counts
+       * working days only in known years (X-1).
+       */
+      years: z.array(z.number().int().min(2000).max(2100)).optional(),
     }),
     catalogue: z.object({ domains: z.array(z.string().min(1)).min(1) }),
     contacts: z

@@ -33,6 +33,27 @@ export interface AffiliationFact {
   to: string | null;
 }
 
+/** One affiliation record as a link of a chain: `subject` owns (equity) or is the parent of (subordination) `object`. */
+export interface AffiliationLink {
+  id: number;
+  subject: string;
+  object: string;
+  relation: AffiliationRelation;
+  from: string;
+  to: string | null;
+}
+
+/**
+ * A chain of affiliation links from this unit to `target` (S-5, X-7: "等关联关系"), each link in
+ * either direction: a direct link, a common parent (two links), a parent's parent or a
+ * shareholder of a shareholder, up to the programme's depth. Gathered with every record found,
+ * in force or not; the rules keep the chains whose every link is in force on the event's date.
+ */
+export interface AffiliationChain {
+  target: string;
+  links: AffiliationLink[];
+}
+
 /**
  * A city-level project or application: an imported cityProject record still `ongoing`
  * (source `registry`), or one of this service's challenges (source `service`).
@@ -55,6 +76,8 @@ export interface UnitFacts {
   dishonesty?: RecordFact[];
   misconduct?: RecordFact[];
   affiliations?: AffiliationFact[];
+  /** Chains of links to the units asked about, to the programme's depth (machine version 2 on). */
+  affiliationChains?: AffiliationChain[];
   projects?: ProjectFact[];
 }
 
@@ -79,10 +102,10 @@ export interface EventFacts {
  */
 export type FactNeed =
   /** A unit's registration; its dishonesty and misconduct records (`credit`), its projects, its links to `affiliatedWith`. */
-  | { unit: string; credit?: boolean; projects?: boolean; affiliatedWith?: string[] }
+  | { unit: string; credit?: boolean; projects?: boolean; affiliatedWith?: string[]; affiliationDepth?: number }
   /** A person's registration, misconduct records and projects. */
   | { person: string; misconduct?: boolean; projects?: boolean }
   /** A team: every member's misconduct (L-3), and the projects of its first `top` (L-2b). */
   | { team: string[]; top: number }
   /** Experts: each one's registration and unit, and that unit's links to `affiliatedWith` (X-7). */
-  | { experts: string[]; affiliatedWith: string[] };
+  | { experts: string[]; affiliatedWith: string[]; affiliationDepth?: number };

@@ -84,9 +84,7 @@ export const machineRegistry: MachineRegistry = defineRegistry({
     ['1', machineV1],
     ['2', challengeMachine],
   ]),
-  migrations: [
-    { from: '1', to: '2', states: Object.fromEntries(leafStates(machineV1).map((s) => [s, s])) },
-  ],
+  migrations: [{ from: '1', to: '2', states: Object.fromEntries(leafStates(machineV1).map((s) => [s, s])) }],
 });
 
 /**

@@ -32,6 +32,7 @@ const head = (first: string) => [row(first, [...roles]), `|---|${roles.map(() =>
 const operationLabels: Record<Operation, string> = {
   createChallenge: 'create a challenge (`POST /challenges`)',
   readChallenges: 'read challenges (`GET /challenges`, `GET /challenges/:id`)',
+  readReconciliation: 'money per track against its caps (`GET …/reconciliation`; the issuer: its own challenges)',
   readPointInTime: 'state at a point of the history (`GET …/state`)',
   verify: 'verify a history or the whole log (`GET …/verify`, `GET /audit/verify`)',
   readDenials: 'refused attempts (`GET /denials`)',

@@ -21,6 +21,7 @@ export { roles, type Scope, type TokenRole };
 export type Operation =
   | 'createChallenge'
   | 'readChallenges'
+  | 'readReconciliation'
   | 'readPointInTime'
   | 'verify'
   | 'readDenials'
@@ -74,7 +75,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   bureau: {
     actsFor: 'office',
-    operations: [...staffReads, 'writeRegistry', 'manageNotifications'],
+    operations: [...staffReads, 'readReconciliation', 'writeRegistry', 'manageNotifications'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',
@@ -88,7 +89,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   issuer: {
     actsFor: 'unit',
-    operations: ['createChallenge', 'readChallenges'],
+    operations: ['createChallenge', 'readChallenges', 'readReconciliation'],
     seesInFull: 'issuerUnit',
     scores: 'none',
     history: 'issuerUnit',
@@ -103,10 +104,16 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     uploads: 'trackHolder',
   },
   expert: { actsFor: 'person', operations: ['readChallenges'], seesInFull: 'none', scores: 'own', history: 'none' },
-  finance: { actsFor: 'office', operations: ['readChallenges'], seesInFull: 'every', scores: 'none', history: 'none' },
+  finance: {
+    actsFor: 'office',
+    operations: ['readChallenges', 'readReconciliation'],
+    seesInFull: 'every',
+    scores: 'none',
+    history: 'none',
+  },
   auditor: {
     actsFor: 'office',
-    operations: [...staffReads, 'verify'],
+    operations: [...staffReads, 'readReconciliation', 'verify'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',

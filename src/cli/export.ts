@@ -17,6 +17,8 @@ import {
   eventColumns,
   exportCheckpoints,
   exportEvents,
+  exportReconciliation,
+  reconciliationColumns,
 } from '../engine/audit/export.js';
 import { openForAudit } from './audit-database.js';
 
@@ -25,6 +27,7 @@ interface ExportFlags {
   challenge?: string;
   programme?: string;
   checkpoints?: boolean;
+  reconciliation?: boolean;
   format: string;
   zh?: boolean;
   out?: string;
@@ -41,12 +44,18 @@ export function registerExportCommand(program: Command): void {
     .option('--challenge <id>', 'one challenge')
     .option('--programme <id>', 'every challenge of a programme')
     .option('--checkpoints', 'the daily checkpoints of the global chain, then its current head')
+    .option(
+      '--reconciliation',
+      "with --challenge or --programme: each track's money (declared, requested, agreed, paid, disbursed) against its caps",
+    )
     .option('--format <format>', 'jsonl or csv', 'jsonl')
     .option('--zh', 'CSV with Chinese column headers (and a UTF-8 BOM for Excel)')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (flags: ExportFlags) => {
       const chosen = [flags.challenge, flags.programme, flags.checkpoints].filter((x) => x !== undefined);
       if (chosen.length !== 1) throw new Error('give exactly one of --challenge, --programme, --checkpoints');
+      if (flags.reconciliation && flags.checkpoints)
+        throw new Error('--reconciliation goes with --challenge or --programme');
       if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new Error('--format is jsonl or csv');
       const db = openForAudit(flags.db);
       const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
@@ -57,9 +66,12 @@ export function registerExportCommand(program: Command): void {
           const scope: ExportScope = flags.challenge
             ? { challenge: flags.challenge }
             : { programme: flags.programme as string };
-          await write(exportEvents(db, scope), eventColumns, flags, out, (row) =>
-            flags.format === 'jsonl' ? parseJsonColumns(row) : row,
-          );
+          if (flags.reconciliation)
+            await write(exportReconciliation(db, scope), reconciliationColumns, flags, out, (r) => r);
+          else
+            await write(exportEvents(db, scope), eventColumns, flags, out, (row) =>
+              flags.format === 'jsonl' ? parseJsonColumns(row) : row,
+            );
         }
       } finally {
         db.$client.close();

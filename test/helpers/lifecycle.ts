@@ -45,11 +45,6 @@ export interface DriverOptions {
    * service of the test's own (an end-to-end test's server), whose bodies name them as they are.
    */
   people?: 'own' | 'cast';
-  /**
-   * Create the challenge in the guide's programme itself (its window closes on 10 June) instead of
-   * a programme of its own whose window closes 10 minutes after the create (`collectionOf`).
-   */
-  sharedProgramme?: boolean;
 }
 
 /** One entry of the history a driver expects: the event's type and its sender's role. */
@@ -103,10 +98,6 @@ export class ChallengeDriver {
    */
   private readonly tag = ++drivers;
   private readonly registeredCopies = new Set<string>();
-  /** When the submission window of this driver's challenge closes (W-4: publication comes after it). */
-  private collectionClosesAt = '';
-  /** Create in the guide's programme itself rather than one of this driver's own (`collectionOf`). */
-  private readonly sharedProgramme: boolean;
 
   constructor(
     readonly transport: Transport,
@@ -115,7 +106,6 @@ export class ChallengeDriver {
   ) {
     this.issuer = options.issuer ?? p.issuer;
     this.people = options.people ?? 'own';
-    this.sharedProgramme = options.sharedProgramme ?? false;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -222,54 +212,15 @@ export class ChallengeDriver {
 
   /** 1 榜单征集: the issuer's draft (`techDraft()` unless given), in collection. */
   async create(draft: Record<string, unknown> = techDraft()): Promise<this> {
-    const programmeId = await this.collectionOf(String(draft.programmeId));
-    const body = await this.withOwnPeople({ ...draft, programmeId });
+    const body = await this.withOwnPeople(draft);
     const view = checkedView(
       await succeeded(this.transport.request('POST', '/api/v1/challenges', this.issuer, body), 'create'),
     );
     this.id = view.id;
     this.journal.push({ type: 'CREATE', role: 'issuer' });
     expect(view.state, 'CREATE').toEqual({ collection: 'draft' });
-    expect(view.programmeId).toBe(programmeId);
+    expect(view.programmeId).toBe(draft.programmeId);
     return this;
-  }
-
-  /**
-   * The programme this driver's challenge is created in. W-4 publishes a challenge only after
-   * its programme's submission window has closed, and every challenge of a test shares one clock:
-   * so a challenge of the guide's programme gets a programme of its own (`wlmq-2026-d<n>`), the
-   * guide's settings with a window that closes 10 minutes from the service's now, and `publish`
-   * moves the clock just past it. Any other programme is used as it is.
-   */
-  private async collectionOf(programmeId: string): Promise<string> {
-    const t = this.transport;
-    const guide = (await succeeded(t.request('GET', `/api/v1/programmes/${programmeId}`, t.adminToken), 'programme'))
-      .settings as { submission: { opensAt: string; closesAt: string }; recommendationClosesAt: string };
-    if (programmeId !== 'wlmq-2026' || this.sharedProgramme) {
-      this.collectionClosesAt = guide.submission.closesAt;
-      return programmeId;
-    }
-    const now = Date.parse(await serviceNow(t));
-    const closesAt = new Date(now + 10 * 60_000).toISOString();
-    const own = `${programmeId}-d${this.tag}`;
-    const settings = {
-      ...guide,
-      submission: { opensAt: new Date(Math.min(Date.parse(guide.submission.opensAt), now)).toISOString(), closesAt },
-      recommendationClosesAt: new Date(
-        Math.max(Date.parse(guide.recommendationClosesAt), Date.parse(closesAt) + 2 * DAY_MS),
-      ).toISOString(),
-    };
-    await succeeded(t.request('PUT', `/api/v1/programmes/${own}`, t.adminToken, settings), 'programme');
-    this.collectionClosesAt = closesAt;
-    return own;
-  }
-
-  /** W-4: before publishing, the clock moves just past the end of the challenge's collection if that is near. */
-  private async afterCollection(): Promise<void> {
-    const closes = Date.parse(this.collectionClosesAt);
-    const now = Date.parse(await serviceNow(this.transport));
-    if (Number.isNaN(closes) || now > closes || closes - now > DAY_MS) return;
-    await moveClockTo(this.transport, new Date(closes + 1).toISOString());
   }
 
   /** Attaches one file of each kind, each uploaded first: ATTACH names a hash uploaded to this challenge (P-7). */
@@ -318,7 +269,6 @@ export class ChallengeDriver {
 
   /** → 4 揭榜对接, bidding open until `biddingClosesAt` (its timer 1 ms after it). */
   async publish(biddingClosesAt: string): Promise<this> {
-    await this.afterCollection();
     const view = await this.step(this.p.bureau, { type: 'PUBLISH', biddingClosesAt }, { matching: 'bidding' });
     expect(view.deadlines).toEqual([
       { type: 'BIDDING_CLOSED', dueAt: new Date(Date.parse(biddingClosesAt) + 1).toISOString() },

@@ -55,7 +55,9 @@ const bidBody = (ctx: ChallengeContext, bidId: string, route: string | undefined
       ? [UNITS.solverB, 'b-lead', ['b-lead', 'b-m1']]
       : [UNITS.solverA, 'a-lead', ['a-lead', 'a-m1']];
   const plan = transfer ? '转化方案' : '采用有限元优化与热处理工艺改进';
-  return { bidId, members: [unit], leader, team, plan, ...(route && { route }), requestedFundingCny: 3_000_000 };
+  // Asks for what the draft declares for the solver: agreed in full, it meets Q-1a with the own spend.
+  const requestedFundingCny = ctx.draft.investment.solverFundingCny;
+  return { bidId, members: [unit], leader, team, plan, ...(route && { route }), requestedFundingCny };
 };
 
 const isAttachmentKind = (kind: string): kind is AttachmentKind =>
@@ -119,7 +121,8 @@ export const examples: { [T in StaffEventType]: Builder<Body<T>[]> } = {
     return [bidBody(ctx, `bid-${ctx.bids.length + 1}`, route)];
   },
   WITHDRAW_BID: (ctx) => (ctx.bids.some((x) => x.withdrawn) ? [] : from(unagreedBid(ctx), ({ bidId }) => ({ bidId }))),
-  AGREE: (ctx) => from(unagreedBid(ctx), ({ bidId }) => ({ bidId, agreedFundingCny: 3_000_000 })),
+  AGREE: (ctx) =>
+    from(unagreedBid(ctx), ({ bidId }) => ({ bidId, agreedFundingCny: ctx.draft.investment.solverFundingCny })),
   // One extension by ten days (a second would only repeat it).
   EXTEND_BIDDING: (ctx, at) =>
     ctx.biddingClosesAt !== null && ctx.biddingClosesAt <= plusDays(ctx.publishedAt ?? at, 30)

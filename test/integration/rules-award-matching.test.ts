@@ -15,6 +15,7 @@ import {
 } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { expectRefused } from '../helpers/replies.js';
 
 let h: Harness;
 let p: Parties;
@@ -282,16 +283,26 @@ describe('P-1 and P-5: WITHDRAW_BID and AGREE name a live bid; an agreement stat
     expect(v.details.bids.map((b: Json) => b.agreedFundingCny)).toEqual([null, 3_000_000]);
   });
 
-  it('P-5: refuses an agreement of 0 yuan and accepts 1 yuan', async () => {
+  it('P-5 and Q-1a: refuses an agreement of 0 or 1 yuan and one above the request; accepts the 5,000,000 total exactly', async () => {
     const s = await matching();
     await s.bid(p.solverA, 'bid-1');
     const before = await s.view();
-    expect(clausesOf(await s.send(p.issuer, { type: 'AGREE', bidId: 'bid-1', agreedFundingCny: 0 }))).toEqual(['P-5']);
+    expect(clausesOf(await s.send(p.issuer, { type: 'AGREE', bidId: 'bid-1', agreedFundingCny: 0 }))).toEqual([
+      'P-5',
+      'Q-1a',
+    ]);
+    // Own pilot spend 2,000,000 + 1 yuan agreed: the hole of issue 11, accepted before machine version 2.
+    const [low] = expectRefused(await s.send(p.issuer, { type: 'AGREE', bidId: 'bid-1', agreedFundingCny: 1 }), 'Q-1a');
+    expect(low?.message_zh).toContain('不得低于 5000000 元');
+    // The bid asks for 3,000,000: 999,999,999 is refused (P-5).
+    expect(clausesOf(await s.send(p.issuer, { type: 'AGREE', bidId: 'bid-1', agreedFundingCny: 999_999_999 }))).toEqual(
+      ['P-5'],
+    );
     const unchanged = await s.view();
     expect(unchanged.version).toBe(before.version);
     expect(unchanged.details.bids[0].agreedFundingCny).toBeNull();
-    const v = await s.ok(p.issuer, { type: 'AGREE', bidId: 'bid-1', agreedFundingCny: 1 });
-    expect(v.details.bids[0].agreedFundingCny).toBe(1);
+    const v = await s.ok(p.issuer, { type: 'AGREE', bidId: 'bid-1', agreedFundingCny: 3_000_000 });
+    expect(v.details.bids[0].agreedFundingCny).toBe(3_000_000);
   });
 });
 

@@ -419,3 +419,36 @@ describe('TERMINATE', () => {
     expect(r.body.error.allowedEvents).not.toContain('TERMINATE');
   });
 });
+
+describe('X-3 the rectification period: a durable timer, then listed as overdue until the bureau decides', () => {
+  it('fires 1 ms after the last day of rectifyMonths, keeps the challenge waiting, lists it, and a decision still closes it', async () => {
+    const w = await ownWorld({ rectify: { startedOn: '2026-06-01' } });
+    const s = w.s.rectify;
+    await s.ok(w.p.solverA, await report(s, 'bid-1'));
+    await w.h.at('2026-08-10T10:00:00.000+08:00');
+    const r = await s.ok(w.p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'rectify', opinion: '限期整改' });
+    // Decided on 2026-08-10: 3 months to 2026-11-10, that whole day included (Beijing time).
+    const due = '2026-11-10T15:59:59.999Z';
+    expect(r.details.rectifyDueAt).toBe(due);
+    expect(deadline(r, 'RECTIFICATION_OVERDUE')).toBe('2026-11-10T16:00:00.000Z');
+    const overdueList = async () =>
+      (await w.h.request('GET', '/api/v1/challenges?overdue=rectification', w.p.bureau)).body.items.map(
+        (i: Json) => i.id,
+      );
+
+    await w.h.at(due);
+    expect((await s.view()).details.rectifyOverdueSince).toBeUndefined();
+    expect(await overdueList()).toEqual([]);
+
+    await w.h.at('2026-11-10T16:00:00.000Z');
+    const v = await s.view();
+    expect(v.state).toEqual({ evaluation: 'rectifying' });
+    expect(v.details.rectifyOverdueSince).toBe('2026-11-10T16:00:00.000Z');
+    expect(deadline(v, 'RECTIFICATION_OVERDUE')).toBeUndefined();
+    expect(await overdueList()).toEqual([s.id]);
+
+    const closed = await s.ok(w.p.bureau, { type: 'ACCEPTANCE_DECISION', result: 'failed', opinion: '逾期未完成整改' });
+    expect(closed.outcome).toMatchObject({ kind: 'closed', clause: 'X-3' });
+    expect(await overdueList()).toEqual([]);
+  });
+});

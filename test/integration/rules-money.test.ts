@@ -9,6 +9,7 @@
  * works on a challenge of its own: the tests do not depend on one another or on their order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportReconciliation } from '../../src/engine/audit/export.js';
 import {
   horseRace,
   type Parties,
@@ -20,6 +21,7 @@ import {
 } from '../helpers/fixtures.js';
 import { type Harness, type Json, type Reply, startHarness } from '../helpers/harness.js';
 import { type BidSpec, ChallengeDriver, runOutTheNotices } from '../helpers/lifecycle.js';
+import { expectRefused } from '../helpers/replies.js';
 
 type Bids = BidSpec[];
 type Event = { type: string } & Record<string, unknown>;
@@ -259,7 +261,8 @@ describe('Q-1c the cap of 3,000,000 per challenge, H-4 the horse race first phas
   let w: World<'single' | 'race' | 'h4' | 'h4Capped'>;
   beforeAll(async () => {
     w = await world({
-      single: {},
+      // Agreed at what it will be paid: payments beyond the agreed funding are refused (Q-1a).
+      single: { bids: [{ bidId: 'bid-1', fundingCny: 7_500_003 }] },
       race: { bids: race(4_000_000) },
       h4: { bids: race(3_000_000) },
       h4Capped: { bids: race(4_000_000) },
@@ -466,5 +469,116 @@ describe('who records the challenge money (RECORD_PAYMENT)', () => {
     await refused(s, w.p.finance, disburse('bid-1', 500_001), ['Q-1b']);
     const v = await s.ok(w.p.finance, disburse('bid-1', 500_000));
     expect(track(v, 'bid-1')).toMatchObject({ paidCny: 1_250_000, disbursedCny: 500_000 });
+  });
+});
+
+describe('Q-1a after the award: payments within the agreed funding; P-9 the payee of the city money', () => {
+  let w: World<'paid' | 'payee'>;
+  beforeAll(async () => {
+    w = await world({ paid: {}, payee: {} });
+    await registerAllContracts(w);
+  });
+  afterAll(async () => w.h.close());
+
+  it('refuses a payment of 10,000,000 against 3,000,000 agreed, accepts exactly 3,000,000, and more only after an approved funding change', async () => {
+    const s = w.s.paid;
+    const [v] = expectRefused(await s.refused(w.p.issuer, await payment(s, 'bid-1', 10_000_000)), 'Q-1a');
+    expect(v?.message).toContain('10,000,000');
+    expect(v?.message_zh).toContain('须先经市科技局批准经费变更');
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 2_000_000));
+    await refused(s, w.p.issuer, await payment(s, 'bid-1', 1_000_001, 'b'), ['Q-1a']);
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000, 'c'));
+    await s.startImplementation('2026-06-01');
+    const change = { type: 'APPROVE_CHANGE', kind: 'funding', detail: '追加研发经费', trackId: 'bid-1' };
+    await refused(s, w.p.bureau, { ...change, agreedFundingCny: 3_000_000 }, ['Q-1a']);
+    const raised = await s.ok(w.p.bureau, { ...change, agreedFundingCny: 4_000_000 });
+    expect(track(raised, 'bid-1').agreedFundingCny).toBe(4_000_000);
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000, 'd'));
+    await refused(s, w.p.issuer, await payment(s, 'bid-1', 1, 'e'), ['Q-1a']);
+  });
+
+  it('records who receives each disbursement: the lead unit by default, a named member, never a unit outside the bid', async () => {
+    const s = w.s.payee;
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000));
+    const [v] = expectRefused(
+      await s.refused(w.p.finance, { ...disburse('bid-1', 100_000), payeeUnit: UNITS.issuer }),
+      'P-9',
+    );
+    expect(v?.message).toContain(UNITS.issuer);
+    const lead = track(await s.view(), 'bid-1').solverUnit as string;
+    await s.ok(w.p.finance, disburse('bid-1', 100_000));
+    const named = await s.ok(w.p.finance, { ...disburse('bid-1', 50_000), payeeUnit: lead });
+    expect(track(named, 'bid-1').disbursements).toEqual([
+      expect.objectContaining({ amountCny: 100_000, phase: 'first', payeeUnit: lead }),
+      expect.objectContaining({ amountCny: 50_000, phase: 'first', payeeUnit: lead }),
+    ]);
+  });
+});
+
+describe('GET /challenges/:id/reconciliation and the export: each track against its caps', () => {
+  let w: World<'single' | 'race'>;
+  beforeAll(async () => {
+    w = await world({ single: {}, race: { bids: race(4_000_000) } });
+    await registerAllContracts(w);
+  });
+  afterAll(async () => w.h.close());
+
+  it('shows declared, requested, agreed, paid and disbursed per track with the payee and what remains', async () => {
+    const s = w.s.single;
+    await s.ok(w.p.issuer, await payment(s, 'bid-1', 1_000_000));
+    await s.ok(w.p.finance, disburse('bid-1', 150_000));
+    const lead = track(await s.view(), 'bid-1').solverUnit as string;
+    const expected = {
+      trackId: 'bid-1',
+      payeeUnit: lead,
+      declaredCny: 3_000_000,
+      requestedCny: 3_000_000,
+      agreedCny: 3_000_000,
+      paidByIssuerCny: 1_000_000,
+      disbursedCny: 150_000,
+      caps: { shareCny: 400_000, capCny: 3_000_000 },
+      remainingCny: 250_000,
+    };
+    for (const reader of [w.p.bureau, w.p.finance, w.p.auditor, w.p.issuer]) {
+      const r = await w.h.request('GET', `/api/v1/challenges/${s.id}/reconciliation`, reader);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body).toEqual({ challengeId: s.id, items: [expected] });
+    }
+    for (const outsider of [w.p.solverA, w.p.district]) {
+      const r = await w.h.request('GET', `/api/v1/challenges/${s.id}/reconciliation`, outsider);
+      expect(r.status).toBe(403);
+      expect(r.body.error.code).toBe('FORBIDDEN');
+    }
+    expect([...exportReconciliation(w.h.app.jiebang.db, { challenge: s.id })]).toEqual([
+      {
+        challengeId: s.id,
+        trackId: 'bid-1',
+        payeeUnit: lead,
+        declaredCny: 3_000_000,
+        requestedCny: 3_000_000,
+        agreedCny: 3_000_000,
+        paidByIssuerCny: 1_000_000,
+        disbursedCny: 150_000,
+        shareCapCny: 400_000,
+        challengeCapCny: 3_000_000,
+        firstPhaseCapCny: null,
+        remainingCny: 250_000,
+      },
+    ]);
+  });
+
+  it("gives a horse race's tracks their route's declared investment and the first-phase limit (H-4)", async () => {
+    const s = w.s.race;
+    const r = await w.h.request('GET', `/api/v1/challenges/${s.id}/reconciliation`, w.p.auditor);
+    expect(r.status).toBe(200);
+    const view = await s.view();
+    const routes = view.details.draft.horseRace.routes as { name: string; investmentCny: number }[];
+    for (const item of r.body.items) {
+      const t = track(view, item.trackId);
+      expect(item.declaredCny).toBe(routes.find((x) => x.name === t.route)?.investmentCny);
+      expect(item).toMatchObject({ agreedCny: 4_000_000, requestedCny: 4_000_000, paidByIssuerCny: 0 });
+      // min(40 % × 8,000,000, 3,000,000) × 20 % = 600,000
+      expect(item.caps).toEqual({ shareCny: 0, capCny: 3_000_000, firstPhaseCny: 600_000 });
+    }
   });
 });

@@ -5,7 +5,7 @@
  * 2026-05-06 10:00 Beijing time, so the 3-year look-back (X-8) starts on 2023-05-06.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Parties, registerParties, token, transferDraft } from '../helpers/fixtures.js';
+import { horseRace, type Parties, registerParties, token, transferDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, replayAll, startHarness } from '../helpers/harness.js';
 import { Registry, submitOf } from '../helpers/registry.js';
 import { expectAccepted, expectRefused } from '../helpers/replies.js';
@@ -35,6 +35,17 @@ describe('T-1: a techBreakthrough issuer is an in-city unit with independent leg
       const [v] = expectRefused(await submitOf(await r.draft(p, issuer)), 'T-1');
       expect(v.message).toContain(issuer.unit);
     }
+  });
+});
+
+describe('H-1: only an enterprise posts a horse race (由同一企业提出)', () => {
+  it("refuses a research institute's horse race and accepts an enterprise's", async () => {
+    const institute = await r.issuer({ type: 'institute' });
+    const [v] = expectRefused(await submitOf(await r.draft(p, institute, { horseRace })), 'H-1');
+    expect(v.message).toContain(institute.unit);
+    expect(v.message_zh).toContain('须由企业提出');
+    const enterprise = await r.issuer({ type: 'enterprise' });
+    expectAccepted(await submitOf(await r.draft(p, enterprise, { horseRace })));
   });
 });
 

@@ -187,6 +187,40 @@ describe('S-5: no subordination or equity relation between any solver member and
   });
 });
 
+describe("S-5 等关联关系: a common parent and chains of links up to the programme's depth (3)", () => {
+  const link = (subject: string, other: string, relation: 'equity' | 'subordination' = 'equity') =>
+    r.record({ subject: { unit: subject }, kind: 'affiliation', from: '2018-01-01', otherUnit: other, relation });
+
+  it('refuses a solver that shares a parent company with the issuer, naming the chain', async () => {
+    const { s, issuer } = await published();
+    const sister = await r.solver({ type: 'enterprise' });
+    const parent = await r.unit({ type: 'enterprise' });
+    await link(parent, issuer.unit, 'subordination');
+    await link(parent, sister.unit);
+    const [v] = expectRefused(await bid(s, sister, 'sister'), 'S-5');
+    expect(v.message_zh).toContain(`${parent} 持股 ${sister.unit}，${issuer.unit} 隶属 ${parent}`);
+    expect(v.message).toContain(`${parent} holds shares in ${sister.unit}; ${issuer.unit} is subordinate to ${parent}`);
+  });
+
+  it('refuses a chain of three links and accepts one of four', async () => {
+    const { s, issuer } = await published();
+    const near = await r.solver({ type: 'enterprise' });
+    const [a, b] = [await r.unit(), await r.unit()];
+    await link(near.unit, a);
+    await link(b, a);
+    await link(b, issuer.unit);
+    const [v] = expectRefused(await bid(s, near, 'near'), 'S-5');
+    expect(v.message_zh).toContain(`${near.unit} 持股 ${a}，${b} 持股 ${a}，${b} 持股 ${issuer.unit}`);
+    const far = await r.solver({ type: 'enterprise' });
+    const [c, d, e] = [await r.unit(), await r.unit(), await r.unit()];
+    await link(far.unit, c);
+    await link(c, d);
+    await link(d, e);
+    await link(e, issuer.unit);
+    expectAccepted(await bid(s, far, 'far'));
+  });
+});
+
 describe('§4 restrictions at BID: L-1, L-2a for the lead unit; L-2b, L-3 for the team', () => {
   const project = (unit: string, projectId: string, plannedEnd: string) =>
     r.record({ subject: { unit }, kind: 'cityProject', from: '2022-01-01', projectId, status: 'ongoing', plannedEnd });

@@ -8,8 +8,9 @@ import { beijingDate } from '../../calendar.js';
 import { type Finding, finding, rule } from '../rule.js';
 import type { ChallengeContext } from '../types.js';
 import {
+  affiliationChainsOf,
+  chainText,
   ids,
-  inForce,
   lookbackStart,
   personFacts,
   unitFacts,
@@ -137,22 +138,25 @@ export const SC1_members = rule('S-C1', (ctx, e: BidParties) => {
   return out;
 });
 
-/** S-5: no subordination or equity link between any solver member and the issuer, either way. */
+/**
+ * S-5: no subordination, equity or other relation (等关联关系) between any solver member and the
+ * issuer: a link either way, a common parent, or a chain of links up to the programme's depth.
+ * The refusal names the chain.
+ */
 export const S5_notAffiliated = rule('S-5', (ctx, e: BidParties) => {
   const date = beijingDate(e.at);
   const issuer = ctx.draft.issuerUnit;
   return e.members.flatMap((code) => {
     if (code === issuer)
       return [finding(`The issuer ${issuer} cannot take up its own challenge.`, `需求方 ${issuer} 不能揭自己的榜。`)];
-    const links = (unitFacts(e, code).affiliations ?? []).filter((a) => a.unit === issuer && inForce(a, date));
-    return links.length === 0
-      ? []
-      : [
-          finding(
-            `Solver unit ${code} has a ${links.map((l) => l.relation).join('/')} relation with the issuer ${issuer} (records ${ids(links)}); related parties may not take up the challenge.`,
-            `揭榜单位 ${code} 与需求方 ${issuer} 存在${links.map((l) => (l.relation === 'equity' ? '股权' : '隶属')).join('、')}关系（记录 ${ids(links)}），关联交易方不得揭榜。`,
-          ),
-        ];
+    const chains = affiliationChainsOf(ctx, unitFacts(e, code), code, new Set([issuer]), date);
+    return chains.map((chain) => {
+      const text = chainText(chain);
+      return finding(
+        `Solver unit ${code} is related to the issuer ${issuer}: ${text.en}; related parties may not take up the challenge.`,
+        `揭榜单位 ${code} 与需求方 ${issuer} 存在关联关系：${text.zh}，关联交易方不得揭榜。`,
+      );
+    });
   });
 });
 

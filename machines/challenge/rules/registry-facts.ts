@@ -4,7 +4,7 @@
  * rules themselves. Dates are Beijing calendar dates; a record's period includes both ends.
  */
 import { addMonths, beijingDate } from '../../calendar.js';
-import type { EventFacts, PersonFacts, ProjectFact, RecordFact, UnitFacts } from '../facts.js';
+import type { AffiliationChain, EventFacts, PersonFacts, ProjectFact, RecordFact, UnitFacts } from '../facts.js';
 import type { ChallengeContext } from '../types.js';
 
 /** An event as the registry rules read it: its time and the facts gathered for it. */
@@ -30,3 +30,50 @@ export const ids = (records: { id: number }[]) => records.map((r) => `#${r.id}`)
 export const projectsOf = (f: UnitFacts | PersonFacts): ProjectFact[] => f.projects ?? [];
 /** An ongoing or overdue project (市级在研项目), not an application. */
 export const isProject = (p: ProjectFact) => p.status === 'ongoing' || p.status === 'overdue';
+
+/** S-5, X-7: the longest chain of affiliation links that still counts (programme setting, default 3). */
+export const affiliationDepth = (ctx: ChallengeContext): number => ctx.settings.restrictions.affiliationDepth ?? 3;
+
+/**
+ * A unit's affiliations with `targets` that count on `date`: its chains (version 2 facts) whose
+ * every link is in force and whose length is within the programme's depth, or, in facts gathered
+ * before chains were (version 1), its direct links as one-link chains.
+ */
+export function affiliationChainsOf(
+  ctx: ChallengeContext,
+  facts: UnitFacts,
+  unit: string,
+  targets: ReadonlySet<string>,
+  date: string,
+): AffiliationChain[] {
+  if (facts.affiliationChains !== undefined)
+    return facts.affiliationChains.filter(
+      (c) => targets.has(c.target) && c.links.length <= affiliationDepth(ctx) && c.links.every((l) => inForce(l, date)),
+    );
+  return (facts.affiliations ?? [])
+    .filter((a) => targets.has(a.unit) && inForce(a, date))
+    .map((a) => ({
+      target: a.unit,
+      links: [
+        {
+          id: a.id,
+          subject: a.direction === 'owns' ? unit : a.unit,
+          object: a.direction === 'owns' ? a.unit : unit,
+          relation: a.relation,
+          from: a.from,
+          to: a.to,
+        },
+      ],
+    }));
+}
+
+/** A chain as the refusal names it: "A 持股 B，B 隶属 C" and "A holds shares in B; B is subordinate to C". */
+export function chainText(chain: AffiliationChain): { en: string; zh: string } {
+  const en = chain.links.map((l) =>
+    l.relation === 'equity' ? `${l.subject} holds shares in ${l.object}` : `${l.object} is subordinate to ${l.subject}`,
+  );
+  const zh = chain.links.map((l) =>
+    l.relation === 'equity' ? `${l.subject} 持股 ${l.object}` : `${l.object} 隶属 ${l.subject}`,
+  );
+  return { en: `${en.join('; ')} (records ${ids(chain.links)})`, zh: `${zh.join('，')}（记录 ${ids(chain.links)}）` };
+}

@@ -5,7 +5,7 @@
 import { beijingDate } from '../../calendar.js';
 import { type Finding, finding, rule, when } from '../rule.js';
 import { agreedBids, isHorseRace, missingScores, panelScore, requiredBids } from '../selectors.js';
-import { ids, inForce, personFacts, unitFacts, type WithFacts } from './registry-facts.js';
+import { affiliationChainsOf, chainText, personFacts, unitFacts, type WithFacts } from './registry-facts.js';
 
 type Selection = { bidIds: string[] };
 
@@ -43,18 +43,17 @@ export const X7_panelConflicts = rule('X-7', (ctx, e: WithFacts & { experts: str
       );
       continue;
     }
-    const links = (unitFacts(e, unit).affiliations ?? []).filter(
-      (a) => (a.unit === issuer || bidders.has(a.unit)) && inForce(a, date),
-    );
+    const chains = affiliationChainsOf(ctx, unitFacts(e, unit), unit, new Set([issuer, ...bidders]), date);
+    const texts = chains.map(chainText);
     const why =
       unit === issuer
         ? ['works for the issuer', '来自需求方']
         : bidders.has(unit)
           ? ['works for a bidding unit', '来自揭榜单位']
-          : links.length > 0
+          : chains.length > 0
             ? [
-                `works for ${unit}, affiliated with ${[...new Set(links.map((l) => l.unit))].join(', ')} (records ${ids(links)})`,
-                `所在单位 ${unit} 与 ${[...new Set(links.map((l) => l.unit))].join('、')} 存在隶属或股权关系（记录 ${ids(links)}）`,
+                `works for ${unit}, related to ${[...new Set(chains.map((c) => c.target))].join(', ')}: ${texts.map((t) => t.en).join('; ')}`,
+                `所在单位 ${unit} 与 ${[...new Set(chains.map((c) => c.target))].join('、')} 存在关联关系：${texts.map((t) => t.zh).join('；')}`,
               ]
             : null;
     if (why)

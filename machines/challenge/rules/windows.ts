@@ -90,18 +90,3 @@ export const W0_biddingClosed = rule('W-0', (ctx, e: At) =>
     ),
   ),
 );
-
-/** W-4: the list is published only after the demand collection (the submission window) has ended. */
-export const W4_publishAfterCollection = rule(
-  'W-4',
-  (ctx, e: At) => {
-    const closes = ctx.settings.submission.closesAt;
-    return when(atOrBefore(e.at, closes), () =>
-      finding(
-        `The list is reviewed and published after the demand collection has ended; the submission window is open until ${closes}.`,
-        `需求申报结束后方可组织评榜并发布榜单；网上填报至 ${closes} 截止，尚未结束。`,
-      ),
-    );
-  },
-  { since: 2 },
-);

@@ -20,6 +20,7 @@ import {
 import * as money from '../rules/money.js';
 import * as parties from '../rules/parties.js';
 import { P1_liveBid } from '../rules/process.js';
+import { affiliationDepth } from '../rules/registry-facts.js';
 import * as restrictions from '../rules/restrictions.js';
 import { W0_biddingClosed, W0_bidInTime, W0_extensionInTime } from '../rules/windows.js';
 import { cny, id, text } from '../schemas.js';
@@ -44,6 +45,7 @@ export const BID = staffEvent({
       credit: true,
       projects: i === 0,
       affiliatedWith: [ctx.draft.issuerUnit],
+      affiliationDepth: affiliationDepth(ctx),
     })),
     { team: body.team, top: ctx.settings.restrictions.countedTeamMembers },
     { person: body.leader, misconduct: true },

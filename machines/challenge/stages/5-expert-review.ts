@@ -2,11 +2,14 @@
  * Stage 5, 专家评榜 (expert review): the bureau assigns a panel free of conflicts, each expert
  * scores every agreed bid, and the bureau selects the winners; the public notice starts.
  */
-import { Q1a_selectedInvestment } from '../rules/money.js';
+
 import { z } from 'zod';
 import { endOfBeijingDay, nthWorkingDayAfter } from '../../calendar.js';
 import { staffEvent } from '../event.js';
+import { X1_calendarKnowsNotice } from '../rules/announcement.js';
+import { Q1a_selectedInvestment } from '../rules/money.js';
 import { ST2_awardCredit, T22_issuerCredit } from '../rules/parties.js';
+import { affiliationDepth } from '../rules/registry-facts.js';
 import { L3_awardNoPenalty } from '../rules/restrictions.js';
 import * as review from '../rules/review.js';
 import { id } from '../schemas.js';
@@ -21,6 +24,7 @@ export const ASSIGN_PANEL = staffEvent({
     {
       experts: body.experts,
       affiliatedWith: [ctx.draft.issuerUnit, ...ctx.bids.filter((b) => !b.withdrawn).flatMap((b) => b.members)],
+      affiliationDepth: affiliationDepth(ctx),
     },
   ],
   rules: [review.X6_panelSize, review.X7_panelConflicts],
@@ -69,6 +73,7 @@ export const SELECT = staffEvent({
     review.H1_distinctRoutes,
     review.X11_passMark,
     Q1a_selectedInvestment,
+    X1_calendarKnowsNotice,
     T22_issuerCredit,
     ST2_awardCredit,
     L3_awardNoPenalty,

@@ -57,7 +57,9 @@ export const DISBURSE = staffEvent({
     trackId: id,
     amountCny: cny.min(1),
     phase: z.enum(['first', 'later']),
-    payeeUnit: id.optional().describe("the unit that receives the money: a member of the track's bid; its lead unit when left out"),
+    payeeUnit: id
+      .optional()
+      .describe("the unit that receives the money: a member of the track's bid; its lead unit when left out"),
   }),
   senders: { finance: 'any' },
   rules: [

@@ -5,9 +5,11 @@
  * canonical JSON text the hash covers, so an export can be re-hashed byte for byte.
  */
 import { beijingDate } from '../../../machines/calendar.js';
+import { reconcile } from '../../../machines/challenge/reconciliation.js';
 import { notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
 import type { StoredEventRow } from '../canonical.js';
+import type { PersistedSnapshot } from '../snapshots.js';
 
 /** An exported event: every stored column; payload, facts, actor and stateAfter as the canonical JSON text that was hashed. */
 export type ExportedEvent = StoredEventRow;
@@ -95,4 +97,64 @@ export function exportCheckpoints(db: Db): ExportedCheckpoint[] {
       recordedAt: head.at,
     },
   ];
+}
+
+/** One track's money against its caps (machines/challenge/reconciliation.ts), flattened for CSV. */
+export interface ExportedReconciliation {
+  challengeId: string;
+  trackId: string;
+  payeeUnit: string;
+  declaredCny: number;
+  requestedCny: number;
+  agreedCny: number;
+  paidByIssuerCny: number;
+  disbursedCny: number;
+  shareCapCny: number;
+  challengeCapCny: number;
+  firstPhaseCapCny: number | null;
+  remainingCny: number;
+}
+
+export const reconciliationColumns: { key: keyof ExportedReconciliation; en: string; zh: string }[] = [
+  { key: 'challengeId', en: 'challengeId', zh: '榜单编号' },
+  { key: 'trackId', en: 'trackId', zh: '攻关项目' },
+  { key: 'payeeUnit', en: 'payeeUnit', zh: '收款单位' },
+  { key: 'declaredCny', en: 'declaredCny', zh: '申报研发经费' },
+  { key: 'requestedCny', en: 'requestedCny', zh: '揭榜申请经费' },
+  { key: 'agreedCny', en: 'agreedCny', zh: '约定研发经费' },
+  { key: 'paidByIssuerCny', en: 'paidByIssuerCny', zh: '已拨付揭榜经费' },
+  { key: 'disbursedCny', en: 'disbursedCny', zh: '已拨付财政资金' },
+  { key: 'shareCapCny', en: 'shareCapCny', zh: '比例上限' },
+  { key: 'challengeCapCny', en: 'challengeCapCny', zh: '单榜上限' },
+  { key: 'firstPhaseCapCny', en: 'firstPhaseCapCny', zh: '首期上限' },
+  { key: 'remainingCny', en: 'remainingCny', zh: '尚可拨付' },
+];
+
+/** The reconciliation of one challenge's tracks, or of every challenge of a programme (by id), from the stored snapshots. */
+export function* exportReconciliation(db: Db, scope: ExportScope): IterableIterator<ExportedReconciliation> {
+  const sqlite = db.$client;
+  const rows = (
+    'challenge' in scope
+      ? sqlite.prepare('SELECT id, snapshot FROM challenges WHERE id = ?').all(scope.challenge)
+      : sqlite.prepare('SELECT id, snapshot FROM challenges WHERE programme_id = ? ORDER BY id').all(scope.programme)
+  ) as { id: string; snapshot: string }[];
+  if ('challenge' in scope && rows.length === 0) throw notFound('challenge', scope.challenge, '榜单');
+  for (const row of rows) {
+    const { context } = JSON.parse(row.snapshot) as PersistedSnapshot;
+    for (const r of reconcile(context))
+      yield {
+        challengeId: row.id,
+        trackId: r.trackId,
+        payeeUnit: r.payeeUnit,
+        declaredCny: r.declaredCny,
+        requestedCny: r.requestedCny,
+        agreedCny: r.agreedCny,
+        paidByIssuerCny: r.paidByIssuerCny,
+        disbursedCny: r.disbursedCny,
+        shareCapCny: r.caps.shareCny,
+        challengeCapCny: r.caps.capCny,
+        firstPhaseCapCny: r.caps.firstPhaseCny ?? null,
+        remainingCny: r.remainingCny,
+      };
+  }
 }

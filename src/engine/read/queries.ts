@@ -1,5 +1,5 @@
 /** Reads that change nothing: the challenge list (cursor-paginated) and a challenge's history. */
-import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { confidentialFieldsOf } from '../../../machines/challenge/events.js';
 import { listScope, mayReadHistory, publishedStages, rolePolicies } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
@@ -14,6 +14,8 @@ export interface ChallengeFilter {
   domain?: string | undefined;
   issuer?: string | undefined;
   district?: string | undefined;
+  /** `rectification`: live challenges whose rectification period (X-3) passed without a decision. */
+  overdue?: 'rectification' | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -45,6 +47,11 @@ export function listChallenges(db: Db, caller: Caller, f: ChallengeFilter) {
   if (f.domain) where.push(eq(challenges.domain, f.domain));
   if (f.issuer) where.push(eq(challenges.issuerUnit, f.issuer));
   if (f.district) where.push(eq(challenges.districtUnit, f.district));
+  // Set by RECTIFICATION_OVERDUE; the bureau's decision ends the challenge (an outcome), which ends the listing.
+  if (f.overdue === 'rectification')
+    where.push(
+      sql`json_extract(${challenges.snapshot}, '$.context.rectifyOverdueSince') IS NOT NULL AND json_extract(${challenges.snapshot}, '$.context.outcome') IS NULL`,
+    );
   if (f.cursor) where.push(gt(challenges.id, decodeCursor(f.cursor)));
   const rows = db
     .select({

@@ -3,7 +3,9 @@
  * programme's settings, so the challenge keeps the rules it was created under and replay
  * starts from the event alone.
  */
+
 import { initialTransition } from 'xstate';
+import { beijingDate } from '../../../machines/calendar.js';
 import { initialContext } from '../../../machines/challenge/context.js';
 import { challengeMachine } from '../../../machines/challenge/machine.js';
 import { Q10_notClassified } from '../../../machines/challenge/rules/demand.js';
@@ -14,6 +16,7 @@ import { type ProgrammeSettings, programmeSettingsSchema } from '../../../machin
 import { rolesFor } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound, ruleViolation } from '../../base/errors.js';
+import { challengeCalendar } from '../../registry/national-calendar.js';
 import type { EngineDeps } from '../engine.js';
 import { type ChallengeView, challengeView } from '../read/view.js';
 import { appendEvent } from './commit.js';
@@ -47,17 +50,22 @@ export function createChallenge(
 
   const programme = store.programmeById.get({ id: body.programmeId });
   if (!programme) throw notFound('programme', body.programmeId, '申报批次');
-  const settings: ProgrammeSettings = programmeSettingsSchema.parse(programme.settings);
+  const programmeSettings: ProgrammeSettings = programmeSettingsSchema.parse(programme.settings);
   const { programmeId, ...fields } = body;
-  if (!settings.catalogue.domains.includes(fields.domain))
+  if (!programmeSettings.catalogue.domains.includes(fields.domain))
     throw new AppError(
       'VALIDATION_FAILED',
-      `"${fields.domain}" is not a domain of ${programmeId}'s catalogue: ${settings.catalogue.domains.join(', ')}.`,
+      `"${fields.domain}" is not a domain of ${programmeId}'s catalogue: ${programmeSettings.catalogue.domains.join(', ')}.`,
       `“${fields.domain}”不在 ${programmeId} 的征集方向目录中。`,
       { issues: [{ path: 'domain', message: 'not in the programme catalogue' }] },
     );
   const draft = completeDraft(fields);
   const at = clock.now().toISOString();
+  // X-1: the challenge keeps the national schedule (and the programme's own days) it was created under.
+  const settings: ProgrammeSettings = {
+    ...programmeSettings,
+    calendar: challengeCalendar(programmeSettings.calendar, Number(beijingDate(at).slice(0, 4))),
+  };
   const actor = actorOf(caller);
   // Q-10 on the draft as it would start (its id is numbered only inside the transaction).
   const classified = Q10_notClassified.check(initialContext({ id: '', programmeId, settings, draft, at, actor }), {});

@@ -5,7 +5,9 @@
  * challenge's settings (look-back, thresholds) to them.
  */
 import type {
+  AffiliationChain,
   AffiliationFact,
+  AffiliationLink,
   EventFacts,
   FactNeed,
   PersonFacts,
@@ -33,6 +35,7 @@ export function gatherFacts(store: FactStore, needs: readonly FactNeed[] | undef
         ...(need.credit ? { credit: true } : {}),
         ...(need.projects ? { projects: true } : {}),
         ...(need.affiliatedWith ? { affiliatedWith: need.affiliatedWith } : {}),
+        ...(need.affiliationDepth ? { affiliationDepth: need.affiliationDepth } : {}),
       });
     else if ('person' in need)
       f.person(need.person, {
@@ -43,7 +46,11 @@ export function gatherFacts(store: FactStore, needs: readonly FactNeed[] | undef
     else
       for (const expert of need.experts) {
         const person = f.person(expert, {});
-        if (person.unit !== undefined) f.unit(person.unit, { affiliatedWith: need.affiliatedWith });
+        if (person.unit !== undefined)
+          f.unit(person.unit, {
+            affiliatedWith: need.affiliatedWith,
+            ...(need.affiliationDepth ? { affiliationDepth: need.affiliationDepth } : {}),
+          });
       }
   }
   return f.facts();
@@ -56,6 +63,8 @@ interface UnitWants {
   projects?: boolean;
   /** Affiliation links with these units, either direction (S-5, X-7). */
   affiliatedWith?: string[];
+  /** Also every chain of links to them up to this many links (S-5, X-7: 等关联关系). */
+  affiliationDepth?: number;
 }
 
 class FactsBuilder {
@@ -87,8 +96,58 @@ class FactsBuilder {
       const links = this.store.affiliationsOf.all({ unit: code }).flatMap((r) => affiliationFact(code, r, others));
       const known = new Set((facts.affiliations ?? []).map((a) => a.id));
       facts.affiliations = [...(facts.affiliations ?? []), ...links.filter((a) => !known.has(a.id))];
+      if (want.affiliationDepth !== undefined) {
+        const chains = this.chains(code, others, want.affiliationDepth);
+        const seen = new Set((facts.affiliationChains ?? []).map(chainKey));
+        facts.affiliationChains = [...(facts.affiliationChains ?? []), ...chains.filter((c) => !seen.has(chainKey(c)))];
+      }
     }
     return facts;
+  }
+
+  /**
+   * Every chain of affiliation links from `from` to one of `targets`, each link either way, of
+   * at most `depth` links and through no unit twice; a chain ends at the first target it meets.
+   * Records in force or not (the rules read their dates). At most MAX_CHAINS, shortest first.
+   */
+  private chains(from: string, targets: Set<string>, depth: number): AffiliationChain[] {
+    const found: AffiliationChain[] = [];
+    const linksOf = new Map<string, RecordRow[]>();
+    const recordsOf = (unit: string) => {
+      let rows = linksOf.get(unit);
+      if (!rows) {
+        rows = this.store.affiliationsOf.all({ unit });
+        linksOf.set(unit, rows);
+      }
+      return rows;
+    };
+    // Breadth first, so the shortest chains are found (and kept) first.
+    let frontier: { at: string; path: AffiliationLink[]; units: Set<string> }[] = [
+      { at: from, path: [], units: new Set([from]) },
+    ];
+    for (let length = 1; length <= depth && frontier.length > 0 && found.length < MAX_CHAINS; length++) {
+      const next: typeof frontier = [];
+      for (const step of frontier)
+        for (const r of recordsOf(step.at)) {
+          if (r.subjectUnit === null || r.otherUnit === null || r.relation === null) continue;
+          const other = r.subjectUnit === step.at ? r.otherUnit : r.subjectUnit;
+          if (step.units.has(other)) continue;
+          const link: AffiliationLink = {
+            id: r.id,
+            subject: r.subjectUnit,
+            object: r.otherUnit,
+            relation: r.relation,
+            from: r.from,
+            to: r.to,
+          };
+          const path = [...step.path, link];
+          if (targets.has(other)) {
+            if (found.length < MAX_CHAINS) found.push({ target: other, links: path });
+          } else next.push({ at: other, path, units: new Set([...step.units, other]) });
+        }
+      frontier = next.slice(0, MAX_FRONTIER);
+    }
+    return found;
   }
 
   /** A person's registration, and their misconduct records and projects when asked for. */
@@ -133,6 +192,11 @@ class FactsBuilder {
 }
 
 const recordFact = (r: RecordRow): RecordFact => ({ id: r.id, from: r.from, to: r.to });
+
+/** Bounds on the chains one unit's facts carry: enough to name every relation, never a whole registry. */
+const MAX_CHAINS = 20;
+const MAX_FRONTIER = 2_000;
+const chainKey = (c: AffiliationChain) => `${c.target}:${c.links.map((l) => l.id).join(',')}`;
 
 /** The latest cityProject record of each projectId wins; those still `ongoing` are facts. */
 function ongoingCityProjects(rows: RecordRow[]): ProjectFact[] {

@@ -5,6 +5,7 @@ import { createChallengeSchema } from '../../../machines/challenge/schemas.js';
 import { historyReaderRoles, rolesFor } from '../../access/policy.js';
 import { challengeHistory, listChallenges } from '../../engine/read/queries.js';
 import { readChallenge } from '../../engine/read/read-challenge.js';
+import { readReconciliation } from '../../engine/read/reconciliation.js';
 import { createChallenge } from '../../engine/write/create-challenge.js';
 import { submitEvent } from '../../engine/write/send-event.js';
 import { challengeViewSchema, errors } from '../schemas.js';
@@ -68,6 +69,27 @@ const historyEntry = z.object({
 });
 
 /** Challenges: create, list, read, send events, read history. Each handler is one engine call. */
+const cny = z.number().int().min(0);
+/** `GET /challenges/:id/reconciliation` (api.md, "What the console reads"). */
+const reconciliationSchema = z
+  .object({
+    challengeId: z.string(),
+    items: z.array(
+      z.object({
+        trackId: z.string(),
+        payeeUnit: z.string().describe("who receives the city's money: the last payee, else the lead unit"),
+        declaredCny: cny.describe("the draft's funding for the solver (a horse race: the route's investment)"),
+        requestedCny: cny,
+        agreedCny: cny.describe('raised only by an approved funding change'),
+        paidByIssuerCny: cny,
+        disbursedCny: cny,
+        caps: z.object({ shareCny: cny, capCny: cny, firstPhaseCny: cny.optional() }),
+        remainingCny: cny,
+      }),
+    ),
+  })
+  .meta({ id: 'Reconciliation' });
+
 const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
   const { deps, db } = app.jiebang;
   const readers = rolesFor('readChallenges');
@@ -109,6 +131,10 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
           domain: z.string().max(64).optional(),
           issuer: z.string().max(64).optional(),
           district: z.string().max(64).optional(),
+          overdue: z
+            .enum(['rectification'])
+            .optional()
+            .describe('rectification: the rectification period (X-3) passed and the bureau has not decided'),
           cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
@@ -178,6 +204,20 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({ items: challengeHistory(db, request.caller, request.params.id) }),
+  );
+
+  app.get(
+    '/challenges/:id/reconciliation',
+    {
+      config: { roles: rolesFor('readReconciliation') },
+      schema: {
+        tags: ['challenges'],
+        summary: "A challenge's money per track: declared, requested, agreed, paid, disbursed, against each cap",
+        params: idParams,
+        response: { 200: reconciliationSchema, ...errors.read },
+      },
+    },
+    async (request) => readReconciliation(deps, request.params.id, request.caller),
   );
 };
 export default challengeRoutes;

@@ -3,7 +3,7 @@
  * events come on 2026-05-06 (Beijing), so the 3-year look-back (X-8) starts on 2023-05-06.
  */
 
-import type { EventFacts, UnitFacts } from '../../../machines/challenge/facts.js';
+import type { AffiliationLink, EventFacts, UnitFacts } from '../../../machines/challenge/facts.js';
 import {
   C1_issuer,
   Q23_bidTeam,
@@ -193,13 +193,13 @@ describeRule(S5_notAffiliated, ({ passes, violates }) => {
     'a solver the issuer owns',
     challenge,
     bidBy([lead], { [lead]: linked([affiliation(1, issuer, { direction: 'ownedBy', relation: 'subordination' })]) }),
-    ['subordination', '#1'],
+    [`${lead} is subordinate to ${issuer}`, `${lead} 隶属 ${issuer}`, '#1'],
   );
   violates(
     'a solver that holds equity in the issuer',
     challenge,
     bidBy([lead], { [lead]: linked([affiliation(2, issuer)]) }),
-    ['股权'],
+    [`${lead} 持股 ${issuer}`],
   );
   violates(
     'a consortium whose second member is linked to the issuer',
@@ -208,6 +208,51 @@ describeRule(S5_notAffiliated, ({ passes, violates }) => {
     [member],
   );
   violates('the issuer bidding on its own challenge', challenge, bidBy([issuer]), ['its own']);
+
+  // Chains of links (machine version 2 facts): "等关联关系" through a common parent or further.
+  const { neutral: parent } = UNITS;
+  const equity = (id: number, subject: string, object: string, changes: Partial<AffiliationLink> = {}) => ({
+    id,
+    subject,
+    object,
+    relation: 'equity' as const,
+    from: '2020-01-01',
+    to: null,
+    ...changes,
+  });
+  const chained = (...links: AffiliationLink[]) =>
+    bidBy([lead], {
+      [lead]: unit({ type: 'university', affiliations: [], affiliationChains: [{ target: issuer, links }] }),
+    });
+  violates(
+    'a solver sharing a parent company with the issuer',
+    challenge,
+    chained(equity(7, parent, lead), equity(8, parent, issuer)),
+    [`${parent} 持股 ${lead}，${parent} 持股 ${issuer}`, '#7, #8'],
+  );
+  violates(
+    'a chain of 3 links (the default depth)',
+    challenge,
+    chained(equity(7, lead, 'U-X'), equity(8, 'U-Y', 'U-X'), equity(9, 'U-Y', issuer, { relation: 'subordination' })),
+    [`${issuer} 隶属 U-Y`],
+  );
+  passes(
+    'a chain of 4 links (beyond the default depth of 3)',
+    challenge,
+    chained(equity(7, lead, 'U-X'), equity(8, 'U-X', 'U-Y'), equity(9, 'U-Y', 'U-Z'), equity(10, 'U-Z', issuer)),
+  );
+  violates(
+    'a chain of 4 links where the programme sets a depth of 4',
+    givenChallenge({
+      settings: { ...challenge.settings, restrictions: { ...challenge.settings.restrictions, affiliationDepth: 4 } },
+    }),
+    chained(equity(7, lead, 'U-X'), equity(8, 'U-X', 'U-Y'), equity(9, 'U-Y', 'U-Z'), equity(10, 'U-Z', issuer)),
+  );
+  passes(
+    'a common parent whose stake in the issuer ended yesterday',
+    challenge,
+    chained(equity(7, parent, lead), equity(8, parent, issuer, { to: '2026-05-05' })),
+  );
 });
 
 describeRule(Q23_bidTeam, ({ passes, violates }) => {

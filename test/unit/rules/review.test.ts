@@ -73,6 +73,31 @@ describeRule(X7_panelConflicts, ({ passes, violates }) => {
       [UNITS.neutral]: unit({ affiliations: [affiliation(6, UNITS.issuer, { to: '2026-05-05' })] }),
     }),
   );
+  violates(
+    'experts from a sister company of the bidding unit (a common parent, version 2 facts)',
+    ctx,
+    panelFrom(UNITS.neutral, {
+      [UNITS.neutral]: unit({
+        affiliationChains: [
+          {
+            target: UNITS.solverA,
+            links: [
+              { id: 11, subject: 'U-PARENT', object: UNITS.neutral, relation: 'equity', from: '2020-01-01', to: null },
+              {
+                id: 12,
+                subject: 'U-PARENT',
+                object: UNITS.solverA,
+                relation: 'subordination',
+                from: '2020-01-01',
+                to: null,
+              },
+            ],
+          },
+        ],
+      }),
+    }),
+    [`U-PARENT 持股 ${UNITS.neutral}，${UNITS.solverA} 隶属 U-PARENT`],
+  );
   violates('an expert the registry does not know', ctx, when('ASSIGN_PANEL', { experts: ['e9'] }, { facts: {} }), [
     'e9',
   ]);

@@ -4,15 +4,14 @@
  */
 import { justAfter } from '../../../machines/calendar.js';
 import {
-  W0_bidInTime,
   W0_biddingClosed,
+  W0_bidInTime,
   W0_extensionInTime,
   W1_returnWhileOpen,
   W1_submissionWindow,
   W2_recommendationDeadline,
   W3_recommendationClosed,
   W3_submissionClosed,
-  W4_publishAfterCollection,
 } from '../../../machines/challenge/rules/windows.js';
 import { wlmq2026 } from '../../../machines/programme.js';
 import { describeRule } from './describe-rule.js';
@@ -72,12 +71,4 @@ describeRule(W0_biddingClosed, ({ passes, violates }) => {
   passes('bidding closed 1 ms ago', bidding, when('BIDDING_CLOSED', {}, { at: justAfter(biddingClosesAt) }));
   violates('bidding closes now', bidding, when('BIDDING_CLOSED', {}, { at: biddingClosesAt }));
   violates('no bidding deadline was ever set', challenge, when('BIDDING_CLOSED', {}, { at: biddingClosesAt }));
-});
-
-describeRule(W4_publishAfterCollection, ({ passes, violates }) => {
-  const publishAt = (at: string) => when('PUBLISH', { biddingClosesAt: '2026-08-31T17:00:00+08:00' }, { at });
-  const approved = givenChallenge({ demandApprovedAt: '2026-06-11T10:00:00+08:00' });
-  passes('the submission window closed 1 ms ago', approved, publishAt(justAfter(closesAt)));
-  violates('the submission window closes now', approved, publishAt(closesAt), [closesAt, '尚未结束']);
-  violates('ten days of the window still to run', approved, publishAt('2026-05-31T19:30:00+08:00'));
 });
