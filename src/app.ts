@@ -23,6 +23,7 @@ import { AppError } from './base/errors.js';
 import { type Db, openDatabase } from './db/client.js';
 import { type Clock, systemClock, testClock } from './engine/time/clock.js';
 import { learnRoute, logRedaction, logSerializers } from './http/logging.js';
+import { finishDocument } from './http/openapi.js';
 import authPlugin from './http/plugins/auth.js';
 import bodyDeadlinePlugin from './http/plugins/body-deadline.js';
 import denialsPlugin from './http/plugins/denials.js';
@@ -148,6 +149,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       info: {
         title: 'jiebang — 揭榜挂帅 challenge service',
         version: '0.1.0',
+        license: { name: 'Proprietary: Urumqi Science and Technology Bureau' },
         description:
           'Runs challenges through the nine stages of the guide. Errors share one shape: {error:{code, clause?, message, message_zh, violations?, requestId}}.',
       },
@@ -155,7 +157,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    // Issue 14: operationIds, servers, response headers, examples (src/http/openapi.ts).
+    transformObject: (input) => finishDocument(jsonSchemaTransformObject(input) as Record<string, unknown>) as never,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

@@ -1,5 +1,11 @@
 /** Response schemas shared by routes and the OpenAPI document. */
 import { z } from 'zod';
+import { staffEventTypes, systemEventTypes } from '../../machines/challenge/events.js';
+import { stages } from '../../machines/challenge/stage.js';
+
+/** Issue 14: enums, so a generated client knows the values (the machine defines them). */
+const stageEnum = z.enum(stages as [string, ...string[]]);
+const staffEventEnum = z.enum(staffEventTypes as [string, ...string[]]);
 
 export const violationSchema = z.object({
   clause: z.string().describe('rule ID from rules.md (or a P-n process rule)'),
@@ -28,7 +34,7 @@ export const errorSchema = z
       message: z.string(),
       message_zh: z.string(),
       violations: z.array(violationSchema).optional(),
-      allowedEvents: z.array(z.string()).optional(),
+      allowedEvents: z.array(staffEventEnum).optional(),
       issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
       scope: z.string().optional().describe('for a 403: the scope of docs/security.md the caller is outside of'),
       requestId: z.string(),
@@ -72,14 +78,14 @@ export const challengeViewSchema = z
     districtUnit: z.string(),
     machineVersion: z.string(),
     version: z.number().int().describe('send as If-Match: "<version>" to guard against lost updates'),
-    stage: z.string().describe('one of the nine stage ids, or an outcome'),
+    stage: stageEnum.describe('one of the nine stage ids, or an outcome'),
     state: z.unknown().describe('the full state value, e.g. {"review":"formalCheck"}'),
     outcome: z
       .object({ kind: z.string(), clause: z.string().nullable(), reason: z.string(), at: z.string() })
       .optional(),
     tracks: z.array(trackSchema),
-    deadlines: z.array(z.object({ type: z.string(), dueAt: z.string() })),
-    allowedEvents: z.array(z.string()).describe('event types the caller may send now'),
+    deadlines: z.array(z.object({ type: z.enum(systemEventTypes as [string, ...string[]]), dueAt: z.string() })),
+    allowedEvents: z.array(staffEventEnum).describe('event types the caller may send now'),
     panelScores: z.record(z.string(), z.number().nullable()),
     details: z
       .record(z.string(), z.unknown())

@@ -26,6 +26,7 @@ import {
 } from '../../src/access/policy.js';
 import { loadChallenge } from '../../src/engine/load-challenge.js';
 import { handledEvents } from '../../src/engine/read/view.js';
+import { eventPayloads } from '../helpers/event-payloads.js';
 import {
   bidBody,
   code,
@@ -47,41 +48,6 @@ let p: Parties;
 let stages: ChallengeDriver[];
 /** For each role, a token in scope (the cast's) and, for scoped roles, one out of scope. */
 let tokens: Record<TokenRole, { in: string; out?: string }>;
-
-/** A well-formed body for each type: its fields name bid-1, track bid-1, panel member e1. */
-const payloads: Record<StaffEventType, Record<string, unknown>> = {
-  UPDATE: { title: '矩阵测试' },
-  ATTACH: { kind: 'applicationForm', sha256: sha('matrix') },
-  SUBMIT: { confirmDetails: true },
-  WITHDRAW: { reason: '撤回' },
-  RECOMMEND: { opinion: '同意推荐' },
-  RETURN: { reason: '退回' },
-  DECLINE: { reason: '不予推荐' },
-  PASS_FORMAL_CHECK: { opinion: '通过' },
-  APPROVE_DEMAND: { opinion: '通过' },
-  PUBLISH: { biddingClosesAt: '2026-06-30T18:00:00+08:00' },
-  BID: (({ type: _t, ...rest }) => ({ ...rest, bidId: 'bid-m' }))(bidBody('bid-m')),
-  WITHDRAW_BID: { bidId: 'bid-1' },
-  AGREE: { bidId: 'bid-1', agreedFundingCny: 3_000_000 },
-  EXTEND_BIDDING: { biddingClosesAt: '2026-07-30T18:00:00+08:00' },
-  CLOSE_MATCHING: {},
-  DECLARE_UNFILLED: { reason: '流榜' },
-  ASSIGN_PANEL: { experts: [...EXPERTS] },
-  SCORE: { bidId: 'bid-1', score: 80, comment: '可行', noConflictDeclared: true },
-  SELECT: { bidIds: ['bid-1'] },
-  OBJECT: { objector: { name: '张三' }, text: '有异议' },
-  RESOLVE_OBJECTION: { objectionId: 'obj-1', upheld: false, opinion: '不成立' },
-  REGISTER_CONTRACT: { trackId: 'bid-1', contractNo: 'HT-M', registeredOn: '2026-07-20' },
-  RECORD_PAYMENT: { trackId: 'bid-1', amountCny: 100, paidOn: '2026-07-21', evidenceSha256: sha('matrix pay') },
-  DISBURSE: { trackId: 'bid-1', amountCny: 40, phase: 'first' },
-  START_IMPLEMENTATION: { startedOn: '2026-08-01' },
-  REPORT_PROGRESS: { trackId: 'bid-1', milestone: 'M1', text: '进展' },
-  MIDTERM_DECISION: { trackId: 'bid-1', decision: 'continue', opinion: '继续' },
-  APPROVE_CHANGE: { kind: 'schedule', detail: '调整进度' },
-  TERMINATE: { reason: '终止' },
-  SUBMIT_FINAL_REPORT: { trackId: 'bid-1', reportSha256: sha('matrix report') },
-  ACCEPTANCE_DECISION: { result: 'passed', opinion: '通过' },
-};
 
 const snapshotOf = (s: ChallengeDriver) => {
   const loaded = loadChallenge(h.app.jiebang.deps, s.id);
@@ -188,7 +154,7 @@ describe('authorization matrix: every role × every event type × in / out of sc
       const who = x.scope === 'in' ? tokens[x.role].in : (tokens[x.role].out as string);
       const before = snapshotOf(x.s).head.version;
       const denials = denialCount();
-      const r = await x.s.send(who, { type: x.type, ...payloads[x.type] });
+      const r = await x.s.send(who, { type: x.type, ...eventPayloads[x.type] });
       const label = `${x.role} (${x.scope} of scope) ${x.type} in ${stageOf(snapshotOf(x.s).snapshot.value)}`;
       expect(r.status, label).toBe(x.expected);
       expect(r.body.error.code, label).toBe(x.expected === 403 ? 'FORBIDDEN' : 'NOT_FOUND');
@@ -201,7 +167,7 @@ describe('authorization matrix: every role × every event type × in / out of sc
 
   it('in scope: the access layer lets the event through (200, or 422 from the state or a rule)', async () => {
     for (const x of probes().filter((y) => y.expected === 'pass')) {
-      const r = await x.s.send(tokens[x.role].in, { type: x.type, ...payloads[x.type] });
+      const r = await x.s.send(tokens[x.role].in, { type: x.type, ...eventPayloads[x.type] });
       const label = `${x.role} ${x.type}: ${r.status} ${JSON.stringify(r.body?.error ?? '')}`;
       expect([200, 422], label).toContain(r.status);
     }

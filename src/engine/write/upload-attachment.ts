@@ -6,13 +6,13 @@
  */
 import { rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { stageOf } from '../../../machines/challenge/stage.js';
 import { defaultUploadQuota, defaultUploads } from '../../../machines/programme.js';
 import { rolePolicies, scopePolicies, visibility } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
-import { and, eq, isNull, sql } from 'drizzle-orm';
 import { attachments } from '../../db/schema.js';
 import { contentMatchesType, displayName } from '../../files/content-types.js';
 import { type FileStore, FileTooLarge, UploadBroken } from '../../files/file-store.js';

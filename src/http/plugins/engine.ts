@@ -14,6 +14,7 @@ import { Scheduler } from '../../engine/time/scheduler.js';
 import { sweepUnattachedUploads } from '../../engine/write/sweep-uploads.js';
 
 const SWEEP_EVERY_MS = 3_600_000;
+
 import { GroupCommit } from '../../engine/write/group-commit.js';
 import { FileStore } from '../../files/file-store.js';
 

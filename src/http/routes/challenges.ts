@@ -11,6 +11,9 @@ import { submitEvent } from '../../engine/write/send-event.js';
 import { challengeViewSchema, errors } from '../schemas.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
+/** Marks an answer repeated for an Idempotency-Key already used (nothing was done again). */
+export const REPLAY_HEADER = 'idempotent-replayed';
+
 const writeHeaders = z.looseObject({
   'if-match': z
     .string()
@@ -113,6 +116,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         caller: request.caller,
         idempotencyKey: request.headers['idempotency-key'],
       });
+      if (result.replayed) reply.header(REPLAY_HEADER, 'true');
       return reply.code(result.statusCode).header('etag', `"${result.view.version}"`).send(result.view);
     },
   );
@@ -188,6 +192,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         ifMatch: versionOf(request.headers['if-match']),
         idempotencyKey: request.headers['idempotency-key'],
       });
+      if (result.replayed) reply.header(REPLAY_HEADER, 'true');
       return reply.code(result.statusCode).header('etag', `"${result.view.version}"`).send(result.view);
     },
   );

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
+import { errors } from '../schemas.js';
 
 /**
  * A pending timer this long past its due time means the timer loop is not firing (the
@@ -27,7 +28,10 @@ const health: FastifyPluginAsyncZod = async (app) => {
         tags: ['service'],
         summary: 'Liveness and database check',
         security: [],
-        response: { 200: z.object({ status: z.literal('ok'), database: z.literal('ok'), time: z.string() }) },
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.literal('ok'), time: z.string() }),
+          429: errors.read[429],
+        },
       },
     },
     async () => {
@@ -44,7 +48,7 @@ const health: FastifyPluginAsyncZod = async (app) => {
         tags: ['service'],
         summary: 'Readiness: the database answers and the timer loop keeps up (503 otherwise)',
         security: [],
-        response: { 200: readinessSchema, 503: readinessSchema },
+        response: { 200: readinessSchema, 429: errors.read[429], 503: readinessSchema },
       },
     },
     async (_request, reply) => {
@@ -81,7 +85,7 @@ const health: FastifyPluginAsyncZod = async (app) => {
         summary: 'Prometheus metrics (no token: bind the service to an internal address in production)',
         security: [],
         produces: ['text/plain'],
-        response: { 200: z.string().describe('Prometheus text exposition format 0.0.4') },
+        response: { 200: z.string().describe('Prometheus text exposition format 0.0.4'), 429: errors.read[429] },
       },
     },
     async (_request, reply) => {
