@@ -31,6 +31,7 @@ export const operationIds: Record<string, string> = {
   'GET /api/v1/challenges/{id}/history': 'getHistory',
   'GET /api/v1/challenges/{id}/state': 'getStateAt',
   'GET /api/v1/challenges/{id}/verify': 'verifyChallenge',
+  'GET /api/v1/challenges/{id}/reconciliation': 'getReconciliation',
   'GET /api/v1/audit/verify': 'verifyLog',
   'POST /api/v1/challenges/{id}/attachments': 'uploadAttachment',
   'GET /api/v1/machine': 'getMachine',
