@@ -46,6 +46,7 @@ export const operationIds: Record<string, string> = {
   'GET /api/v1/mail/recipients': 'listMailRecipients',
   'PUT /api/v1/mail/recipients/{address}/opt-outs': 'putMailOptOuts',
   'GET /api/v1/mail/outbox': 'listMail',
+  'POST /api/v1/mail/outbox/{deliveryId}/retry': 'retryMail',
   'POST /api/v1/test/clock': 'moveTestClock',
 };
 

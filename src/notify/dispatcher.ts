@@ -39,6 +39,8 @@ export interface OutboxRow {
 
 /** Looked at again this often on its own: retries fall due, and another process may have written rows. */
 const POLL_MS = 500;
+/** On stop, how long to wait for deliveries in flight to settle. */
+const STOP_WAIT_MS = 2000;
 /** At most this many deliveries in flight at once. */
 const MAX_IN_FLIGHT = 16;
 
@@ -98,7 +100,11 @@ export class Dispatcher {
     this.unsubscribe?.();
     if (this.poll) clearInterval(this.poll);
     this.aborts.abort();
-    await Promise.allSettled([...this.inFlight.values()]);
+    // A mail in flight cannot be aborted: wait a moment, then let shutdown go on (it stays pending).
+    await Promise.race([
+      Promise.allSettled([...this.inFlight.values()]),
+      new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+    ]);
   }
 
   /** Starts delivering every row due now that is the head of its (target, challenge). */

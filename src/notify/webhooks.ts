@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../base/errors.js';
-import { wakeDispatchers } from './wake.js';
+import { resendDead } from './resend.js';
 
 export interface NewWebhook {
   url: string;
@@ -120,27 +120,8 @@ export function listDeliveries(client: Database, webhookId: string, limit: numbe
   }));
 }
 
-/**
- * Sends a dead letter again: pending, due now, its attempts counted afresh (the log keeps the
- * old ones). Only a dead delivery may be resent: a pending one is already on its way and a
- * delivered one arrived.
- */
+/** Sends a dead webhook delivery again (resend.ts). */
 export function retryDelivery(client: Database, webhookId: string, deliveryId: string): void {
   webhookRow(client, webhookId);
-  const row = client
-    .prepare<[string, string], { id: number; status: string }>(
-      `SELECT id, status FROM outbox WHERE channel = 'webhook' AND target = ? AND delivery_id = ?`,
-    )
-    .get(webhookId, deliveryId);
-  if (!row) throw notFound('delivery', deliveryId);
-  if (row.status !== 'dead')
-    throw new AppError(
-      'VERSION_CONFLICT',
-      `Delivery ${deliveryId} is ${row.status}, not dead: only a dead delivery is resent.`,
-      `投递 ${deliveryId} 的状态为 ${row.status === 'pending' ? '待投递' : '已送达'}，只有失败（死信）的投递可以重发。`,
-    );
-  client
-    .prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ?, settled_at = NULL WHERE id = ?`)
-    .run(Date.now(), row.id);
-  wakeDispatchers();
+  resendDead(client, 'webhook', webhookId, deliveryId);
 }

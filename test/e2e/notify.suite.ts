@@ -62,6 +62,12 @@ export function notifyTests(): void {
           },
           { timeout: 10_000, interval: 50 },
         );
+        // The restarted process is ready, and its metrics see the outbox emptied.
+        const ready = await fetch(`${world.server.baseUrl}/ready`);
+        expect(ready.status).toBe(200);
+        const metrics = await (await fetch(`${world.server.baseUrl}/metrics`)).text();
+        expect(metrics).toMatch(/^jiebang_outbox_pending 0$/m);
+        expect(metrics).toMatch(/^jiebang_timers_due 0$/m);
       },
       TIMEOUT_MS,
     );

@@ -9,12 +9,21 @@ import { SMTPServer } from 'smtp-server';
 export interface SmtpSink {
   url: string;
   messages: ParsedMail[];
+  /** Addresses the server refuses (550) while listed here. */
+  refused: Set<string>;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
+  const refused = new Set<string>();
   const server = new SMTPServer({
+    onRcptTo(address, _session, callback) {
+      if (refused.has(address.address)) {
+        const error = Object.assign(new Error('no such mailbox'), { responseCode: 550 });
+        callback(error);
+      } else callback();
+    },
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -32,6 +41,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    refused,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -130,3 +130,43 @@ describe('mail', () => {
     }
   });
 });
+
+describe('a mail that keeps failing', () => {
+  it('becomes a dead letter staff can resend, with the same delivery id', async () => {
+    const sink = await startSmtpSink();
+    const g = await startHarness(undefined, { smtpUrl: sink.url, retryBaseMs: 20, maxAttempts: 2 });
+    try {
+      const q = await registerParties(g);
+      await g.request('PUT', '/api/v1/mail/recipients/bounce@example.cn', q.bureau, {
+        name: '发榜单位',
+        role: 'issuer',
+        unit: UNITS.issuer,
+      });
+      sink.refused.add('bounce@example.cn');
+      const c = await new ChallengeDriver(g, q).create();
+      await c.toMatching();
+      await c.bid(q.solverA, 'bid-1');
+      let deliveryId = '';
+      await vi.waitFor(
+        async () => {
+          const dead = await g.request('GET', '/api/v1/mail/outbox?status=dead', q.bureau);
+          expect(dead.body.items).toEqual([expect.objectContaining({ kind: 'bidReceived', attempts: 2 })]);
+          deliveryId = dead.body.items[0].deliveryId;
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      expect(sink.messages).toEqual([]);
+      expect((await g.request('POST', `/api/v1/mail/outbox/${deliveryId}/retry`, q.solverA)).status).toBe(403);
+      sink.refused.clear();
+      const retry = await g.request('POST', `/api/v1/mail/outbox/${deliveryId}/retry`, q.bureau);
+      expect(retry.status).toBe(202);
+      await vi.waitFor(() => expect(sink.messages).toHaveLength(1), { timeout: 10_000, interval: 20 });
+      expect(sink.messages[0]?.headers.get('x-jiebang-delivery')).toBe(deliveryId);
+      expect((await g.request('POST', `/api/v1/mail/outbox/${deliveryId}/retry`, q.bureau)).status).toBe(409);
+      expect((await g.request('POST', '/api/v1/mail/outbox/nope/retry', q.bureau)).status).toBe(404);
+    } finally {
+      await g.close();
+      await sink.close();
+    }
+  });
+});

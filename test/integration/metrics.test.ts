@@ -55,11 +55,19 @@ describe('GET /metrics', () => {
     const refused = await c.send(p.issuer, { type: 'SUBMIT', confirmDetails: true });
     expect(refused.status).toBe(422);
     await c.attachAll();
+    // The same Idempotency-Key twice: one transition, the second answer marked as a replay.
+    const update = { type: 'UPDATE', title: '幂等测试' };
+    const first = await c.send(p.issuer, update, { 'idempotency-key': `metrics-${c.id}` });
+    const again = await c.send(p.issuer, update, { 'idempotency-key': `metrics-${c.id}` });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.headers['idempotent-replayed']).toBe('true');
     const after = await scrape();
     const delta = (series: string) => seriesValue(after, series) - seriesValue(before, series);
     expect(delta('jiebang_transitions_total{type="CREATE",outcome="accepted"}')).toBe(1);
     expect(delta('jiebang_transitions_total{type="SUBMIT",outcome="refused"}')).toBe(1);
     expect(delta('jiebang_transitions_total{type="ATTACH",outcome="accepted"}')).toBeGreaterThan(0);
+    expect(delta('jiebang_transitions_total{type="UPDATE",outcome="accepted"}')).toBe(1);
     expect(delta('jiebang_refusals_total{clause="Q-4"}')).toBe(1);
     expect(delta('jiebang_refusals_total{clause="Q-5T"}')).toBe(1);
     expect(delta('jiebang_commit_seconds_count')).toBeGreaterThan(0);

@@ -49,7 +49,8 @@ export default fp(
       const body = request.body as { type?: unknown } | undefined;
       const type =
         body !== null && typeof body === 'object' && typeof body.type === 'string' ? body.type : config.eventType;
-      if (type === undefined || type === 'UPLOAD') return done(null, payload);
+      // An upload is no transition; a replayed answer (Idempotency-Key) was counted the first time.
+      if (type === undefined || type === 'UPLOAD' || reply.hasHeader('idempotent-replayed')) return done(null, payload);
       let error: ErrorBody['error'];
       if (reply.statusCode >= 400 && typeof payload === 'string') {
         try {

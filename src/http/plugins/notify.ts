@@ -37,7 +37,20 @@ export default fp(
       retryBaseMs: opts.retryBaseMs,
       maxAttempts: opts.maxAttempts,
       timeoutMs: opts.timeoutMs ?? 10_000,
-      ...(opts.smtpUrl ? { mail: { transport: nodemailer.createTransport(opts.smtpUrl), from: opts.mailFrom } } : {}),
+      ...(opts.smtpUrl
+        ? {
+            mail: {
+              // A mail server that stalls fails the attempt like a webhook that does (10 s), not after minutes.
+              transport: nodemailer.createTransport({
+                url: opts.smtpUrl,
+                connectionTimeout: opts.timeoutMs ?? 10_000,
+                greetingTimeout: opts.timeoutMs ?? 10_000,
+                socketTimeout: opts.timeoutMs ?? 10_000,
+              }),
+              from: opts.mailFrom,
+            },
+          }
+        : {}),
     });
     const reminders = new Reminders(db.$client, clock);
     app.decorate('dispatcher', dispatcher);

@@ -13,6 +13,7 @@ import {
   setOptOuts,
 } from '../../notify/mail/recipients.js';
 import { mailKinds } from '../../notify/mail/templates.js';
+import { resendDead } from '../../notify/resend.js';
 import { errors } from '../schemas.js';
 
 const recipientSchema = z.object({
@@ -132,6 +133,27 @@ const mailRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({ items: listMail(client(), request.query.status, request.query.limit) }),
+  );
+
+  app.post(
+    '/mail/outbox/:deliveryId/retry',
+    {
+      config: { roles: staffRoles },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Resend a dead mail (same delivery id)',
+        params: z.object({ deliveryId: z.string().min(1).max(64) }),
+        response: {
+          202: z.object({ deliveryId: z.string(), status: z.literal('pending') }),
+          409: errors.event[409],
+          ...errors.read,
+        },
+      },
+    },
+    async (request, reply) => {
+      resendDead(client(), 'mail', null, request.params.deliveryId);
+      return reply.code(202).send({ deliveryId: request.params.deliveryId, status: 'pending' as const });
+    },
   );
 };
 export default mailRoutes;
