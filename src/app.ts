@@ -34,6 +34,7 @@ import denialRoutes from './http/routes/denials.js';
 import healthRoutes from './http/routes/health.js';
 import machineRoutes from './http/routes/machine.js';
 import programmeRoutes from './http/routes/programmes.js';
+import publicRoutes from './http/routes/public.js';
 import recordRoutes from './http/routes/records.js';
 import registryRoutes from './http/routes/registry.js';
 import testClockRoutes from './http/routes/test-clock.js';
@@ -41,7 +42,7 @@ import tokenRoutes from './http/routes/tokens.js';
 
 export interface BuildOptions {
   config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'> &
-    Partial<Pick<Config, 'synchronous' | 'rateLimitPerMinute' | 'requestTimeoutMs' | 'filesDir'>>;
+    Partial<Pick<Config, 'synchronous' | 'rateLimitPerMinute' | 'requestTimeoutMs' | 'filesDir' | 'objectionsPerHour'>>;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
   db?: Db;
   clock?: Clock;
@@ -159,6 +160,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(attachmentRoutes);
       await api.register(machineRoutes);
       await api.register(denialRoutes);
+      await api.register(publicRoutes, { objectionsPerHour: config.objectionsPerHour ?? 10 });
       if (config.testClock) await api.register(testClockRoutes);
     },
     { prefix: API_PREFIX },

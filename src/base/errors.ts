@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'IDEMPOTENCY_MISMATCH'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
+  | 'ALREADY_EXISTS'
+  | 'ACCOUNT_LOCKED'
   | 'INTERNAL';
 
 export const statusOf: Record<ErrorCode, number> = {
@@ -28,6 +30,8 @@ export const statusOf: Record<ErrorCode, number> = {
   IDEMPOTENCY_MISMATCH: 422,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  ALREADY_EXISTS: 409,
+  ACCOUNT_LOCKED: 429,
   INTERNAL: 500,
 };
 

@@ -21,6 +21,8 @@ export const errorSchema = z
         'IDEMPOTENCY_MISMATCH',
         'PAYLOAD_TOO_LARGE',
         'RATE_LIMITED',
+        'ALREADY_EXISTS',
+        'ACCOUNT_LOCKED',
         'INTERNAL',
       ]),
       clause: z.string().optional(),

@@ -14,8 +14,19 @@ export const OBJECT = staffEvent({
   payload: z.strictObject({
     objector: objector.optional().describe('a real name or a unit (X-2); missing → refused'),
     text,
+    contact: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('how to reach the objector (phone or e-mail); read by the bureau and auditors only'),
+    affiliation: z.string().trim().min(1).max(200).optional().describe("the objector's unit, if any"),
   }),
+  // Staff type in what they received on paper; anyone lodges one through the public notice
+  // (POST /public/challenges/:id/objections, actor role `public`).
   senders: { bureau: 'any' },
+  confidential: ['contact'],
   rules: [X2_objection],
   apply: (ctx, e) => ({
     objections: [
@@ -54,5 +65,8 @@ export const NOTICE_PERIOD_ENDED = systemEvent({
   rules: [X1_noticeOver],
   apply: () => ({ noticeEnded: true }),
 });
+
+/** The one event anyone may send, without an account, through the public notice (issue 12). */
+export const publicObjectionEvent = OBJECT;
 
 export const announcementEvents = [OBJECT, RESOLVE_OBJECTION, NOTICE_PERIOD_ENDED] as const;
