@@ -69,8 +69,8 @@ CREATE TABLE `registrations` (
 	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `registrations_unit_code_unique` ON `registrations` (`unit_code`);--> statement-breakpoint
 CREATE INDEX `registrations_status` ON `registrations` (`status`,`created_at`);--> statement-breakpoint
+CREATE INDEX `registrations_unit` ON `registrations` (`unit_code`);--> statement-breakpoint
 CREATE TABLE `sessions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`secret_hash` text NOT NULL,

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -36,7 +37,9 @@ import machineRoutes from './http/routes/machine.js';
 import programmeRoutes from './http/routes/programmes.js';
 import publicRoutes from './http/routes/public.js';
 import recordRoutes from './http/routes/records.js';
+import registrationRoutes from './http/routes/registrations.js';
 import registryRoutes from './http/routes/registry.js';
+import sessionRoutes from './http/routes/sessions.js';
 import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
 
@@ -135,6 +138,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The session cookie of signed-in accounts (issue 12; src/accounts/sessions.ts).
+  await app.register(fastifyCookie);
 
   // Tier 2: the app's own plugins.
   await app.register(errorsPlugin);
@@ -160,6 +165,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(attachmentRoutes);
       await api.register(machineRoutes);
       await api.register(denialRoutes);
+      await api.register(registrationRoutes);
+      await api.register(sessionRoutes);
       await api.register(publicRoutes, { objectionsPerHour: config.objectionsPerHour ?? 10 });
       if (config.testClock) await api.register(testClockRoutes);
     },

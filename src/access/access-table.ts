@@ -41,6 +41,9 @@ const operationLabels: Record<Operation, string> = {
   manageTokens: 'issue and revoke tokens',
   useTestClock: 'move the test clock (only with `JIEBANG_TEST_CLOCK=1`)',
   migrateMachine: 'move a challenge to another machine version (`jiebang migrate-machine`)',
+  writeOwnPeople: 'register the people of its own unit (`PUT /persons/:id`)',
+  decideRegistrations: "decide units' self-registrations (`GET /registrations`, `POST …/decision`)",
+  manageAccounts: 'create staff and expert accounts, reset passwords (`POST /accounts`)',
 };
 
 const actsForLabels: Record<RolePolicy['actsFor'], string> = {

@@ -29,7 +29,13 @@ export type Operation =
   | 'managePrograms'
   | 'manageTokens'
   | 'useTestClock'
-  | 'migrateMachine';
+  | 'migrateMachine'
+  /** Issue 12: a unit's account registers the people of its own unit. */
+  | 'writeOwnPeople'
+  /** Issue 12: decide units' self-registrations. */
+  | 'decideRegistrations'
+  /** Issue 12: create staff and expert accounts, reset passwords. */
+  | 'manageAccounts';
 
 export interface RolePolicy {
   /** Whom a token of the role acts for: a unit (its code), a person (an expert), or nobody in particular. */
@@ -55,14 +61,22 @@ const staffReads: readonly Operation[] = ['readChallenges', 'readPointInTime', '
 export const rolePolicies: Record<TokenRole, RolePolicy> = {
   admin: {
     actsFor: 'office',
-    operations: ['writeRegistry', 'readRecords', 'managePrograms', 'manageTokens', 'useTestClock', 'migrateMachine'],
+    operations: [
+      'writeRegistry',
+      'readRecords',
+      'managePrograms',
+      'manageTokens',
+      'useTestClock',
+      'migrateMachine',
+      'manageAccounts',
+    ],
     seesInFull: 'every',
     scores: 'all',
     history: 'none',
   },
   bureau: {
     actsFor: 'office',
-    operations: [...staffReads, 'writeRegistry'],
+    operations: [...staffReads, 'writeRegistry', 'decideRegistrations', 'manageAccounts'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',
@@ -76,7 +90,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   issuer: {
     actsFor: 'unit',
-    operations: ['createChallenge', 'readChallenges'],
+    operations: ['createChallenge', 'readChallenges', 'writeOwnPeople'],
     seesInFull: 'issuerUnit',
     scores: 'none',
     history: 'issuerUnit',
@@ -84,7 +98,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   solver: {
     actsFor: 'unit',
-    operations: ['readChallenges'],
+    operations: ['readChallenges', 'writeOwnPeople'],
     seesInFull: 'none',
     scores: 'none',
     history: 'none',

@@ -366,7 +366,8 @@ export const registrations = sqliteTable(
   'registrations',
   {
     id: text('id').primaryKey(),
-    unitCode: text('unit_code').notNull().unique(),
+    /** Not unique: a refused unit may register again; one pending or approved at a time (checked). */
+    unitCode: text('unit_code').notNull(),
     /** JSON: the unit as registered ({code, name, type, inCity, legalPerson, district?}). */
     unit: text('unit').notNull(),
     accountId: text('account_id')
@@ -378,7 +379,7 @@ export const registrations = sqliteTable(
     decidedAt: text('decided_at'),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [index('registrations_status').on(t.status, t.createdAt)],
+  (t) => [index('registrations_status').on(t.status, t.createdAt), index('registrations_unit').on(t.unitCode)],
 );
 
 /** Signed-in sessions: the cookie's secret is stored as its sha256, like a token's. */

@@ -176,9 +176,13 @@ const publicRoutes: FastifyPluginAsyncZod<{ objectionsPerHour: number }> = async
         tags: ['public'],
         summary: 'Atom feed of published calls and notices, newest first (application/atom+xml)',
         security: [],
-        // The 200 is XML, written as it is; a response schema would make the serializer quote it.
-        response: { 429: e },
+        response: { 200: z.string().describe('an Atom 1.0 document'), 429: e },
       },
+      // The 200 is XML text, written as it is; errors stay JSON.
+      serializerCompiler:
+        ({ httpStatus }) =>
+        (data) =>
+          httpStatus === '200' ? String(data) : JSON.stringify(data),
     },
     async (request, reply) => {
       const base = `${request.protocol}://${request.host}`;
