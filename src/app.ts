@@ -42,6 +42,7 @@ import registryRoutes from './http/routes/registry.js';
 import sessionRoutes from './http/routes/sessions.js';
 import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
+import webRoutes from './http/routes/web.js';
 
 export interface BuildOptions {
   config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'> &
@@ -154,6 +155,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Tier 3: routes.
   await app.register(healthRoutes);
+  await app.register(webRoutes);
   await app.register(
     async (api) => {
       await api.register(tokenRoutes);
