@@ -3,6 +3,7 @@
  * and pagination, a public call, its notice, the Atom feed, and objections from anyone — each
  * both ways, without a token, on the real app and database.
  */
+import { inflateSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rebuildPublicListing } from '../../src/engine/public/listing.js';
 import { type Parties, registerParties, techDraft, UNITS } from '../helpers/fixtures.js';
@@ -296,5 +297,38 @@ describe('no personal data in any public answer', () => {
     expect(text).not.toContain('张三'); // the objector
     expect(text).not.toContain('13800000000'); // the objector's phone
     expect(text).not.toMatch(/requestedFundingCny|agreedFundingCny|"score"|records|panel"/);
+  });
+});
+
+describe('the printable notice', () => {
+  it('is a PDF with the programme header and an embedded Chinese font, once announced (404 before)', async () => {
+    const s = await new ChallengeDriver(h, p).create();
+    await s.toExpertReview();
+    expect((await anonymous(h, 'GET', `/api/v1/public/challenges/${s.id}/notice.pdf`)).status).toBe(404);
+    await s.reviewAndSelect(['bid-1']);
+    const res = await h.app.inject({ method: 'GET', url: `/api/v1/public/challenges/${s.id}/notice.pdf` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const pdf = res.rawPayload;
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const raw = pdf.toString('latin1');
+    // The font is embedded (a font file stream), not merely named, and it is Noto Sans SC.
+    expect(raw).toMatch(/\/FontFile[23]? /);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansHans/);
+    // Its text is Chinese: the title and the selected unit are in the document's Unicode map.
+    const streams = [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)].map((m) => {
+      try {
+        return inflateSync(Buffer.from(m[1] as string, 'latin1')).toString('latin1');
+      } catch {
+        return '';
+      }
+    });
+    const toUnicode =
+      streams
+        .join('\n')
+        .match(/<[0-9a-f]{4}> <[0-9a-f]{4,}>/gi)
+        ?.join(' ') ?? '';
+    const codes = (s: string) => [...s].map((c) => (c.codePointAt(0) as number).toString(16).padStart(4, '0'));
+    for (const code of codes('开榜公告某大学')) expect(toUnicode.toLowerCase()).toContain(`<${code}>`);
   });
 });

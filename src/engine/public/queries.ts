@@ -259,3 +259,19 @@ export function feedEntries(db: Db, limit: number): FeedEntry[] {
     at: r.at,
   }));
 }
+
+/** What the printable notice needs besides the notice: the programme's name, the issuer, the contact desks. */
+export function noticePrintout(db: Db, id: string, now: Date) {
+  const notice = readPublicNotice(db, id, now);
+  const row = rowOf(db, id);
+  const programme = db.$client.prepare('SELECT settings FROM programmes WHERE id = ?').get(row.programme_id) as
+    | { settings: string }
+    | undefined;
+  const settings = programme ? (JSON.parse(programme.settings) as ProgrammeSettings) : undefined;
+  return {
+    notice,
+    programmeName: settings?.name ?? row.programme_id,
+    issuerName: row.issuer_name,
+    contacts: settings?.contacts ?? [],
+  };
+}

@@ -8,9 +8,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Feed } from 'feed';
 import { z } from 'zod';
 import { challengeKinds } from '../../../machines/challenge/schemas.js';
+import { noticePdf } from '../../engine/public/notice-pdf.js';
 import {
   feedEntries,
   listPublicChallenges,
+  noticePrintout,
   readPublicChallenge,
   readPublicNotice,
 } from '../../engine/public/queries.js';
@@ -143,6 +145,32 @@ const publicRoutes: FastifyPluginAsyncZod<{ objectionsPerHour: number }> = async
       },
     },
     async (request) => readPublicNotice(db, request.params.id, clock.now()),
+  );
+
+  app.get(
+    '/public/challenges/:id/notice.pdf',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['public'],
+        summary: 'The printable notice (开榜公告) as a PDF with an embedded Chinese font; 404 before the announcement',
+        security: [],
+        params: idParams,
+        response: { 200: z.string().describe('application/pdf'), 404: e },
+      },
+      serializerCompiler:
+        ({ httpStatus }) =>
+        (data) =>
+          httpStatus === '200' ? (data as string) : JSON.stringify(data),
+    },
+    async (request, reply) => {
+      const now = clock.now();
+      const pdf = await noticePdf({ ...noticePrintout(db, request.params.id, now), at: now });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="notice-${request.params.id}.pdf"`)
+        .send(pdf as unknown as string);
+    },
   );
 
   app.post(
