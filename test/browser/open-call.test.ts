@@ -121,12 +121,22 @@ describe('in the browser', () => {
     await page.getByRole('button', { name: '提交异议' }).click();
     await page.getByText('此项必填').first().waitFor();
     await page.getByLabel('姓名').fill('张三');
+    await page.locator('#objection-evidence').setInputFiles({
+      name: '检测报告.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.7\n检测报告\n%%EOF\n'),
+    });
     await page.getByRole('button', { name: '提交异议' }).click();
     await page.getByText('异议已提交，编号：obj-1').waitFor();
     await shot(page, '8-objection-filed');
 
     const view = await h.request('GET', `/api/v1/challenges/${s.id}`, p.bureau);
     expect(view.body.details.objections).toMatchObject([{ objectionId: 'obj-1', objector: { name: '张三' } }]);
+    const history = await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.bureau);
+    expect(history.body.items.at(-1).payload).toMatchObject({
+      contact: '13800000000',
+      evidenceSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const pdf = await page.request.get(`${base}/api/v1/public/challenges/${s.id}/notice.pdf`);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     await page.close();

@@ -10,6 +10,7 @@ import { type Parties, registerParties, techDraft, UNITS } from '../helpers/fixt
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { anonymous } from '../helpers/public.js';
+import { multipartBody, pdfOf } from '../helpers/uploads.js';
 
 let h: Harness;
 let p: Parties;
@@ -330,5 +331,40 @@ describe('the printable notice', () => {
         ?.join(' ') ?? '';
     const codes = (s: string) => [...s].map((c) => (c.codePointAt(0) as number).toString(16).padStart(4, '0'));
     for (const code of codes('开榜公告某大学')) expect(toUnicode.toLowerCase()).toContain(`<${code}>`);
+  });
+});
+
+describe('evidence for an objection', () => {
+  const uploadEvidence = async (id: string, label: string) => {
+    const { body, headers } = multipartBody(pdfOf(label), `${label}.pdf`, 'application/pdf');
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/challenges/${id}/evidence`,
+      headers,
+      payload: body,
+    });
+    return { status: res.statusCode, body: JSON.parse(res.body) as Json };
+  };
+
+  it('anyone uploads one file while the notice runs and the objection names it; an objection naming a file not uploaded is 422 P-7', async () => {
+    const s = await new ChallengeDriver(h, p).create();
+    await s.toExpertReview();
+    expect((await uploadEvidence(s.id, 'too early')).status).toBe(422);
+    expect((await uploadEvidence('no-such', 'x')).status).toBe(404);
+    await s.reviewAndSelect(['bid-1']);
+
+    const up = await uploadEvidence(s.id, '检测报告');
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    expect(up.body).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), contentType: 'application/pdf' });
+    const filed = await objection(s.id, { ...objector, evidenceSha256: up.body.sha256 });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const entry = (await s.history(p.bureau)).at(-1) as Json;
+    expect(entry.payload.evidenceSha256).toBe(up.body.sha256);
+    expect(entry.facts).toEqual({ uploads: { [up.body.sha256]: true } });
+
+    const missing = await objection(s.id, { ...objector, evidenceSha256: 'a'.repeat(64) });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.clause).toBe('P-7');
+    expect((await objection(s.id, { ...objector, evidenceSha256: 'not-a-hash' })).status).toBe(400);
   });
 });

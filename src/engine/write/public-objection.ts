@@ -13,12 +13,15 @@ import { loadChallenge, notOnCurrentMachine } from '../load-challenge.js';
 import { pureTransition } from '../pure-transition.js';
 import { eventTime } from '../time/clock.js';
 import { appendEvent } from './commit.js';
+import { gatherUploadFacts } from './facts.js';
 
 export interface PublicObjection {
   name: string;
   contact: string;
   unit?: string | undefined;
   text: string;
+  /** A file uploaded first (POST /public/challenges/:id/evidence). */
+  evidenceSha256?: string | undefined;
 }
 
 const OBJECTION = publicObjectionEvent.type;
@@ -47,8 +50,14 @@ export function lodgePublicObjection(deps: EngineDeps, challengeId: string, inpu
     text: input.text,
     contact: input.contact,
     ...(input.unit ? { affiliation: input.unit } : {}),
+    ...(input.evidenceSha256 ? { evidenceSha256: input.evidenceSha256 } : {}),
   };
-  const event = { type: OBJECTION, ...payload, at, actor } as ChallengeEvent;
+  const facts = gatherUploadFacts(
+    (id, sha256) => store.uploadOf.get({ challengeId: id, sha256 }) !== undefined,
+    challengeId,
+    publicObjectionEvent.files?.(payload),
+  );
+  const event = { type: OBJECTION, ...payload, at, actor, ...(facts ? { facts } : {}) } as ChallengeEvent;
   const next = pureTransition(current, event);
   if (next === current) {
     const violations = violationsOf(current.context, event);
@@ -63,7 +72,7 @@ export function lodgePublicObjection(deps: EngineDeps, challengeId: string, inpu
       previous: current,
       type: OBJECTION,
       payload,
-      facts: undefined,
+      facts,
       actor,
       at,
       next,

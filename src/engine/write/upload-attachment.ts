@@ -5,7 +5,8 @@
  * then name the hash, and rule P-7 refuses one that was not uploaded here.
  */
 import type { Readable } from 'node:stream';
-import { stageOf } from '../../../machines/challenge/stage.js';
+import { stageHasTag, stageOf } from '../../../machines/challenge/stage.js';
+import type { ChallengeContext } from '../../../machines/challenge/types.js';
 import { defaultUploads } from '../../../machines/programme.js';
 import { rolePolicies, scopePolicies, visibility } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
@@ -66,52 +67,103 @@ export async function uploadAttachment(
         '只有本榜单的发榜单位或承担其攻关任务的揭榜单位可以上传文件。',
         scope ? { scope } : {},
       );
-    if (!file) throw invalid('Send one file as multipart/form-data.', '请以 multipart/form-data 上传一个文件。');
-    const limits = ctx.settings.uploads ?? defaultUploads;
-    const contentType = file.mimetype.toLowerCase();
-    if (!limits.allowedTypes.includes(contentType))
-      throw invalid(
-        `Files of type ${contentType} are not accepted; allowed: ${limits.allowedTypes.join(', ')}.`,
-        `不接受 ${contentType} 类型的文件；允许：${limits.allowedTypes.join('、')}。`,
-      );
-    let stored: Awaited<ReturnType<FileStore['put']>>;
-    try {
-      stored = await deps.files.put(file.stream, limits.maxBytes, (head) => contentMatchesType(contentType, head));
-    } catch (err) {
-      if (err instanceof FileTooLarge || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-        throw new AppError(
-          'PAYLOAD_TOO_LARGE',
-          `A file may have at most ${limits.maxBytes} bytes.`,
-          `文件大小不得超过 ${limits.maxBytes} 字节。`,
-        );
-      if (err instanceof UploadBroken)
-        throw invalid(
-          `The upload broke off or is malformed: ${err.message}.`,
-          `上传中断或格式不正确：${err.message}。`,
-        );
-      throw err;
-    }
-    if (!stored)
-      throw invalid(`The file's content is not ${contentType}.`, `文件内容与声明的类型 ${contentType} 不符。`);
-    const filename = displayName(file.filename);
-    deps.db
-      .insert(attachments)
-      .values({
-        challengeId: input.challengeId,
-        sha256: stored.sha256,
-        size: stored.size,
-        filename,
-        contentType,
-        tokenId: caller.tokenId,
-        role: caller.role,
-        unit: caller.unit ?? null,
-        uploadedAt: input.at,
-      })
-      .onConflictDoNothing()
-      .run();
-    return { sha256: stored.sha256, size: stored.size, filename, contentType };
+    return await storeUpload(deps, ctx, input.challengeId, file, {
+      tokenId: caller.tokenId,
+      role: caller.role,
+      unit: caller.unit ?? null,
+      at: input.at,
+    });
   } finally {
     // A refused upload's bytes are read and dropped, so the client gets its answer.
+    if (file && !file.stream.readableEnded) file.stream.resume();
+  }
+}
+
+/** Who uploaded a file, as the attachments table records it. */
+interface Uploader {
+  tokenId: string;
+  role: string;
+  unit: string | null;
+  at: string;
+}
+
+/** The programme's type and size limits, the bytes stored content-addressed, the upload recorded. */
+async function storeUpload(
+  deps: { db: Db; files: FileStore },
+  ctx: ChallengeContext,
+  challengeId: string,
+  file: UploadInput['file'],
+  who: Uploader,
+): Promise<UploadResult> {
+  if (!file) throw invalid('Send one file as multipart/form-data.', '请以 multipart/form-data 上传一个文件。');
+  const limits = ctx.settings.uploads ?? defaultUploads;
+  const contentType = file.mimetype.toLowerCase();
+  if (!limits.allowedTypes.includes(contentType))
+    throw invalid(
+      `Files of type ${contentType} are not accepted; allowed: ${limits.allowedTypes.join(', ')}.`,
+      `不接受 ${contentType} 类型的文件；允许：${limits.allowedTypes.join('、')}。`,
+    );
+  let stored: Awaited<ReturnType<FileStore['put']>>;
+  try {
+    stored = await deps.files.put(file.stream, limits.maxBytes, (head) => contentMatchesType(contentType, head));
+  } catch (err) {
+    if (err instanceof FileTooLarge || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `A file may have at most ${limits.maxBytes} bytes.`,
+        `文件大小不得超过 ${limits.maxBytes} 字节。`,
+      );
+    if (err instanceof UploadBroken)
+      throw invalid(`The upload broke off or is malformed: ${err.message}.`, `上传中断或格式不正确：${err.message}。`);
+    throw err;
+  }
+  if (!stored) throw invalid(`The file's content is not ${contentType}.`, `文件内容与声明的类型 ${contentType} 不符。`);
+  const filename = displayName(file.filename);
+  deps.db
+    .insert(attachments)
+    .values({
+      challengeId,
+      sha256: stored.sha256,
+      size: stored.size,
+      filename,
+      contentType,
+      tokenId: who.tokenId,
+      role: who.role,
+      unit: who.unit,
+      uploadedAt: who.at,
+    })
+    .onConflictDoNothing()
+    .run();
+  return { sha256: stored.sha256, size: stored.size, filename, contentType };
+}
+
+/**
+ * Evidence for an objection from the public (issue 12): anyone may upload one file to a
+ * challenge while its notice takes objections; the objection then names its hash (P-7).
+ */
+export async function uploadPublicEvidence(
+  deps: Pick<EngineDeps, 'store' | 'cache'> & { db: Db; files: FileStore },
+  input: Omit<UploadInput, 'caller'>,
+): Promise<UploadResult> {
+  const { file } = input;
+  try {
+    const loaded = loadChallenge(deps, input.challengeId);
+    if (!loaded || !stageHasTag(stageOf(loaded.snapshot.value), 'published'))
+      throw notFound('challenge', input.challengeId, '榜单');
+    if (!loaded.snapshot.hasTag('noticeOpen'))
+      throw new AppError(
+        'EVENT_NOT_ALLOWED',
+        'Evidence is taken only while the notice takes objections.',
+        '仅在公示期内受理异议证明材料。',
+        { clause: 'X-2' },
+      );
+    return await storeUpload(deps, loaded.snapshot.context, input.challengeId, file, {
+      tokenId: 'public',
+      role: 'public',
+      unit: null,
+      at: input.at,
+    });
+  } finally {
     if (file && !file.stream.readableEnded) file.stream.resume();
   }
 }

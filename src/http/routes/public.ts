@@ -7,7 +7,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Feed } from 'feed';
 import { z } from 'zod';
-import { challengeKinds } from '../../../machines/challenge/schemas.js';
+import { challengeKinds, sha256 } from '../../../machines/challenge/schemas.js';
+import { AppError } from '../../base/errors.js';
 import { noticePdf } from '../../engine/public/notice-pdf.js';
 import {
   feedEntries,
@@ -17,6 +18,7 @@ import {
   readPublicNotice,
 } from '../../engine/public/queries.js';
 import { lodgePublicObjection } from '../../engine/write/public-objection.js';
+import { malformedUpload, uploadPublicEvidence } from '../../engine/write/upload-attachment.js';
 import { errorSchema } from '../schemas.js';
 
 const e = errorSchema;
@@ -82,6 +84,7 @@ const objectionBody = z.strictObject({
   contact: z.string().trim().min(1).max(200).describe('phone or e-mail; read by the bureau and auditors only'),
   unit: z.string().trim().max(200).optional(),
   text: z.string().trim().min(1).max(20_000),
+  evidenceSha256: sha256.optional().describe('a file uploaded first to …/evidence'),
 });
 
 const publicRoutes: FastifyPluginAsyncZod<{ objectionsPerHour: number }> = async (app, opts) => {
@@ -193,6 +196,47 @@ const publicRoutes: FastifyPluginAsyncZod<{ objectionsPerHour: number }> = async
     async (request, reply) => {
       const objectionId = await deps.commits.run(() => lodgePublicObjection(deps, request.params.id, request.body));
       return reply.code(201).send({ objectionId });
+    },
+  );
+
+  app.post(
+    '/public/challenges/:id/evidence',
+    {
+      config: {
+        public: true,
+        rateLimit: { max: opts.objectionsPerHour, timeWindow: 3_600_000, keyGenerator: (r) => `evidence:${r.ip}` },
+      },
+      schema: {
+        tags: ['public'],
+        summary: 'Upload one file of evidence for an objection, while the notice takes objections',
+        description: "The programme's upload limits apply; the objection then names the returned sha256.",
+        security: [],
+        consumes: ['multipart/form-data'],
+        params: idParams,
+        response: {
+          201: z.object({ sha256: z.string(), size: z.number(), filename: z.string(), contentType: z.string() }),
+          400: e,
+          404: e,
+          413: e,
+          422: e,
+          429: e,
+        },
+      },
+    },
+    async (request, reply) => {
+      const part = await request.file().catch((err: { statusCode?: number }) => {
+        if (err instanceof AppError || (err.statusCode !== undefined && err.statusCode < 500)) throw err;
+        return malformedUpload(err);
+      });
+      const result = await uploadPublicEvidence(
+        { ...deps, db, files: app.jiebang.files },
+        {
+          challengeId: request.params.id,
+          file: part ? { stream: part.file, filename: part.filename, mimetype: part.mimetype } : undefined,
+          at: clock.now().toISOString(),
+        },
+      );
+      return reply.code(201).send(result);
     },
   );
 

@@ -51,4 +51,16 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return json as T;
 }
 
+/** Uploads one file as multipart/form-data (the browser sets the boundary). */
+export async function upload<T>(path: string, file: File): Promise<T> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(`/api/v1${path}`, { method: 'POST', body: form, headers, credentials: 'same-origin' });
+  const json = await res.json().catch(() => undefined);
+  if (!res.ok) throw new ApiError(res.status, (json as ApiErrorBody | undefined)?.error);
+  return json as T;
+}
+
 export const errorText = (e: unknown): string => (e instanceof ApiError ? e.text : '网络异常，请稍后重试。');
