@@ -1,4 +1,4 @@
-/** The `jiebang` command: serve, migrate, import, verify, export, migrate-machine, process-doc, inspect. */
+/** The `jiebang` command: serve, migrate, import, verify, export, migrate-machine, process-doc, inspect, rebuild-public. */
 import { Command } from 'commander';
 import { loadConfig } from './base/config.js';
 import { registerExportCommand } from './cli/export.js';
@@ -6,6 +6,7 @@ import { registerImportCommand } from './cli/import.js';
 import { registerInspectCommand } from './cli/inspect.js';
 import { registerMigrateMachineCommand } from './cli/migrate-machine.js';
 import { registerProcessDocCommand } from './cli/process-doc.js';
+import { registerRebuildPublicCommand } from './cli/rebuild-public.js';
 import { registerVerifyCommand } from './cli/verify.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -37,6 +38,7 @@ registerInspectCommand(program);
 registerMigrateMachineCommand(program);
 registerVerifyCommand(program);
 registerExportCommand(program);
+registerRebuildPublicCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

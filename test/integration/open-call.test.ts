@@ -3,6 +3,7 @@
  * and pagination, a public call, its notice, the Atom feed, and objections from anyone — each
  * both ways, without a token, on the real app and database.
  */
+import { execFileSync } from 'node:child_process';
 import { inflateSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rebuildPublicListing } from '../../src/engine/public/listing.js';
@@ -148,7 +149,7 @@ describe('the public list', () => {
     expect((await anonymous(h, 'GET', '/api/v1/public/challenges?cursor=garbage')).status).toBe(400);
   });
 
-  it('is rebuilt from the stored snapshots to exactly what the commits kept', async () => {
+  it('is rebuilt from the log to exactly what the commits kept', async () => {
     const a = await new ChallengeDriver(h, p).create();
     await a.toAnnouncement();
     const b = await new ChallengeDriver(h, p).create(techDraft({ title: '储能电站运维' }));
@@ -169,6 +170,15 @@ describe('the public list', () => {
     const withoutTime = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), updated_at: undefined }));
     expect(withoutTime(rebuilt.rows)).toEqual(withoutTime(kept.rows));
     expect(rebuilt.text).toEqual(kept.text);
+    // The same from the command line, on the database file.
+    client.prepare('DELETE FROM public_challenges').run();
+    const out = execFileSync('npx', ['tsx', 'src/cli.ts', 'rebuild-public'], {
+      cwd: new URL('../../', import.meta.url),
+      env: { ...process.env, JIEBANG_DB: h.dbFile, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/^rebuilt 2 public calls from the log/);
+    expect(withoutTime(dump().rows)).toEqual(withoutTime(kept.rows));
   });
 });
 

@@ -9,8 +9,8 @@ import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
 import { panelScore } from '../../../machines/challenge/selectors.js';
 import { type Stage, stageHasTag, stageOf, stagesTagged } from '../../../machines/challenge/stage.js';
 import type { Db } from '../../db/client.js';
+import { type ReplayRow, replayEvents } from '../audit/replay.js';
 import { canonicalJson } from '../canonical.js';
-import { type PersistedSnapshot, restore } from '../snapshots.js';
 import { indexText } from './cjk-bigrams.js';
 
 /** What the public may know of a selected bid: unit codes (names are read at answer time) and the panel's score. */
@@ -184,18 +184,26 @@ export function syncPublicListing(
 }
 
 /**
- * Rebuilds the whole projection from the stored snapshots, in one transaction (`jiebang
- * rebuild-public`, and at start when the table is empty but public challenges exist).
+ * Rebuilds the whole projection from the log, in one transaction: each challenge's events are
+ * folded through the machine versions they recorded (src/engine/audit/replay.ts) and the end
+ * state projected (`jiebang rebuild-public`, and at start when the table is empty while public
+ * calls exist). Returns how many public calls it wrote.
  */
 export function rebuildPublicListing(db: Db, at: string): number {
   const client = db.$client;
-  const rows = client.prepare('SELECT id, snapshot FROM challenges').all() as { id: string; snapshot: string }[];
+  const ids = client.prepare('SELECT id FROM challenges ORDER BY id').pluck().all() as string[];
+  // One challenge's events at a time: better-sqlite3 cannot write while a query is being iterated.
+  const eventsOf = client.prepare(
+    `SELECT challenge_id AS challengeId, seq, type, payload, facts, actor, at, machine_version AS machineVersion
+     FROM events WHERE challenge_id = ? ORDER BY seq`,
+  );
   let written = 0;
   client.transaction(() => {
     client.prepare('DELETE FROM public_challenges').run();
     client.prepare('DELETE FROM public_challenges_fts').run();
-    for (const { id, snapshot } of rows) {
-      const fields = publicFieldsOf(restore(JSON.parse(snapshot) as PersistedSnapshot));
+    for (const id of ids) {
+      const end = replayEvents(eventsOf.all(id) as ReplayRow[], () => undefined);
+      const fields = end === undefined ? null : publicFieldsOf(end);
       if (fields === null) continue;
       writePublicFields(db, id, fields, at);
       written++;
