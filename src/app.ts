@@ -46,7 +46,12 @@ import webRoutes from './http/routes/web.js';
 
 export interface BuildOptions {
   config: Pick<Config, 'dbPath' | 'adminToken' | 'testClock' | 'logLevel'> &
-    Partial<Pick<Config, 'synchronous' | 'rateLimitPerMinute' | 'requestTimeoutMs' | 'filesDir' | 'objectionsPerHour'>>;
+    Partial<
+      Pick<
+        Config,
+        'synchronous' | 'rateLimitPerMinute' | 'requestTimeoutMs' | 'filesDir' | 'objectionsPerHour' | 'trustProxy'
+      >
+    >;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
   db?: Db;
   clock?: Clock;
@@ -79,6 +84,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false } },
+    trustProxy: config.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own code from typed values, so they are written with plain

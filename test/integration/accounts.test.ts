@@ -5,8 +5,11 @@
  * record in the account log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { openDatabase } from '../../src/db/client.js';
+import { manualClock } from '../../src/engine/time/clock.js';
 import { code, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
-import { type Harness, type Json, startHarness } from '../helpers/harness.js';
+import { ADMIN_TOKEN, type Harness, type Json, startHarness } from '../helpers/harness.js';
 import { anonymous } from '../helpers/public.js';
 
 let h: Harness;
@@ -363,5 +366,45 @@ describe('sessions', () => {
     expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect((await write(unit, 'PUT', '/api/v1/persons/fd-x', { name: '外人', unit: code(1) })).status).toBe(403);
     expect((await write(unit, 'PUT', '/api/v1/persons/p-lead', { name: '抢', unit: NEW_UNIT })).status).toBe(403);
+  });
+});
+
+describe('behind a TLS-terminating proxy', () => {
+  it('with JIEBANG_TRUST_PROXY the session cookie is Secure when the proxy says https, and not without it', async () => {
+    const app = await buildApp({
+      config: { dbPath: ':memory:', adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'silent', trustProxy: true },
+      db: openDatabase(':memory:'),
+      clock: manualClock(new Date('2026-05-06T10:00:00+08:00')),
+      scheduler: false,
+      logger: false,
+    });
+    try {
+      const made = await app.inject({
+        method: 'POST',
+        url: '/api/v1/accounts',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        payload: { username: 'auditor1', password: 'Audit2026check', name: '审计员', role: 'auditor' },
+      });
+      expect(made.statusCode).toBe(201);
+      const signIn = (headers: Record<string, string>) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/sessions',
+          headers,
+          payload: { username: 'auditor1', password: 'Audit2026check' },
+        });
+      const overTls = await signIn({ 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' });
+      expect(overTls.statusCode).toBe(200);
+      expect(String(overTls.headers['set-cookie'])).toMatch(/; Secure/i);
+      const plain = await signIn({});
+      expect(String(plain.headers['set-cookie'])).not.toMatch(/; Secure/i);
+      const ips = app.jiebang.db.$client
+        .prepare("SELECT ip FROM account_log WHERE kind = 'signIn' ORDER BY id")
+        .pluck()
+        .all();
+      expect(ips).toEqual(['203.0.113.9', '127.0.0.1']);
+    } finally {
+      await app.close();
+    }
   });
 });
