@@ -34,7 +34,7 @@ afterAll(async () => {
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 describe('in the browser', () => {
-  it('a new solver finds a call by a Chinese word, opens it, registers its unit, and signs in after approval', async () => {
+  it('a new solver finds a call by a Chinese word, opens it, registers its unit, and signs in after the bureau approves it (in the browser too)', async () => {
     const wind = await new ChallengeDriver(h, p).create();
     await wind.toMatching();
     const other = await new ChallengeDriver(h, p).create(
@@ -86,17 +86,34 @@ describe('in the browser', () => {
     await page.getByRole('button', { name: '登录' }).last().click();
     await page.getByRole('alert').filter({ hasText: '尚待科技局审核' }).waitFor();
 
-    const queue = await h.request('GET', '/api/v1/registrations?status=pending', p.bureau);
-    const registration = queue.body.items.find((r: { unit: { code: string } }) => r.unit.code === unitCode);
-    expect(
-      (await h.request('POST', `/api/v1/registrations/${registration.id}/decision`, p.bureau, { approve: true }))
-        .status,
-    ).toBe(200);
+    // The bureau approves it, in the browser too (its account made by the admin).
+    const staff = await h.request('POST', '/api/v1/accounts', h.adminToken, {
+      username: 'kejiju',
+      password: 'Bureau2026desk',
+      name: '科技局审核员',
+      role: 'bureau',
+    });
+    expect(staff.status).toBe(201);
+    await page.getByLabel('用户名').fill('kejiju');
+    await page.getByLabel('密码').fill('Bureau2026desk');
+    await page.getByRole('button', { name: '登录' }).last().click();
+    await page.getByRole('link', { name: '单位注册审核' }).click();
+    await page.getByText('新疆风电运维科技有限公司').waitFor();
+    await shot(page, '6-bureau-queue');
+    await page.getByRole('button', { name: '通过 新疆风电运维科技有限公司', exact: true }).click();
+    await page.getByText('已处理：新疆风电运维科技有限公司').waitFor();
+    await page.goto(`${base}/me`);
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('heading', { name: '榜单大厅' }).waitFor();
+    expect((await h.request('GET', `/api/v1/units/${unitCode}`, p.bureau)).status).toBe(200);
 
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('用户名').fill('fengdian');
+    await page.getByLabel('密码').fill('Wind2026power');
     await page.getByRole('button', { name: '登录' }).last().click();
     await page.getByRole('heading', { name: '我的账号' }).waitFor();
     await expect.poll(() => page.getByText('发榜单位、揭榜单位').count()).toBe(1);
-    await shot(page, '6-signed-in');
+    await shot(page, '7-signed-in');
     const cookies = await browser.context.cookies(base);
     expect(cookies.find((c) => c.name === 'jb_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     await page.getByRole('button', { name: '退出登录' }).click();
@@ -113,7 +130,7 @@ describe('in the browser', () => {
     await page.goto(`${base}/challenges/${s.id}/notice`);
     await page.getByRole('heading', { name: '开榜公告：棉花采收智能装备攻关' }).waitFor();
     await expect.poll(() => page.getByText('某大学').count()).toBeGreaterThan(0);
-    await shot(page, '7-notice');
+    await shot(page, '8-notice');
 
     // The form needs a real name: an empty one is refused before anything is sent.
     await page.getByLabel('联系方式').fill('13800000000');
@@ -128,7 +145,7 @@ describe('in the browser', () => {
     });
     await page.getByRole('button', { name: '提交异议' }).click();
     await page.getByText('异议已提交，编号：obj-1').waitFor();
-    await shot(page, '8-objection-filed');
+    await shot(page, '9-objection-filed');
 
     const view = await h.request('GET', `/api/v1/challenges/${s.id}`, p.bureau);
     expect(view.body.details.objections).toMatchObject([{ objectionId: 'obj-1', objector: { name: '张三' } }]);
@@ -152,7 +169,7 @@ describe('in the browser', () => {
     // The first Tab reaches the skip link, which leads to the page's content.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('跳到正文');
-    await shot(page, '9-phone');
+    await shot(page, '10-phone');
     await page.close();
   });
 });

@@ -14,6 +14,12 @@ export const router = createRouter({
     { path: '/register', name: 'register', component: () => import('./pages/RegisterPage.vue') },
     { path: '/sign-in', name: 'signIn', component: () => import('./pages/SignInPage.vue') },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { signedIn: true } },
+    {
+      path: '/console/registrations',
+      name: 'registrations',
+      component: () => import('./pages/console/RegistrationsPage.vue'),
+      meta: { signedIn: true },
+    },
     { path: '/:rest(.*)*', name: 'notFound', component: () => import('./pages/NotFound.vue') },
   ],
 });
