@@ -35,7 +35,9 @@ export type Operation =
   /** Issue 12: decide units' self-registrations. */
   | 'decideRegistrations'
   /** Issue 12: create staff and expert accounts, reset passwords. */
-  | 'manageAccounts';
+  | 'manageAccounts'
+  /** Issue 12: read the accounts and their log of sign-ins, failures, lock-outs and changes. */
+  | 'readAccounts';
 
 export interface RolePolicy {
   /** Whom a token of the role acts for: a unit (its code), a person (an expert), or nobody in particular. */
@@ -76,7 +78,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   bureau: {
     actsFor: 'office',
-    operations: [...staffReads, 'writeRegistry', 'decideRegistrations', 'manageAccounts'],
+    operations: [...staffReads, 'writeRegistry', 'decideRegistrations', 'manageAccounts', 'readAccounts'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',
@@ -108,7 +110,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   finance: { actsFor: 'office', operations: ['readChallenges'], seesInFull: 'every', scores: 'none', history: 'none' },
   auditor: {
     actsFor: 'office',
-    operations: [...staffReads, 'verify'],
+    operations: [...staffReads, 'verify', 'readAccounts'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',

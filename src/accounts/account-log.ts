@@ -41,3 +41,29 @@ export function logAccount(db: Db, e: AccountLogEntry): void {
     })
     .run();
 }
+
+/** The log, newest first, optionally of one account; `before` (an id) pages back. */
+export function readAccountLog(
+  db: Db,
+  f: { account?: string | undefined; before?: number | undefined; limit: number },
+) {
+  const rows = db.$client
+    .prepare(
+      `SELECT id, at, kind, account_id AS accountId, username, by, ip, detail FROM account_log
+       WHERE (@account IS NULL OR account_id = @account) AND (@before IS NULL OR id < @before)
+       ORDER BY id DESC LIMIT @limit`,
+    )
+    .all({ account: f.account ?? null, before: f.before ?? null, limit: f.limit + 1 }) as {
+    id: number;
+    at: string;
+    kind: string;
+    accountId: string | null;
+    username: string | null;
+    by: string | null;
+    ip: string | null;
+    detail: string | null;
+  }[];
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return { items: page, nextBefore: rows.length > f.limit && last ? last.id : null };
+}

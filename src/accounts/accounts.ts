@@ -158,3 +158,28 @@ export function whoAmI(row: AccountRow, role: TokenRole, csrfToken?: string) {
     ...(csrfToken ? { csrfToken } : {}),
   };
 }
+
+/** The accounts (never their password hashes), for the bureau and auditors. */
+export function listAccounts(db: Db, f: { username?: string | undefined; unit?: string | undefined }) {
+  return {
+    items: db
+      .select()
+      .from(accounts)
+      .all()
+      .filter(
+        (a) => (f.username === undefined || a.username === f.username) && (f.unit === undefined || a.unit === f.unit),
+      )
+      .map((a) => ({
+        id: a.id,
+        username: a.username,
+        name: a.name,
+        roles: rolesOf(a),
+        unit: a.unit,
+        person: a.person,
+        status: a.status,
+        lockedUntil: a.lockedUntil,
+        mustChangePassword: a.mustChangePassword,
+        createdAt: a.createdAt,
+      })),
+  };
+}

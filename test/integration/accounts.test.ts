@@ -254,6 +254,23 @@ describe('sessions', () => {
       'signInRefusedLocked',
       'signIn',
     ]);
+    // The bureau and auditors read the record and the account's state; no one else does.
+    const found = await h.request('GET', '/api/v1/accounts?username=fengdian', p.auditor);
+    expect(found.status).toBe(200);
+    expect(found.body.items).toMatchObject([{ username: 'fengdian', roles: ['issuer', 'solver'], status: 'active' }]);
+    expect(JSON.stringify(found.body)).not.toMatch(/argon2|passwordHash/);
+    const log = await h.request('GET', `/api/v1/accounts/log?account=${found.body.items[0].id}&limit=3`, p.auditor);
+    expect(log.status).toBe(200);
+    expect(log.body.items.map((e: Json) => e.kind)).toEqual(['signIn', 'signInRefusedLocked', 'signInRefusedLocked']);
+    expect(log.body.items[0].ip).toBe('127.0.0.1');
+    const older = await h.request(
+      'GET',
+      `/api/v1/accounts/log?account=${found.body.items[0].id}&limit=3&before=${log.body.nextBefore}`,
+      p.bureau,
+    );
+    expect(older.body.items.map((e: Json) => e.kind)).toEqual(['lockedOut', 'signInFailed', 'signInFailed']);
+    expect((await h.request('GET', '/api/v1/accounts/log', p.issuer)).status).toBe(403);
+    expect((await h.request('GET', '/api/v1/accounts', p.solverA)).status).toBe(403);
     // Four failures do not lock; an unknown username is a failure on record too.
     expect((await anonymous(h, 'POST', '/api/v1/sessions', { username: 'nobody', password: 'x' })).status).toBe(401);
     expect(logKinds('nobody')).toEqual(['signInFailed']);

@@ -6,10 +6,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rolesFor } from '../../access/policy.js';
+import { readAccountLog } from '../../accounts/account-log.js';
 import {
   accountById,
   changePassword,
   createStaffAccount,
+  listAccounts,
   resetPassword,
   staffAccountRoles,
   whoAmI,
@@ -161,6 +163,73 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) =>
       reply.code(201).send(await createStaffAccount(db, request.body, request.caller, clock.now().toISOString())),
+  );
+
+  app.get(
+    '/accounts',
+    {
+      config: { roles: rolesFor('readAccounts') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Accounts (no password hashes), by username or unit',
+        querystring: z.object({ username: z.string().max(64).optional(), unit: z.string().max(64).optional() }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                username: z.string(),
+                name: z.string(),
+                roles: z.array(z.string()),
+                unit: z.string().nullable(),
+                person: z.string().nullable(),
+                status: z.string(),
+                lockedUntil: z.string().nullable(),
+                mustChangePassword: z.boolean(),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+          ...errors.read,
+        },
+      },
+    },
+    async (request) => listAccounts(db, request.query),
+  );
+
+  app.get(
+    '/accounts/log',
+    {
+      config: { roles: rolesFor('readAccounts') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Every sign-in, failure, lock-out, sign-out, password change or reset, registration and decision',
+        querystring: z.object({
+          account: z.string().max(64).optional(),
+          before: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.number(),
+                at: z.string(),
+                kind: z.string(),
+                accountId: z.string().nullable(),
+                username: z.string().nullable(),
+                by: z.string().nullable(),
+                ip: z.string().nullable(),
+                detail: z.string().nullable(),
+              }),
+            ),
+            nextBefore: z.number().nullable(),
+          }),
+          ...errors.read,
+        },
+      },
+    },
+    async (request) => readAccountLog(db, request.query),
   );
 
   app.post(
