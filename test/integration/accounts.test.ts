@@ -425,3 +425,54 @@ describe('behind a TLS-terminating proxy', () => {
     }
   });
 });
+
+describe('limits and tokens', () => {
+  it('takes at least 20 registrations an hour from one address, then 429', async () => {
+    for (let i = 0; i < 20; i++) {
+      const r = await anonymous(
+        h,
+        'POST',
+        '/api/v1/registrations',
+        application({ unit: { code: code(600 + i) }, account: { username: `unit${i}` } }),
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const limited = await anonymous(
+      h,
+      'POST',
+      '/api/v1/registrations',
+      application({ unit: { code: code(700) }, account: { username: 'unit-late' } }),
+    );
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+  });
+
+  it('takes 60 sign-in attempts a minute from one address, then 429 whatever the account', async () => {
+    for (let i = 0; i < 60; i++)
+      expect((await anonymous(h, 'POST', '/api/v1/sessions', { username: `guess${i}`, password: 'x' })).status).toBe(
+        401,
+      );
+    const limited = await anonymous(h, 'POST', '/api/v1/sessions', { username: 'guess-late', password: 'x' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+  });
+
+  it('GET /me answers a token too (its role, unit or person); without a token or cookie it is 401', async () => {
+    expect((await h.request('GET', '/api/v1/me', p.solverA)).body).toEqual({
+      role: 'solver',
+      roles: ['solver'],
+      unit: code(3),
+    });
+    expect((await h.request('GET', '/api/v1/me', p.experts.e1 as string)).body).toMatchObject({
+      role: 'expert',
+      person: 'e1',
+    });
+    expect((await anonymous(h, 'GET', '/api/v1/me')).status).toBe(401);
+    expect((await anonymous(h, 'GET', '/api/v1/me', undefined, { cookie: 'jb_session=forged' })).status).toBe(401);
+    // A token's writes need no CSRF token (no cookie is involved), and it cannot change a password here.
+    expect(
+      (await h.request('PUT', '/api/v1/me/password', p.issuer, { currentPassword: 'x', newPassword: 'Abcdefgh12' }))
+        .status,
+    ).toBe(403);
+  });
+});
