@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -39,10 +40,14 @@ import healthRoutes from './http/routes/health.js';
 import machineRoutes from './http/routes/machine.js';
 import mailRoutes from './http/routes/mail.js';
 import programmeRoutes from './http/routes/programmes.js';
+import publicRoutes from './http/routes/public.js';
 import recordRoutes from './http/routes/records.js';
+import registrationRoutes from './http/routes/registrations.js';
 import registryRoutes from './http/routes/registry.js';
+import sessionRoutes from './http/routes/sessions.js';
 import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
+import webRoutes from './http/routes/web.js';
 import webhookRoutes from './http/routes/webhooks.js';
 
 export interface BuildOptions {
@@ -58,6 +63,8 @@ export interface BuildOptions {
         | 'mailFrom'
         | 'retryBaseMs'
         | 'maxAttempts'
+        | 'objectionsPerHour'
+        | 'trustProxy'
       >
     >;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
@@ -97,6 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false } },
+    trustProxy: config.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own code from typed values, so they are written with plain
@@ -161,6 +169,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     transformObject: (input) => finishDocument(jsonSchemaTransformObject(input) as Record<string, unknown>) as never,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The session cookie of signed-in accounts (issue 12; src/accounts/sessions.ts).
+  await app.register(fastifyCookie);
 
   // Tier 2: the app's own plugins.
   await app.register(errorsPlugin);
@@ -184,6 +194,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Tier 3: routes.
   await app.register(healthRoutes);
+  await app.register(webRoutes);
   await app.register(
     async (api) => {
       await api.register(tokenRoutes);
@@ -197,6 +208,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(denialRoutes);
       await api.register(webhookRoutes);
       await api.register(mailRoutes);
+      await api.register(registrationRoutes);
+      await api.register(sessionRoutes);
+      await api.register(publicRoutes, { objectionsPerHour: config.objectionsPerHour ?? 10 });
       if (config.testClock) await api.register(testClockRoutes);
     },
     { prefix: API_PREFIX },

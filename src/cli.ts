@@ -1,4 +1,4 @@
-/** The `jiebang` command: serve, migrate, import, verify, export, migrate-machine, process-doc, inspect. */
+/** The `jiebang` command: serve, migrate, import, verify, export, migrate-machine, process-doc, inspect, rebuild-public. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from './base/config.js';
@@ -8,6 +8,7 @@ import { registerImportCommand } from './cli/import.js';
 import { registerInspectCommand } from './cli/inspect.js';
 import { registerMigrateMachineCommand } from './cli/migrate-machine.js';
 import { registerProcessDocCommand } from './cli/process-doc.js';
+import { registerRebuildPublicCommand } from './cli/rebuild-public.js';
 import { registerVerifyCommand } from './cli/verify.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -57,6 +58,7 @@ registerInspectCommand(program);
 registerMigrateMachineCommand(program);
 registerVerifyCommand(program);
 registerExportCommand(program);
+registerRebuildPublicCommand(program);
 
 for (const name of ['import', 'inspect', 'migrate-machine']) {
   const command = program.commands.find((c) => c.name() === name);

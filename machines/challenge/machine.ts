@@ -61,6 +61,8 @@ const machineSetup = setup({
       | 'project'
       | 'published'
       | 'bidsUnderReview'
+      | 'biddingOpen'
+      | 'noticeOpen'
       | 'tracksAwarded'
       | 'bureauReview'
       | 'outcome',
@@ -158,7 +160,9 @@ const stages = {
     tags: ['application', 'published', 'bidsUnderReview'],
     initial: 'bidding',
     states: {
+      /** The public list's "open" filter (issue 12) reads this tag. */
       bidding: {
+        tags: ['biddingOpen'],
         on: {
           BID: accept(),
           WITHDRAW_BID: accept(),
@@ -202,7 +206,9 @@ const stages = {
     tags: ['application', 'published', 'tracksAwarded'],
     initial: 'notice',
     states: {
+      /** The public notice takes objections from anyone while this tag holds (issue 12). */
       notice: {
+        tags: ['noticeOpen'],
         on: {
           OBJECT: accept(),
           RESOLVE_OBJECTION: [acceptIf('objectionUpheld', '#challenge.expertReview.scoring'), accept()],

@@ -6,8 +6,11 @@
 
 export const roles = ['admin', 'bureau', 'district', 'issuer', 'solver', 'expert', 'finance', 'auditor'] as const;
 export type TokenRole = (typeof roles)[number];
-/** Who sent an event: a token's role, or the scheduler (`system`), which no token can hold. */
-export type ActorRole = TokenRole | 'system';
+/**
+ * Who sent an event: a token's role, the scheduler (`system`), or a member of the public
+ * objecting to a notice without an account (`public`, issue 12); no token holds the last two.
+ */
+export type ActorRole = TokenRole | 'system' | 'public';
 
 /**
  * Which challenges a role acts on, for an event it may send:

@@ -44,6 +44,10 @@ const operationLabels: Record<Operation, string> = {
   migrateMachine: 'move a challenge to another machine version (`jiebang migrate-machine`)',
   manageNotifications:
     'webhooks and their delivery log, dead letters, mail recipients and the mail outbox (`/webhooks`, `/mail`)',
+  writeOwnPeople: 'register the people of its own unit (`PUT /persons/:id`)',
+  decideRegistrations: "decide units' self-registrations (`GET /registrations`, `POST …/decision`)",
+  manageAccounts: 'create staff and expert accounts, reset passwords (`POST /accounts`)',
+  readAccounts: 'read accounts and their sign-in log (`GET /accounts`, `GET /accounts/log`)',
 };
 
 const actsForLabels: Record<RolePolicy['actsFor'], string> = {

@@ -31,7 +31,15 @@ export type Operation =
   | 'manageTokens'
   | 'useTestClock'
   | 'migrateMachine'
-  | 'manageNotifications';
+  | 'manageNotifications'
+  /** Issue 12: a unit's account registers the people of its own unit. */
+  | 'writeOwnPeople'
+  /** Issue 12: decide units' self-registrations. */
+  | 'decideRegistrations'
+  /** Issue 12: create staff and expert accounts, reset passwords. */
+  | 'manageAccounts'
+  /** Issue 12: read the accounts and their log of sign-ins, failures, lock-outs and changes. */
+  | 'readAccounts';
 
 export interface RolePolicy {
   /** Whom a token of the role acts for: a unit (its code), a person (an expert), or nobody in particular. */
@@ -68,6 +76,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
       'useTestClock',
       'migrateMachine',
       'manageNotifications',
+      'manageAccounts',
     ],
     seesInFull: 'none',
     scores: 'none',
@@ -75,7 +84,15 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   bureau: {
     actsFor: 'office',
-    operations: [...staffReads, 'readReconciliation', 'writeRegistry', 'manageNotifications'],
+    operations: [
+      ...staffReads,
+      'readReconciliation',
+      'writeRegistry',
+      'manageNotifications',
+      'decideRegistrations',
+      'manageAccounts',
+      'readAccounts',
+    ],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',
@@ -89,7 +106,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   issuer: {
     actsFor: 'unit',
-    operations: ['createChallenge', 'readChallenges', 'readReconciliation'],
+    operations: ['createChallenge', 'readChallenges', 'readReconciliation', 'writeOwnPeople'],
     seesInFull: 'issuerUnit',
     scores: 'none',
     history: 'issuerUnit',
@@ -97,7 +114,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   solver: {
     actsFor: 'unit',
-    operations: ['readChallenges'],
+    operations: ['readChallenges', 'writeOwnPeople'],
     seesInFull: 'none',
     scores: 'none',
     history: 'none',
@@ -113,7 +130,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   auditor: {
     actsFor: 'office',
-    operations: [...staffReads, 'readReconciliation', 'verify'],
+    operations: [...staffReads, 'readReconciliation', 'verify', 'readAccounts'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',

@@ -6,4 +6,6 @@ export interface Caller {
   role: TokenRole;
   unit?: string;
   person?: string;
+  /** Set when the caller signed in with a password (a session cookie), not a token. */
+  account?: string;
 }

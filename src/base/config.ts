@@ -16,6 +16,8 @@ export const configSchema = z.object({
   JIEBANG_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   JIEBANG_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   JIEBANG_FILES: z.string().min(1).optional(),
+  JIEBANG_TRUST_PROXY: flag,
+  JIEBANG_OBJECTIONS_PER_HOUR: z.coerce.number().int().min(10).max(100_000).default(10),
   JIEBANG_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   JIEBANG_SMTP_URL: z.string().url().optional(),
   JIEBANG_MAIL_FROM: z.string().min(3).default('揭榜挂帅 <noreply@localhost>'),
@@ -38,6 +40,13 @@ export type Config = {
   requestTimeoutMs: number;
   /** Where uploads are stored, content-addressed; default: `files/` beside the database. */
   filesDir: string | undefined;
+  /**
+   * Behind a reverse proxy that terminates TLS: believe its X-Forwarded-For/-Proto, so the
+   * client's address (rate limits) and https (the session cookie's Secure flag) are seen.
+   */
+  trustProxy: boolean;
+  /** Public objections accepted per client address per hour (api.md: at least 10). */
+  objectionsPerHour: number;
   /** On SIGTERM, how long to keep answering before the server stops listening. */
   shutdownDrainMs: number;
   /** Issue 14: SMTP for mail (`smtp://…`, `smtps://…`); without it mail stays pending in the outbox. */
@@ -72,5 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.JIEBANG_MAIL_FROM,
     retryBaseMs: e.JIEBANG_WEBHOOK_RETRY_BASE_MS,
     maxAttempts: e.JIEBANG_WEBHOOK_MAX_ATTEMPTS,
+    objectionsPerHour: e.JIEBANG_OBJECTIONS_PER_HOUR,
+    trustProxy: e.JIEBANG_TRUST_PROXY,
   };
 }

@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'REQUEST_TIMEOUT'
   | 'RATE_LIMITED'
+  | 'ALREADY_EXISTS'
+  | 'ACCOUNT_LOCKED'
   | 'INTERNAL';
 
 export const statusOf: Record<ErrorCode, number> = {
@@ -30,6 +32,8 @@ export const statusOf: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   REQUEST_TIMEOUT: 408,
   RATE_LIMITED: 429,
+  ALREADY_EXISTS: 409,
+  ACCOUNT_LOCKED: 429,
   INTERNAL: 500,
 };
 

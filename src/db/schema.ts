@@ -420,3 +420,127 @@ export const reminders = sqliteTable(
     index('reminders_pending').on(t.remindMs).where(sql`status = 'pending'`),
   ],
 );
+
+/**
+ * The open call (issue 12): the public list, a projection of the published challenges' snapshots
+ * kept in the commit transaction (src/engine/write/public-listing.ts) and rebuilt from the
+ * snapshots when missing. Public fields only: no person, bid, score or registry fact. Its text
+ * is searched through `public_challenges_fts` (CJK bigrams, migrations/0011).
+ */
+export const publicChallenges = sqliteTable(
+  'public_challenges',
+  {
+    id: text('id')
+      .primaryKey()
+      .references(() => challenges.id),
+    programmeId: text('programme_id').notNull(),
+    kind: text('kind').notNull(),
+    domain: text('domain').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    issuerName: text('issuer_name').notNull(),
+    districtUnit: text('district_unit').notNull(),
+    districtName: text('district_name').notNull(),
+    /** JSON array of strings. */
+    indicators: text('indicators').notNull(),
+    periodMonths: integer('period_months').notNull(),
+    solverFundingCny: integer('solver_funding_cny').notNull(),
+    biddingClosesAt: text('bidding_closes_at'),
+    stage: text('stage').notNull(),
+    biddingOpen: integer('bidding_open', { mode: 'boolean' }).notNull(),
+    noticeOpen: integer('notice_open', { mode: 'boolean' }).notNull(),
+    /** JSON: the public part of the snapshot (routes, notice), compared to skip unchanged writes. */
+    detail: text('detail').notNull(),
+    publishedAt: text('published_at').notNull(),
+    /** The selection's public notice began (announcement), for the feed. */
+    noticeAt: text('notice_at'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('public_challenges_published').on(t.publishedAt, t.id),
+    index('public_challenges_domain').on(t.domain),
+    index('public_challenges_district').on(t.districtUnit),
+  ],
+);
+
+/**
+ * Accounts for people who sign in with a password (issue 12). Tokens stay for scripts. A unit's
+ * own account acts as `issuer` and `solver` for its unit; staff and expert accounts have one role.
+ */
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    username: text('username').notNull().unique(),
+    /** argon2id PHC string. */
+    passwordHash: text('password_hash').notNull(),
+    name: text('name').notNull(),
+    mobile: text('mobile'),
+    email: text('email'),
+    /** JSON array of roles, the first the default one a session acts as. */
+    roles: text('roles').notNull(),
+    unit: text('unit'),
+    person: text('person'),
+    status: text('status', { enum: ['pending', 'active', 'refused', 'disabled'] }).notNull(),
+    /** The password must be changed at the next sign-in (set by a reset). */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+    lockedUntil: text('locked_until'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('accounts_unit').on(t.unit)],
+);
+
+/** A unit's self-registration, waiting for the bureau's decision. */
+export const registrations = sqliteTable(
+  'registrations',
+  {
+    id: text('id').primaryKey(),
+    /** Not unique: a refused unit may register again; one pending or approved at a time (checked). */
+    unitCode: text('unit_code').notNull(),
+    /** JSON: the unit as registered ({code, name, type, inCity, legalPerson, district?}). */
+    unit: text('unit').notNull(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    status: text('status', { enum: ['pending', 'approved', 'refused'] }).notNull(),
+    reason: text('reason'),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('registrations_status').on(t.status, t.createdAt), index('registrations_unit').on(t.unitCode)],
+);
+
+/** Signed-in sessions: the cookie's secret is stored as its sha256, like a token's. */
+export const sessions = sqliteTable('sessions', {
+  id: text('id').primaryKey(),
+  secretHash: text('secret_hash').notNull().unique(),
+  accountId: text('account_id')
+    .notNull()
+    .references(() => accounts.id),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  endedAt: text('ended_at'),
+});
+
+/**
+ * Every sign-in, failed sign-in, lock-out, sign-out, password change and reset, registration
+ * and decision: append-only (triggers in migrations/0011).
+ */
+export const accountLog = sqliteTable(
+  'account_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    kind: text('kind').notNull(),
+    accountId: text('account_id'),
+    username: text('username'),
+    /** Who did it when not the account itself (the bureau's token or account id). */
+    by: text('by'),
+    ip: text('ip'),
+    detail: text('detail'),
+  },
+  (t) => [index('account_log_account').on(t.accountId, t.at)],
+);

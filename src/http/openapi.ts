@@ -47,6 +47,24 @@ export const operationIds: Record<string, string> = {
   'PUT /api/v1/mail/recipients/{address}/opt-outs': 'putMailOptOuts',
   'GET /api/v1/mail/outbox': 'listMail',
   'POST /api/v1/mail/outbox/{deliveryId}/retry': 'retryMail',
+  'POST /api/v1/registrations': 'registerUnit',
+  'GET /api/v1/registrations': 'listRegistrations',
+  'POST /api/v1/registrations/{id}/decision': 'decideRegistration',
+  'POST /api/v1/sessions': 'signIn',
+  'DELETE /api/v1/sessions': 'signOut',
+  'GET /api/v1/me': 'getMe',
+  'PUT /api/v1/me/password': 'changePassword',
+  'POST /api/v1/accounts': 'createAccount',
+  'GET /api/v1/accounts': 'listAccounts',
+  'GET /api/v1/accounts/log': 'listAccountLog',
+  'POST /api/v1/accounts/{id}/password-reset': 'resetPassword',
+  'GET /api/v1/public/challenges': 'listPublicChallenges',
+  'GET /api/v1/public/challenges/{id}': 'getPublicChallenge',
+  'GET /api/v1/public/challenges/{id}/notice': 'getPublicNotice',
+  'GET /api/v1/public/challenges/{id}/notice.pdf': 'getPublicNoticePdf',
+  'POST /api/v1/public/challenges/{id}/objections': 'fileObjection',
+  'POST /api/v1/public/challenges/{id}/evidence': 'uploadObjectionEvidence',
+  'GET /api/v1/public/feed.atom': 'getPublicFeed',
   'POST /api/v1/test/clock': 'moveTestClock',
 };
 
@@ -54,6 +72,8 @@ export const operationIds: Record<string, string> = {
 const textAnswers: Record<string, string> = {
   'GET /api/v1/machine/diagram': 'text/plain',
   'GET /metrics': 'text/plain',
+  'GET /api/v1/public/challenges/{id}/notice.pdf': 'application/pdf',
+  'GET /api/v1/public/feed.atom': 'application/atom+xml',
 };
 
 /** Answers carrying a challenge (ETag) and writes that take an Idempotency-Key (the replay marker). */
@@ -74,7 +94,11 @@ type Operation = {
 
 const header = (description: string, schema: Json = { type: 'string' }) => ({ description, schema });
 
-/** The OpenAPI-3.0 fix for a nullable enum: `null` must be in the enum too. */
+/**
+ * OpenAPI-3.0 fixes for nullable schemas: `null` must be in a nullable enum too, and a nullable
+ * reference (`allOf: [{$ref}]`, which zod emits for a named object schema) needs its `type`
+ * beside `nullable` (the named schemas referenced this way are objects).
+ */
 function nullInNullableEnums(node: unknown): void {
   if (Array.isArray(node)) {
     for (const item of node) nullInNullableEnums(item);
@@ -83,6 +107,7 @@ function nullInNullableEnums(node: unknown): void {
   if (node === null || typeof node !== 'object') return;
   const schema = node as Json;
   if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
+  if (schema.nullable === true && schema.type === undefined && Array.isArray(schema.allOf)) schema.type = 'object';
   for (const value of Object.values(schema)) nullInNullableEnums(value);
 }
 
@@ -91,11 +116,17 @@ export function finishDocument(doc: Json): Json {
   doc.servers = [{ url: '/', description: 'this service (the API is under /api/v1)' }];
   const paths = doc.paths as Record<string, Record<string, Operation>>;
   const requestExamples = examples as Record<string, Record<string, unknown>>;
+  const unnamed = Object.entries(paths).flatMap(([path, methods]) =>
+    Object.keys(methods)
+      .map((method) => `${method.toUpperCase()} ${path}`)
+      .filter((key) => !operationIds[key]),
+  );
+  // All at once, so a developer adding routes fixes the table in one go.
+  if (unnamed.length > 0) throw new Error(`no operationId for ${unnamed.join(', ')}: add them to src/http/openapi.ts`);
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(methods)) {
       const key = `${method.toUpperCase()} ${path}`;
-      const id = operationIds[key];
-      if (!id) throw new Error(`no operationId for ${key}: add it to src/http/openapi.ts`);
+      const id = operationIds[key] as string;
       op.operationId = id;
       for (const [status, response] of Object.entries(op.responses ?? {})) {
         response.headers = {

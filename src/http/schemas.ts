@@ -28,6 +28,8 @@ export const errorSchema = z
         'PAYLOAD_TOO_LARGE',
         'REQUEST_TIMEOUT',
         'RATE_LIMITED',
+        'ALREADY_EXISTS',
+        'ACCOUNT_LOCKED',
         'INTERNAL',
       ]),
       clause: z.string().optional(),

@@ -6,17 +6,30 @@ import { z } from 'zod';
 import { justAfter } from '../../calendar.js';
 import { staffEvent, systemEvent } from '../event.js';
 import { X1_noticeOver, X2_objection } from '../rules/announcement.js';
-import { P1_openObjection } from '../rules/process.js';
-import { id, objector, text } from '../schemas.js';
+import { P1_openObjection, P7_filesUploaded } from '../rules/process.js';
+import { id, objector, sha256, text } from '../schemas.js';
 
 export const OBJECT = staffEvent({
   type: 'OBJECT',
   payload: z.strictObject({
     objector: objector.optional().describe('a real name or a unit (X-2); missing → refused'),
     text,
+    contact: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('how to reach the objector (phone or e-mail); read by the bureau and auditors only'),
+    affiliation: z.string().trim().min(1).max(200).optional().describe("the objector's unit, if any"),
+    evidenceSha256: sha256.optional().describe('a file of evidence uploaded to the challenge first (P-7)'),
   }),
+  // Staff type in what they received on paper; anyone lodges one through the public notice
+  // (POST /public/challenges/:id/objections, actor role `public`).
   senders: { bureau: 'any' },
-  rules: [X2_objection],
+  confidential: ['contact'],
+  files: (body) => (body.evidenceSha256 ? [body.evidenceSha256] : []),
+  rules: [X2_objection, P7_filesUploaded],
   apply: (ctx, e) => ({
     objections: [
       ...ctx.objections,
@@ -54,5 +67,8 @@ export const NOTICE_PERIOD_ENDED = systemEvent({
   rules: [X1_noticeOver],
   apply: () => ({ noticeEnded: true }),
 });
+
+/** The one event anyone may send, without an account, through the public notice (issue 12). */
+export const publicObjectionEvent = OBJECT;
 
 export const announcementEvents = [OBJECT, RESOLVE_OBJECTION, NOTICE_PERIOD_ENDED] as const;

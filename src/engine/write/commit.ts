@@ -14,6 +14,7 @@ import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { AppError } from '../../base/errors.js';
 import { enqueueNotifications } from '../../notify/enqueue.js';
 import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../canonical.js';
+import { syncPublicListing } from '../public/listing.js';
 import { persist } from '../snapshots.js';
 import type { Store } from '../store.js';
 
@@ -106,6 +107,7 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     if (settled.changes !== 1) throw versionConflict(input.expectedVersion);
   }
   syncParticipations(store, input.previous, next);
+  syncPublicListing(store.db, input.previous, next, at);
   const wanted = deadlinesOf(next.value, next.context);
   // Most events (edits, bids, scores, payments) keep the state's deadlines: skip the timer table.
   const unchanged =

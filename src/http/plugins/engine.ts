@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import type { Db } from '../../db/client.js';
 import { migrateDatabase } from '../../db/migrate.js';
 import type { EngineDeps } from '../../engine/engine.js';
+import { rebuildPublicListingIfMissing } from '../../engine/public/listing.js';
 import { SnapshotCache } from '../../engine/snapshots.js';
 import { createStore } from '../../engine/store.js';
 import type { Clock } from '../../engine/time/clock.js';
@@ -37,6 +38,7 @@ export default fp(
   async (app: FastifyInstance, opts: EngineOptions) => {
     const { db, clock } = opts;
     migrateDatabase(db, clock.now().toISOString());
+    rebuildPublicListingIfMissing(db, clock.now().toISOString());
     const store = createStore(db);
     const cache = new SnapshotCache();
     // Issue 14: each group commit is timed for `jiebang_commit_seconds` (src/http/metrics.ts).

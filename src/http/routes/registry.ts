@@ -1,6 +1,9 @@
+import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rolesFor } from '../../access/policy.js';
+import { forbidden } from '../../base/errors.js';
+import { persons } from '../../db/schema.js';
 import { getPerson, getUnit, putPerson, putUnit } from '../../registry/registry.js';
 import {
   personBodySchema as personBody,
@@ -51,16 +54,29 @@ const registryRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/persons/:id',
     {
-      config: { roles: rolesFor('writeRegistry') },
+      config: { roles: [...rolesFor('writeRegistry'), ...rolesFor('writeOwnPeople')] },
       schema: {
         tags: ['registry'],
-        summary: 'Register or update a person',
+        summary: "Register or update a person (a unit's own account: its own people only)",
         params: idParams,
         body: personBody,
         response: { 200: personView, ...errors.write },
       },
     },
-    async (request) => putPerson(db, request.params.id, request.body, clock.now().toISOString()),
+    async (request) => {
+      const { caller } = request;
+      if (!rolesFor('writeRegistry').includes(caller.role)) {
+        // A unit registers its own people only, and never takes over another unit's person.
+        const existing = db.select().from(persons).where(eq(persons.id, request.params.id)).get();
+        if (request.body.unit !== caller.unit || (existing && existing.unit !== caller.unit))
+          throw forbidden(
+            `A unit's account registers the people of its own unit (${caller.unit}) only.`,
+            `单位账号只能登记本单位（${caller.unit}）的人员。`,
+            { scope: 'ownUnit' },
+          );
+      }
+      return putPerson(db, request.params.id, request.body, clock.now().toISOString());
+    },
   );
   app.get(
     '/persons/:id',

@@ -1,0 +1,31 @@
+/**
+ * The pages. Public ones first; the console of the next issues adds its routes under `/console`
+ * with `meta.signedIn`, guarded below.
+ */
+import { createRouter, createWebHistory } from 'vue-router';
+import { session } from './api/session';
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', name: 'list', component: () => import('./pages/ChallengeList.vue') },
+    { path: '/challenges/:id', name: 'challenge', component: () => import('./pages/ChallengeDetail.vue'), props: true },
+    { path: '/challenges/:id/notice', name: 'notice', component: () => import('./pages/NoticePage.vue'), props: true },
+    { path: '/register', name: 'register', component: () => import('./pages/RegisterPage.vue') },
+    { path: '/sign-in', name: 'signIn', component: () => import('./pages/SignInPage.vue') },
+    { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { signedIn: true } },
+    {
+      path: '/console/registrations',
+      name: 'registrations',
+      component: () => import('./pages/console/RegistrationsPage.vue'),
+      meta: { signedIn: true },
+    },
+    { path: '/:rest(.*)*', name: 'notFound', component: () => import('./pages/NotFound.vue') },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  if (!to.meta.signedIn) return true;
+  const me = await session.load();
+  return me ? true : { name: 'signIn', query: { next: to.fullPath } };
+});
