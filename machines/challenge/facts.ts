@@ -88,7 +88,15 @@ export interface PersonFacts {
   projects?: ProjectFact[];
 }
 
+/** The programme's collection as it stands when the event comes (W-4): the bureau may close it early. */
+export interface ProgrammeFacts {
+  id: string;
+  /** The programme's submission window closes at this instant (its current settings). */
+  submissionClosesAt: string;
+}
+
 export interface EventFacts {
+  programme?: ProgrammeFacts;
   units?: Record<string, UnitFacts>;
   persons?: Record<string, PersonFacts>;
   /** For each SHA-256 an event names: whether that file was uploaded to this challenge (P-7). */
@@ -107,5 +115,7 @@ export type FactNeed =
   | { person: string; misconduct?: boolean; projects?: boolean }
   /** A team: every member's misconduct (L-3), and the projects of its first `top` (L-2b). */
   | { team: string[]; top: number }
+  /** The programme's current submission window (W-4). */
+  | { programme: string }
   /** Experts: each one's registration and unit, and that unit's links to `affiliatedWith` (X-7). */
   | { experts: string[]; affiliatedWith: string[]; affiliationDepth?: number };

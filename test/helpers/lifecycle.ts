@@ -269,11 +269,41 @@ export class ChallengeDriver {
 
   /** → 4 揭榜对接, bidding open until `biddingClosesAt` (its timer 1 ms after it). */
   async publish(biddingClosesAt: string): Promise<this> {
-    const view = await this.step(this.p.bureau, { type: 'PUBLISH', biddingClosesAt }, { matching: 'bidding' });
+    const view = await this.afterCollection(() =>
+      this.step(this.p.bureau, { type: 'PUBLISH', biddingClosesAt }, { matching: 'bidding' }),
+    );
     expect(view.deadlines).toEqual([
       { type: 'BIDDING_CLOSED', dueAt: new Date(Date.parse(biddingClosesAt) + 1).toISOString() },
     ]);
     return this;
+  }
+
+  /**
+   * Runs `publish` after the demand collection of the challenge's programme has ended (W-4). The
+   * walks run inside the 2026 window on a clock every test of a file shares, and later tests still
+   * submit; so, as the bureau may, the collection is closed at this instant for the publication,
+   * and the programme's window put back after it (challenges copy their settings when created,
+   * so no other challenge sees the change).
+   */
+  async afterCollection<T>(publish: () => Promise<T>): Promise<T> {
+    const t = this.transport;
+    const programmeId = (await this.view()).programmeId as string;
+    const url = `/api/v1/programmes/${programmeId}`;
+    const settings = (await succeeded(t.request('GET', url, t.adminToken), 'programme')).settings as {
+      submission: { opensAt: string; closesAt: string };
+    };
+    const now = await serviceNow(t);
+    if (Date.parse(settings.submission.closesAt) < Date.parse(now)) return publish();
+    const closed = {
+      ...settings,
+      submission: { ...settings.submission, closesAt: new Date(Date.parse(now) - 1).toISOString() },
+    };
+    await succeeded(t.request('PUT', url, t.adminToken, closed), 'close the collection');
+    try {
+      return await publish();
+    } finally {
+      await succeeded(t.request('PUT', url, t.adminToken, settings), 'reopen the collection');
+    }
   }
 
   /** The standard bid (`bidBody`) from `token`'s side, `extra` overriding its fields. */

@@ -48,10 +48,14 @@ function renameState(machine: ChallengeMachine, from: string, to: string): Chall
 const renamed = renameState(challengeMachine, 'closed', 'completed');
 const identity = Object.fromEntries(leafStates(challengeMachine).map((s) => [s, s]));
 
-/** Someone edited the machine without bumping its version. */
-const editedInPlace: MachineRegistry = { current: '1', machines: new Map([['1', renamed]]), migrations: [] };
 /** The service's own versions: 1, the golden histories' (frozen), and 2, the current machine. */
 const v1 = machineRegistry.machines.get('1') as ChallengeMachine;
+/** Someone edited version 1 without bumping its version: the same rename, on version 1's rules. */
+const editedInPlace: MachineRegistry = {
+  current: '1',
+  machines: new Map([['1', renameState(v1, 'closed', 'completed')]]),
+  migrations: [],
+};
 /** The same change done properly: version 3 beside version 1, with a migration. */
 const withMigration = defineRegistry({
   current: '3',

@@ -32,6 +32,7 @@ import {
   type Route,
   refusals,
   serializeModelState,
+  T0,
   variants,
 } from '../helpers/paths.js';
 import { upload } from '../helpers/uploads.js';
@@ -52,10 +53,32 @@ beforeAll(async () => {
   holder = await token(h, 'issuer', { unit: UNITS.transferHolder });
   const store = createStore(h.app.jiebang.db);
   // The registry facts the engine would gather before each event, from the same registry.
-  factsFor = (ctx, body) => gatherFacts(store, staffDefinitionOf(body.type).facts?.(ctx, body));
+  // PUBLISH reads the programme's window as it stands (W-4): the model publishes as a bureau that
+  // has closed the collection at T0, the instant every route starts from (closedCollection).
+  factsFor = (ctx, body) => {
+    const facts = gatherFacts(store, staffDefinitionOf(body.type).facts?.(ctx, body));
+    return body.type === 'PUBLISH' ? { ...facts, programme: { id: MODEL_PROGRAMME, submissionClosesAt: T0 } } : facts;
+  };
   model = coveringRoutes(factsFor);
 });
 afterAll(async () => h.close());
+
+/**
+ * Sends a PUBLISH with the model programme's collection closed at T0, as `factsFor` assumes, and
+ * its window put back right after: challenges created later in the interleaved routes still
+ * submit inside it (they copy the programme's settings when created).
+ */
+async function closedCollection<T>(type: string, send: () => Promise<T>): Promise<T> {
+  if (type !== 'PUBLISH') return send();
+  const url = `/api/v1/programmes/${MODEL_PROGRAMME}`;
+  const closed = { ...modelSettings, submission: { ...modelSettings.submission, closesAt: T0 } };
+  expect((await h.request('PUT', url, ADMIN_TOKEN, closed)).status).toBe(200);
+  try {
+    return await send();
+  } finally {
+    expect((await h.request('PUT', url, ADMIN_TOKEN, modelSettings)).status).toBe(200);
+  }
+}
 
 const coveredBy = (routes: Route[]) =>
   new Set(routes.flatMap((r) => r.steps.flatMap((s) => (s.transition ? [s.transition.id] : []))));
@@ -151,7 +174,8 @@ describe('model-based paths over every transition', () => {
           expect(up.status, `${label}: upload ${JSON.stringify(up.body)}`).toBe(201);
           requests++;
         }
-        const res = await h.send(tokenOf(s.fixture.party), pick.id, payload as { type: string });
+        const party = tokenOf(s.fixture.party);
+        const res = await closedCollection(type, () => h.send(party, pick.id, payload as { type: string }));
         expect(res.status, `${label}: ${JSON.stringify(res.body)}`).toBe(200);
         state = res.body.state;
       }
@@ -168,7 +192,9 @@ describe('model-based paths over every transition', () => {
         for (const r of fresh) {
           refusalsSent.add(refusalKey(r.label));
           const { at: _at, actor: _actor, facts: _facts, ...payload } = r.event as Record<string, unknown>;
-          const res = await h.send(tokenOf(r.party), pick.id, payload as { type: string });
+          const res = await closedCollection(r.event.type, () =>
+            h.send(tokenOf(r.party), pick?.id ?? '', payload as { type: string }),
+          );
           requests++;
           expect(res.status, `${label} then ${r.label}: ${JSON.stringify(res.body)}`).toBe(422);
           expect(res.body.error.code, r.label).toBe('RULE_VIOLATION');

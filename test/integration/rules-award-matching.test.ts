@@ -68,7 +68,7 @@ describe('Q-12: the bureau publishes only after the demand review, with a future
     const before = await s.view();
     expect(before.state).toEqual({ publication: 'demandReview' });
 
-    const refused = await s.send(p.bureau, { type: 'PUBLISH', biddingClosesAt: closes });
+    const refused = await s.afterCollection(() => s.send(p.bureau, { type: 'PUBLISH', biddingClosesAt: closes }));
     expect(clausesOf(refused)).toEqual(['Q-12']);
     const unchanged = await s.view();
     expect(unchanged.version).toBe(before.version);
@@ -77,7 +77,7 @@ describe('Q-12: the bureau publishes only after the demand review, with a future
 
     await s.approveDemand();
     expect((await s.view()).state).toEqual({ publication: 'approved' });
-    const published = await s.ok(p.bureau, { type: 'PUBLISH', biddingClosesAt: closes });
+    const published = await s.afterCollection(() => s.ok(p.bureau, { type: 'PUBLISH', biddingClosesAt: closes }));
     expect(published.state).toEqual({ matching: 'bidding' });
     expect(published.details.biddingClosesAt).toBe(closes);
     expect(published.details.publishedAt).toBe(h.now());
@@ -87,7 +87,7 @@ describe('Q-12: the bureau publishes only after the demand review, with a future
     const s = new ChallengeDriver(h, p);
     await s.create();
     await s.toPublication();
-    const r = await s.send(p.bureau, { type: 'PUBLISH', biddingClosesAt: h.now() });
+    const r = await s.afterCollection(() => s.send(p.bureau, { type: 'PUBLISH', biddingClosesAt: h.now() }));
     expect(clausesOf(r)).toEqual(['Q-12', 'Q-12']);
   });
 
@@ -100,14 +100,42 @@ describe('Q-12: the bureau publishes only after the demand review, with a future
     // The harness clock stands at 2026-05-06T10:00:00+08:00; the same instant with its offset is not "after now".
     expect(h.now()).toBe(new Date('2026-05-06T10:00:00+08:00').toISOString());
     for (const closes of ['2026-05-06T10:00:00+08:00', '2026-05-06T09:59:59.999+08:00', '2026-05-06T01:59:59.999Z']) {
-      const r = await s.send(p.bureau, { type: 'PUBLISH', biddingClosesAt: closes });
+      const r = await s.afterCollection(() => s.send(p.bureau, { type: 'PUBLISH', biddingClosesAt: closes }));
       expect(clausesOf(r)).toEqual(['Q-12']);
     }
     expect((await s.view()).version).toBe(before.version);
 
-    const published = await s.ok(p.bureau, { type: 'PUBLISH', biddingClosesAt: '2026-05-06T10:00:00.001+08:00' });
+    const published = await s.afterCollection(() =>
+      s.ok(p.bureau, { type: 'PUBLISH', biddingClosesAt: '2026-05-06T10:00:00.001+08:00' }),
+    );
     expect(published.stage).toBe('matching');
     expect(published.deadlines).toEqual([{ type: 'BIDDING_CLOSED', dueAt: '2026-05-06T02:00:00.002Z' }]);
+  });
+});
+
+describe('W-4: the list is published only after the demand collection has ended', () => {
+  it('refuses PUBLISH with the window still open (35 days to run), accepts it once the bureau has closed the collection', async () => {
+    const s = new ChallengeDriver(h, p);
+    await s.create();
+    await s.toPublication();
+    await s.approveDemand();
+    const before = await s.view();
+    const publish = { type: 'PUBLISH', biddingClosesAt: '2026-08-31T17:00:00+08:00' };
+    const [v] = expectRefused(await s.send(p.bureau, publish), 'W-4');
+    expect(v?.message).toContain('2026-06-10T19:30:00+08:00');
+    expect(v?.message_zh).toContain('需求申报结束后方可组织评榜并发布榜单');
+    expect((await s.view()).version).toBe(before.version);
+    const published = await s.afterCollection(() => s.ok(p.bureau, publish));
+    expect(published.stage).toBe('matching');
+    const history = (await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.auditor)).body.items;
+    expect(history.at(-1)).toMatchObject({
+      type: 'PUBLISH',
+      facts: { programme: { id: 'wlmq-2026', submissionClosesAt: new Date(Date.parse(h.now()) - 1).toISOString() } },
+    });
+    // The programme's window is back: a new draft of the guide's programme still submits.
+    const next = new ChallengeDriver(h, p);
+    await next.create();
+    await next.toPublication();
   });
 });
 

@@ -4,6 +4,7 @@
  * really closed. Windows include both ends.
  */
 import { atOrBefore } from '../../calendar.js';
+import type { EventFacts } from '../facts.js';
 import { finding, rule, when } from '../rule.js';
 
 type At = { at: string };
@@ -89,4 +90,23 @@ export const W0_biddingClosed = rule('W-0', (ctx, e: At) =>
       `揭榜截止时间为 ${ctx.biddingClosesAt}（含），尚未截止。`,
     ),
   ),
+);
+
+/**
+ * W-4: the list is published only after the demand collection has ended: the programme's
+ * submission window as it stands at publication (the bureau may close it early), recorded in the
+ * event; the challenge's own copy when the event carries no such fact.
+ */
+export const W4_publishAfterCollection = rule(
+  'W-4',
+  (ctx, e: At & { facts?: EventFacts }) => {
+    const closes = e.facts?.programme?.submissionClosesAt ?? ctx.settings.submission.closesAt;
+    return when(atOrBefore(e.at, closes), () =>
+      finding(
+        `The list is reviewed and published after the demand collection has ended; the submission window of ${ctx.programmeId} is open until ${closes}.`,
+        `需求申报结束后方可组织评榜并发布榜单；${ctx.programmeId} 网上填报至 ${closes} 截止，尚未结束。`,
+      ),
+    );
+  },
+  { since: 2 },
 );

@@ -4,6 +4,7 @@ import { instant } from '../../programme.js';
 import { withOpinion } from '../context.js';
 import { staffEvent } from '../event.js';
 import { Q12_publishAfterApproval } from '../rules/demand.js';
+import { W4_publishAfterCollection } from '../rules/windows.js';
 import { text } from '../schemas.js';
 
 export const APPROVE_DEMAND = staffEvent({
@@ -18,7 +19,9 @@ export const PUBLISH = staffEvent({
   type: 'PUBLISH',
   payload: z.strictObject({ biddingClosesAt: instant }),
   senders: { bureau: 'any' },
-  rules: [Q12_publishAfterApproval],
+  // W-4: the programme's submission window as it stands now.
+  facts: (ctx) => [{ programme: ctx.programmeId }],
+  rules: [Q12_publishAfterApproval, W4_publishAfterCollection],
   apply: (_ctx, e) => ({ publishedAt: e.at, biddingClosesAt: e.biddingClosesAt }),
 });
 

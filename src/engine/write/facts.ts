@@ -11,15 +11,23 @@ import type {
   EventFacts,
   FactNeed,
   PersonFacts,
+  ProgrammeFacts,
   ProjectFact,
   RecordFact,
   UnitFacts,
 } from '../../../machines/challenge/facts.js';
+import type { ProgrammeSettings } from '../../../machines/programme.js';
 import type { RecordRow, Store } from '../store.js';
 
 type FactStore = Pick<
   Store,
-  'unitByCode' | 'personById' | 'recordsOfUnit' | 'recordsOfPerson' | 'affiliationsOf' | 'participationsOf'
+  | 'unitByCode'
+  | 'personById'
+  | 'recordsOfUnit'
+  | 'recordsOfPerson'
+  | 'affiliationsOf'
+  | 'participationsOf'
+  | 'programmeById'
 >;
 
 /**
@@ -43,6 +51,7 @@ export function gatherFacts(store: FactStore, needs: readonly FactNeed[] | undef
         ...(need.projects ? { projects: true } : {}),
       });
     else if ('team' in need) f.team(need.team, need.top);
+    else if ('programme' in need) f.programme(need.programme);
     else
       for (const expert of need.experts) {
         const person = f.person(expert, {});
@@ -70,7 +79,14 @@ interface UnitWants {
 class FactsBuilder {
   private readonly units: Record<string, UnitFacts> = {};
   private readonly persons: Record<string, PersonFacts> = {};
+  private programmeFacts: ProgrammeFacts | undefined;
   constructor(private readonly store: FactStore) {}
+
+  /** The programme's submission window as it stands now (W-4). */
+  programme(id: string): void {
+    const row = this.store.programmeById.get({ id });
+    if (row) this.programmeFacts = { id, submissionClosesAt: (row.settings as ProgrammeSettings).submission.closesAt };
+  }
 
   unit(code: string, want: UnitWants): UnitFacts {
     let facts = this.units[code];
@@ -187,7 +203,11 @@ class FactsBuilder {
   }
 
   facts(): EventFacts {
-    return { units: this.units, persons: this.persons };
+    return {
+      ...(this.programmeFacts ? { programme: this.programmeFacts } : {}),
+      units: this.units,
+      persons: this.persons,
+    };
   }
 }
 

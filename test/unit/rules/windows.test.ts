@@ -12,6 +12,7 @@ import {
   W2_recommendationDeadline,
   W3_recommendationClosed,
   W3_submissionClosed,
+  W4_publishAfterCollection,
 } from '../../../machines/challenge/rules/windows.js';
 import { wlmq2026 } from '../../../machines/programme.js';
 import { describeRule } from './describe-rule.js';
@@ -71,4 +72,28 @@ describeRule(W0_biddingClosed, ({ passes, violates }) => {
   passes('bidding closed 1 ms ago', bidding, when('BIDDING_CLOSED', {}, { at: justAfter(biddingClosesAt) }));
   violates('bidding closes now', bidding, when('BIDDING_CLOSED', {}, { at: biddingClosesAt }));
   violates('no bidding deadline was ever set', challenge, when('BIDDING_CLOSED', {}, { at: biddingClosesAt }));
+});
+
+describeRule(W4_publishAfterCollection, ({ passes, violates }) => {
+  const approved = givenChallenge({ demandApprovedAt: '2026-06-11T10:00:00+08:00' });
+  const publish = (at: string, programmeClosesAt?: string) =>
+    when(
+      'PUBLISH',
+      { biddingClosesAt: '2026-08-31T17:00:00+08:00' },
+      {
+        at,
+        ...(programmeClosesAt === undefined
+          ? {}
+          : { facts: { programme: { id: 'wlmq-2026', submissionClosesAt: programmeClosesAt } } }),
+      },
+    );
+  passes('the submission window closed 1 ms ago', approved, publish(justAfter(closesAt), closesAt));
+  violates('the submission window closes now', approved, publish(closesAt, closesAt), [closesAt, '尚未结束']);
+  violates('ten days of the window still to run', approved, publish('2026-05-31T19:30:00+08:00', closesAt));
+  passes(
+    'a collection the bureau closed early, 1 ms before',
+    approved,
+    publish('2026-05-31T19:30:00+08:00', '2026-05-31T11:29:59.999Z'),
+  );
+  violates('no programme fact: the challenge’s own window, still open', approved, publish('2026-05-31T19:30:00+08:00'));
 });
