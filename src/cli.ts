@@ -23,11 +23,11 @@ program
 program
   .command('migrate')
   .description('apply pending migrations and seed the guide programme, then exit')
-  .action(() => {
+  .action(async () => {
     const config = loadConfig();
     const db = openDatabase(config.dbPath, config.synchronous);
-    migrateDatabase(db, new Date().toISOString());
-    db.$client.close();
+    await migrateDatabase(db, new Date().toISOString());
+    await db.$port.close();
     console.log(`migrated ${config.dbPath}`);
   });
 

@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { eq, sql } from 'drizzle-orm';
 import type { Caller } from '../base/caller.js';
 import { AppError, notFound } from '../base/errors.js';
-import type { Db } from '../db/client.js';
+import { changesOf, type Db } from '../db/client.js';
 import { tokens } from '../db/schema.js';
 import { rolePolicies, type TokenRole } from './policy.js';
 
@@ -20,7 +20,7 @@ export interface NewToken {
   expiresAt?: string | undefined;
 }
 
-export function issueToken(db: Db, input: NewToken, now: string): { id: string; token: string } {
+export async function issueToken(db: Db, input: NewToken, now: string): Promise<{ id: string; token: string }> {
   const actsFor = rolePolicies[input.role].actsFor;
   if (actsFor === 'unit' && !input.unit)
     throw new AppError(
@@ -37,7 +37,8 @@ export function issueToken(db: Db, input: NewToken, now: string): { id: string; 
     });
   const id = randomUUID();
   const token = `jb_${randomBytes(32).toString('base64url')}`;
-  db.insert(tokens)
+  await db
+    .insert(tokens)
     .values({
       id,
       tokenHash: hashOf(token).toString('hex'),
@@ -52,9 +53,9 @@ export function issueToken(db: Db, input: NewToken, now: string): { id: string; 
   return { id, token };
 }
 
-export function revokeToken(db: Db, id: string, now: string): void {
-  const result = db.update(tokens).set({ revokedAt: now }).where(eq(tokens.id, id)).run();
-  if (result.changes === 0) throw notFound('token', id, '令牌');
+export async function revokeToken(db: Db, id: string, now: string): Promise<void> {
+  const result = await db.update(tokens).set({ revokedAt: now }).where(eq(tokens.id, id)).run();
+  if (changesOf(result) === 0) throw notFound('token', id, '令牌');
 }
 
 export function createTokenResolver(db: Db, adminToken: string | undefined) {
@@ -65,10 +66,10 @@ export function createTokenResolver(db: Db, adminToken: string | undefined) {
     .prepare();
   const adminHash = adminToken ? hashOf(adminToken) : undefined;
   /** The caller a secret stands for, or undefined when it is unknown, revoked or expired. */
-  return (secret: string, now: Date): Caller | undefined => {
+  return async (secret: string, now: Date): Promise<Caller | undefined> => {
     const hash = hashOf(secret);
     if (adminHash && timingSafeEqual(hash, adminHash)) return { tokenId: 'admin-env', role: 'admin' };
-    const row = byHash.get({ hash: hash.toString('hex') });
+    const row = await byHash.get({ hash: hash.toString('hex') });
     if (!row || row.revokedAt !== null) return undefined;
     if (row.expiresAt !== null && Date.parse(row.expiresAt) <= now.getTime()) return undefined;
     return {

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { verifyLog } from '../../src/engine/audit/verify.js';
 import { createStore } from '../../src/engine/store.js';
 import { disposeAllServers } from './server-process.js';
@@ -71,24 +72,24 @@ async function worker(world: World, ids: string[], acked: Acknowledged[], stoppe
 }
 
 /** Opens the file and checks every acknowledged write and the whole log. */
-function verifyFile(dbFile: string, acked: Acknowledged[]): { events: number; challenges: number } {
+async function verifyFile(dbFile: string, acked: Acknowledged[]): Promise<{ events: number; challenges: number }> {
   const db = openDatabase(dbFile);
   try {
     const store = createStore(db);
-    const rows = db.$client.prepare('SELECT id, version, snapshot FROM challenges').all() as {
+    const rows = sqliteClientOf(db).prepare('SELECT id, version, snapshot FROM challenges').all() as {
       id: string;
       version: number;
       snapshot: string;
     }[];
     // The whole log, as an auditor's `jiebang verify` checks it: every hash, the global chain and
     // its checkpoints, every replayed state and snapshot.
-    const report = verifyLog(db);
+    const report = await verifyLog(db);
     expect(report.firstDivergence, 'verify').toBeUndefined();
     expect(report.ok).toBe(true);
     let events = 0;
     const bySeq = new Map<string, { payload: string }>();
     for (const c of rows) {
-      const history = store.history.all({ id: c.id });
+      const history = await store.history.all({ id: c.id });
       events += history.length;
       expect(history.length, `${c.id}: version = number of events`).toBe(c.version);
       for (const e of history) bySeq.set(`${c.id}#${e.seq}`, e);
@@ -101,7 +102,7 @@ function verifyFile(dbFile: string, acked: Acknowledged[]): { events: number; ch
     }
     return { events, challenges: rows.length };
   } finally {
-    db.$client.close();
+    await db.$port.close();
   }
 }
 
@@ -125,7 +126,7 @@ describe.concurrent('durability of a real server process', () => {
       await world.server.start();
     }
     await world.server.stop('SIGTERM');
-    const { events, challenges } = verifyFile(world.server.dbFile, acked);
+    const { events, challenges } = await verifyFile(world.server.dbFile, acked);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `crash: ${kills} SIGKILLs in ${seconds} s; ${acked.length} acknowledged writes, all present; ` +
@@ -187,7 +188,7 @@ describe.concurrent('durability of a real server process', () => {
     expect(outcomes).toEqual(outcomes.map(() => 200));
     // A clean close checkpoints the WAL and removes it.
     expect(existsSync(`${world.server.dbFile}-wal`)).toBe(false);
-    verifyFile(world.server.dbFile, acked);
+    await verifyFile(world.server.dbFile, acked);
     expect(acked).toHaveLength(101);
     console.log(
       `shutdown: all ${outcomes.length} requests in flight at SIGTERM answered 200 and kept; exit 0, WAL closed`,

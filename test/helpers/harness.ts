@@ -111,7 +111,7 @@ export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise
     async close() {
       // Every test is also a replay test: each challenge it left must replay to every stored
       // state_after and to its stored snapshot exactly (design.md, determinism).
-      const divergences = replayAll(app);
+      const divergences = await replayAll(app);
       await app.close();
       rmSync(dir, { recursive: true, force: true });
       if (divergences.length > 0) throw new Error(`replay diverged: ${JSON.stringify(divergences)}`);
@@ -121,12 +121,14 @@ export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise
 }
 
 /** Replays every challenge of the app's database; returns the divergences found. */
-export function replayAll(app: FastifyInstance): { id: string; seq: number; what: string }[] {
+export async function replayAll(app: FastifyInstance): Promise<{ id: string; seq: number; what: string }[]> {
   const { db } = app.jiebang;
   const store = createStore(db);
-  const ids = db.$client.prepare('SELECT id, snapshot FROM challenges').all() as { id: string; snapshot: string }[];
-  return ids.flatMap(({ id, snapshot }) => {
-    const found = firstDivergence(store.history.all({ id }), snapshot);
-    return found ? [{ id, ...found }] : [];
-  });
+  const ids = await db.$port.query<{ id: string; snapshot: string }>('SELECT id, snapshot FROM challenges');
+  const divergences: { id: string; seq: number; what: string }[] = [];
+  for (const { id, snapshot } of ids) {
+    const found = firstDivergence(await store.history.all({ id }), snapshot);
+    if (found) divergences.push({ id, ...found });
+  }
+  return divergences;
 }

@@ -16,8 +16,9 @@ import { type StaffEventType, staffEventTypes } from '../../machines/challenge/e
 import { stageOf } from '../../machines/challenge/stage.js';
 import { renderAccessTable } from '../../src/access/access-table.js';
 import { mayRoleSend, publishedStages, roles, senderOf, type TokenRole } from '../../src/access/policy.js';
-import { loadChallenge } from '../../src/engine/load-challenge.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { handledEvents } from '../../src/engine/read/view.js';
+import { type PersistedSnapshot, restore } from '../../src/engine/snapshots.js';
 import { bidBody, code, EXPERTS, type Parties, registerParties, sha, token, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -64,13 +65,16 @@ const payloads: Record<StaffEventType, Record<string, unknown>> = {
   ACCEPTANCE_DECISION: { result: 'passed', opinion: '通过' },
 };
 
+/** Read at once from the SQLite file (the matrix plans its probes synchronously). */
 const snapshotOf = (s: ChallengeDriver) => {
-  const loaded = loadChallenge(h.app.jiebang.deps, s.id);
-  if (!loaded) throw new Error(`no challenge ${s.id}`);
-  return loaded;
+  const row = sqliteClientOf(h.app.jiebang.db)
+    .prepare('SELECT id, version, snapshot, machine_version AS machineVersion FROM challenges WHERE id = ?')
+    .get(s.id) as { id: string; version: number; snapshot: string; machineVersion: string } | undefined;
+  if (!row) throw new Error(`no challenge ${s.id}`);
+  return { head: row, snapshot: restore(JSON.parse(row.snapshot) as PersistedSnapshot) };
 };
 const denialCount = () =>
-  (h.app.jiebang.db.$client.prepare('SELECT count(*) AS n FROM denials').get() as { n: number }).n;
+  (sqliteClientOf(h.app.jiebang.db).prepare('SELECT count(*) AS n FROM denials').get() as { n: number }).n;
 
 /** Where each type is probed: the first challenge whose state takes it (a panel for SCORE). */
 function challengeFor(type: StaffEventType): ChallengeDriver {

@@ -16,7 +16,7 @@ import { statePath } from '../../machines/challenge/stage.js';
 import { machineTransitions } from '../../src/chart/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
 import { createStore } from '../../src/engine/store.js';
-import { gatherFacts } from '../../src/engine/write/facts.js';
+import { gatherFactsNow } from '../../src/engine/write/facts.js';
 import { type Parties, registerParties, token, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { modelFile } from '../helpers/model-examples.js';
@@ -52,7 +52,7 @@ beforeAll(async () => {
   holder = await token(h, 'issuer', { unit: UNITS.transferHolder });
   const store = createStore(h.app.jiebang.db);
   // The registry facts the engine would gather before each event, from the same registry.
-  factsFor = (ctx, body) => gatherFacts(store, staffDefinitionOf(body.type).facts?.(ctx, body));
+  factsFor = (ctx, body) => gatherFactsNow(store, staffDefinitionOf(body.type).facts?.(ctx, body));
   model = coveringRoutes(factsFor);
 });
 afterAll(async () => h.close());

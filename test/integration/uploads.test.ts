@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -22,7 +23,7 @@ afterAll(async () => h.close());
 
 const filesDir = () => join(dirname(h.dbFile), 'files');
 const attachmentRows = (id: string) =>
-  h.app.jiebang.db.$client.prepare('SELECT * FROM attachments WHERE challenge_id = ?').all(id) as {
+  sqliteClientOf(h.app.jiebang.db).prepare('SELECT * FROM attachments WHERE challenge_id = ?').all(id) as {
     sha256: string;
     filename: string;
   }[];

@@ -54,7 +54,7 @@ export async function uploadAttachment(
 ): Promise<UploadResult> {
   const { caller, file } = input;
   try {
-    const loaded = loadChallenge(deps, input.challengeId);
+    const loaded = await loadChallenge(deps, input.challengeId);
     if (!loaded) throw notFound('challenge', input.challengeId, '榜单');
     const ctx = loaded.snapshot.context;
     if (visibility(caller, ctx, stageOf(loaded.snapshot.value)) === 'none')
@@ -94,7 +94,7 @@ export async function uploadAttachment(
     if (!stored)
       throw invalid(`The file's content is not ${contentType}.`, `文件内容与声明的类型 ${contentType} 不符。`);
     const filename = displayName(file.filename);
-    deps.db
+    await deps.db
       .insert(attachments)
       .values({
         challengeId: input.challengeId,

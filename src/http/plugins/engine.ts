@@ -32,17 +32,17 @@ declare module 'fastify' {
 export default fp(
   async (app: FastifyInstance, opts: EngineOptions) => {
     const { db, clock } = opts;
-    migrateDatabase(db, clock.now().toISOString());
+    await migrateDatabase(db, clock.now().toISOString());
     const store = createStore(db);
     const cache = new SnapshotCache();
     const deps: EngineDeps = { store, cache, clock, commits: new GroupCommit(store, () => cache.clear()) };
     const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
-    deps.onTimersChanged = () => scheduler.arm();
+    deps.onTimersChanged = () => void scheduler.arm();
     app.decorate('jiebang', { db, deps, scheduler, clock, files: new FileStore(opts.filesDir) });
     if (opts.scheduler) app.addHook('onReady', async () => scheduler.start());
     app.addHook('onClose', async () => {
       scheduler.stop();
-      db.$client.close();
+      await db.$port.close();
     });
   },
   { name: 'engine' },

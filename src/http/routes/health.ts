@@ -15,7 +15,7 @@ const health: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => {
-      app.jiebang.db.get(sql`select 1`);
+      await app.jiebang.db.get(sql`select 1`);
       return { status: 'ok' as const, database: 'ok' as const, time: app.jiebang.clock.now().toISOString() };
     },
   );

@@ -39,7 +39,7 @@ const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
             issues: [{ path: 'body', message: 'time would move back' }],
           },
         );
-      const { now, fired } = scheduler.advanceTo(target);
+      const { now, fired } = await scheduler.advanceTo(target);
       return { now: now.toISOString(), fired };
     },
   );
