@@ -12,6 +12,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
 import { manualClock } from '../../src/engine/time/clock.js';
+import { freshDatabase } from './store.js';
 import { moveClockTo, type Transport } from './transport.js';
 import { multipartBody } from './uploads.js';
 
@@ -52,7 +53,8 @@ export interface Harness extends Transport {
 
 export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
-  const dbFile = join(dir, 'jiebang.db');
+  const database = await freshDatabase(dir);
+  const dbFile = database.location;
   const clock = manualClock(new Date(start));
   const app = await buildApp({
     // Tests send thousands of requests a minute with one token: the rate limit has its own test.
@@ -62,6 +64,7 @@ export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise
       testClock: true,
       logLevel: 'silent',
       rateLimitPerMinute: 1_000_000,
+      filesDir: join(dir, 'files'),
     },
     db: openDatabase(dbFile),
     clock,
@@ -113,6 +116,7 @@ export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise
       // state_after and to its stored snapshot exactly (design.md, determinism).
       const divergences = await replayAll(app);
       await app.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
       if (divergences.length > 0) throw new Error(`replay diverged: ${JSON.stringify(divergences)}`);
     },

@@ -4,7 +4,7 @@
  * no timer is left pending. Timer-made outcomes fire exactly one millisecond after the closing
  * instant (W-0, W-3) and are recorded as the `system` actor.
  */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
 import { wlmq2026 } from '../../machines/programme.js';
@@ -95,7 +95,7 @@ const everyEvent: Record<StaffEventType, { by: (parties: Parties) => string; bod
 };
 
 const timersOf = async (id: string) =>
-  await h.app.jiebang.db.select().from(timers).where(eq(timers.challengeId, id)).all();
+  await h.app.jiebang.db.select().from(timers).where(eq(timers.challengeId, id)).orderBy(asc(timers.id)).all();
 const pendingTimersOf = async (id: string) => (await timersOf(id)).filter((t) => t.status === 'pending');
 
 async function historyOf(id: string): Promise<Json[]> {
