@@ -1,6 +1,7 @@
-/** The `jiebang` command: serve, migrate, import, verify, export, migrate-machine, process-doc, inspect. */
+/** The `jiebang` command: serve, migrate, import, verify, export, copy, migrate-machine, process-doc, inspect. */
 import { Command } from 'commander';
 import { loadConfig } from './base/config.js';
+import { registerCopyCommand } from './cli/copy.js';
 import { registerExportCommand } from './cli/export.js';
 import { registerImportCommand } from './cli/import.js';
 import { registerInspectCommand } from './cli/inspect.js';
@@ -37,6 +38,7 @@ registerInspectCommand(program);
 registerMigrateMachineCommand(program);
 registerVerifyCommand(program);
 registerExportCommand(program);
+registerCopyCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

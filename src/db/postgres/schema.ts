@@ -26,7 +26,7 @@ import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm
 import * as model from '../schema.js';
 
 /** Every table of the model, in the order their foreign keys allow. */
-const modelTables = {
+export const modelTables = {
   programmes: model.programmes,
   units: model.units,
   persons: model.persons,
