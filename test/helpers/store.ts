@@ -26,7 +26,8 @@ export async function freshDatabase(dir: string, store = testStore): Promise<Tes
   url.pathname = `/${name}`;
   return {
     location: url.toString(),
-    drop: () => onServer(server, `DROP DATABASE IF EXISTS ${name}`),
+    // FORCE (PostgreSQL 13+, the test servers): a killed server process may leave a session behind.
+    drop: () => onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
