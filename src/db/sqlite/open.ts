@@ -51,20 +51,31 @@ function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: 
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
   const rollback = sqlite.prepare('ROLLBACK');
+  // Prepared once per depth: a batch opens a savepoint for each of its events.
+  const savepoints: { open: Database.Statement; release: Database.Statement; undo: Database.Statement }[] = [];
+  const savepoint = (depth: number) => {
+    savepoints[depth] ??= {
+      open: sqlite.prepare(`SAVEPOINT sp${depth}`),
+      release: sqlite.prepare(`RELEASE sp${depth}`),
+      undo: sqlite.prepare(`ROLLBACK TO sp${depth}`),
+    };
+    return savepoints[depth];
+  };
   return {
     dialect: 'sqlite',
     location,
     async withTransaction<T>(fn: () => Promise<T>): Promise<T> {
       const outer = inside.getStore();
       if (outer) {
-        const name = `sp${outer.depth}`;
-        sqlite.exec(`SAVEPOINT ${name}`);
+        const sp = savepoint(outer.depth);
+        sp.open.run();
         try {
           const result = await inside.run({ depth: outer.depth + 1 }, fn);
-          sqlite.exec(`RELEASE ${name}`);
+          sp.release.run();
           return result;
         } catch (error) {
-          sqlite.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+          sp.undo.run();
+          sp.release.run();
           throw error;
         }
       }
