@@ -23,10 +23,11 @@ export async function migrateDatabase(db: Db, now: string): Promise<void> {
  * rebuilt here, in one transaction, before the service takes any event.
  */
 export async function rebuildParticipationsIfMissing(db: Db): Promise<number> {
-  const has = await db.$port.query('SELECT 1 FROM participations LIMIT 1');
-  if (has.length > 0) return 0;
   let written = 0;
   await db.$port.withTransaction(async () => {
+    // Asked inside the transaction: another process starting at the same time may have rebuilt it.
+    const has = await db.$port.query('SELECT 1 FROM participations LIMIT 1');
+    if (has.length > 0) return;
     const rows = await db.$port.query<{ snapshot: string }>('SELECT snapshot FROM challenges');
     for (const { snapshot } of rows) {
       const { value, context } = JSON.parse(snapshot) as {
