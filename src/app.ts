@@ -21,7 +21,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './base/config.js';
 import { AppError } from './base/errors.js';
-import { type Db, openDatabase } from './db/client.js';
+import { type Db, isPostgresUrl, openDatabase } from './db/client.js';
 import { type Clock, systemClock, testClock } from './engine/time/clock.js';
 import { learnRoute, logRedaction, logSerializers } from './http/logging.js';
 import { finishDocument } from './http/openapi.js';
@@ -85,9 +85,13 @@ const BODY_LIMIT = 1024 * 1024;
 const UPLOAD_HARD_LIMIT = 100 * 1024 * 1024;
 
 /** Uploads live beside the database unless JIEBANG_FILES says where. */
-const filesDirOf = (config: BuildOptions['config']) =>
-  config.filesDir ??
-  (config.dbPath === ':memory:' ? join(tmpdir(), 'jiebang-files') : join(dirname(config.dbPath), 'files'));
+const filesDirOf = (config: BuildOptions['config']) => {
+  if (config.filesDir) return config.filesDir;
+  if (config.dbPath === ':memory:') return join(tmpdir(), 'jiebang-files');
+  // PostgreSQL: every process must name the same shared folder (JIEBANG_FILES, docs/decisions.md).
+  if (isPostgresUrl(config.dbPath)) return join('data', 'files');
+  return join(dirname(config.dbPath), 'files');
+};
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;

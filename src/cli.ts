@@ -1,7 +1,8 @@
-/** The `jiebang` command: serve, migrate, import, verify, export, migrate-machine, process-doc, inspect, rebuild-public. */
+/** The `jiebang` command: serve, migrate, import, verify, export, copy, migrate-machine, process-doc, inspect, rebuild-public. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from './base/config.js';
+import { registerCopyCommand } from './cli/copy.js';
 import { describeCliError } from './cli/errors.js';
 import { registerExportCommand } from './cli/export.js';
 import { registerImportCommand } from './cli/import.js';
@@ -44,11 +45,11 @@ program
   .command('migrate')
   .description('apply pending migrations and seed the guide programme, then exit')
   .option(...DB_OPTION)
-  .action(() => {
+  .action(async () => {
     const config = loadConfig();
     const db = openDatabase(config.dbPath, config.synchronous);
-    migrateDatabase(db, new Date().toISOString());
-    db.$client.close();
+    await migrateDatabase(db, new Date().toISOString());
+    await db.$port.close();
     console.log(`migrated ${config.dbPath}`);
   });
 
@@ -59,6 +60,7 @@ registerMigrateMachineCommand(program);
 registerVerifyCommand(program);
 registerExportCommand(program);
 registerRebuildPublicCommand(program);
+registerCopyCommand(program);
 
 for (const name of ['import', 'inspect', 'migrate-machine']) {
   const command = program.commands.find((c) => c.name() === name);

@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { eq, sql } from 'drizzle-orm';
 import type { Caller } from '../base/caller.js';
 import { AppError, notFound } from '../base/errors.js';
-import type { Db } from '../db/client.js';
+import { changesOf, type Db } from '../db/client.js';
 import { persons, tokens, units } from '../db/schema.js';
 import { usccProblem } from '../registry/uscc.js';
 import { rolePolicies, type TokenRole } from './policy.js';
@@ -21,7 +21,7 @@ export interface NewToken {
   expiresAt?: string | undefined;
 }
 
-export function issueToken(db: Db, input: NewToken, now: string): { id: string; token: string } {
+export async function issueToken(db: Db, input: NewToken, now: string): Promise<{ id: string; token: string }> {
   const actsFor = rolePolicies[input.role].actsFor;
   if (actsFor === 'unit' && !input.unit)
     throw new AppError(
@@ -36,10 +36,11 @@ export function issueToken(db: Db, input: NewToken, now: string): { id: string; 
     throw new AppError('VALIDATION_FAILED', 'An expert token names its person.', '专家令牌须指定专家本人。', {
       issues: [{ path: 'person', message: 'required for this role' }],
     });
-  assertSubjectRegistered(db, input);
+  await assertSubjectRegistered(db, input);
   const id = randomUUID();
   const token = `jb_${randomBytes(32).toString('base64url')}`;
-  db.insert(tokens)
+  await db
+    .insert(tokens)
     .values({
       id,
       tokenHash: hashOf(token).toString('hex'),
@@ -60,26 +61,26 @@ export function issueToken(db: Db, input: NewToken, now: string): { id: string; 
  * (404). A token for nobody would act in no one's name, or — worse — in the name of a unit
  * registered later under that code.
  */
-function assertSubjectRegistered(db: Db, input: NewToken): void {
+async function assertSubjectRegistered(db: Db, input: NewToken): Promise<void> {
   if (input.unit !== undefined) {
     const problem = usccProblem(input.unit);
     if (problem)
       throw new AppError('VALIDATION_FAILED', problem.message, problem.message_zh, {
         issues: [{ path: 'unit', message: problem.message }],
       });
-    if (!db.select({ code: units.code }).from(units).where(eq(units.code, input.unit)).get())
+    if (!(await db.select({ code: units.code }).from(units).where(eq(units.code, input.unit)).get()))
       throw notFound('unit', input.unit, '单位');
   }
   if (
     input.person !== undefined &&
-    !db.select({ id: persons.id }).from(persons).where(eq(persons.id, input.person)).get()
+    !(await db.select({ id: persons.id }).from(persons).where(eq(persons.id, input.person)).get())
   )
     throw notFound('person', input.person, '人员');
 }
 
-export function revokeToken(db: Db, id: string, now: string): void {
-  const result = db.update(tokens).set({ revokedAt: now }).where(eq(tokens.id, id)).run();
-  if (result.changes === 0) throw notFound('token', id, '令牌');
+export async function revokeToken(db: Db, id: string, now: string): Promise<void> {
+  const result = await db.update(tokens).set({ revokedAt: now }).where(eq(tokens.id, id)).run();
+  if (changesOf(result) === 0) throw notFound('token', id, '令牌');
 }
 
 export function createTokenResolver(db: Db, adminToken: string | undefined) {
@@ -90,10 +91,10 @@ export function createTokenResolver(db: Db, adminToken: string | undefined) {
     .prepare();
   const adminHash = adminToken ? hashOf(adminToken) : undefined;
   /** The caller a secret stands for, or undefined when it is unknown, revoked or expired. */
-  return (secret: string, now: Date): Caller | undefined => {
+  return async (secret: string, now: Date): Promise<Caller | undefined> => {
     const hash = hashOf(secret);
     if (adminHash && timingSafeEqual(hash, adminHash)) return { tokenId: 'admin-env', role: 'admin' };
-    const row = byHash.get({ hash: hash.toString('hex') });
+    const row = await byHash.get({ hash: hash.toString('hex') });
     if (!row || row.revokedAt !== null) return undefined;
     if (row.expiresAt !== null && Date.parse(row.expiresAt) <= now.getTime()) return undefined;
     return {

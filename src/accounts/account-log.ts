@@ -28,8 +28,9 @@ export interface AccountLogEntry {
   detail?: string | null | undefined;
 }
 
-export function logAccount(db: Db, e: AccountLogEntry): void {
-  db.insert(accountLog)
+export async function logAccount(db: Db, e: AccountLogEntry): Promise<void> {
+  await db
+    .insert(accountLog)
     .values({
       at: e.at,
       kind: e.kind,
@@ -43,17 +44,11 @@ export function logAccount(db: Db, e: AccountLogEntry): void {
 }
 
 /** The log, newest first, optionally of one account; `before` (an id) pages back. */
-export function readAccountLog(
+export async function readAccountLog(
   db: Db,
   f: { account?: string | undefined; before?: number | undefined; limit: number },
 ) {
-  const rows = db.$client
-    .prepare(
-      `SELECT id, at, kind, account_id AS accountId, username, by, ip, detail FROM account_log
-       WHERE (@account IS NULL OR account_id = @account) AND (@before IS NULL OR id < @before)
-       ORDER BY id DESC LIMIT @limit`,
-    )
-    .all({ account: f.account ?? null, before: f.before ?? null, limit: f.limit + 1 }) as {
+  const rows = await db.$port.query<{
     id: number;
     at: string;
     kind: string;
@@ -62,7 +57,13 @@ export function readAccountLog(
     by: string | null;
     ip: string | null;
     detail: string | null;
-  }[];
+  }>(
+    `SELECT id, at, kind, account_id AS accountId, username, "by", ip, detail FROM account_log
+       WHERE (CAST(@account AS TEXT) IS NULL OR account_id = @account)
+         AND (CAST(@before AS BIGINT) IS NULL OR id < @before)
+       ORDER BY id DESC LIMIT @limit`,
+    { account: f.account ?? null, before: f.before ?? null, limit: f.limit + 1 },
+  );
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return { items: page, nextBefore: rows.length > f.limit && last ? last.id : null };

@@ -25,12 +25,12 @@ export const usernameTaken = (username: string) =>
     issues: [{ path: 'username', message: 'taken' }],
   });
 
-export function accountByUsername(db: Db, username: string): AccountRow | undefined {
-  return db.select().from(accounts).where(eq(accounts.username, username)).get();
+export async function accountByUsername(db: Db, username: string): Promise<AccountRow | undefined> {
+  return await db.select().from(accounts).where(eq(accounts.username, username)).get();
 }
 
-export function accountById(db: Db, id: string): AccountRow {
-  const row = db.select().from(accounts).where(eq(accounts.id, id)).get();
+export async function accountById(db: Db, id: string): Promise<AccountRow> {
+  const row = await db.select().from(accounts).where(eq(accounts.id, id)).get();
   if (!row) throw notFound('account', id, '账号');
   return row;
 }
@@ -55,19 +55,20 @@ export async function createStaffAccount(db: Db, input: NewStaffAccount, by: Cal
   if (actsFor === 'unit') {
     if (!input.unit)
       throw missing('unit', `A ${input.role} account names its unit.`, `${input.role} 账号须指定所属单位。`);
-    if (!db.select().from(units).where(eq(units.code, input.unit)).get())
+    if (!(await db.select().from(units).where(eq(units.code, input.unit)).get()))
       throw missing('unit', `Register unit ${input.unit} first.`, `请先登记单位 ${input.unit}。`);
   }
   if (actsFor === 'person') {
     if (!input.person) throw missing('person', 'An expert account names its person.', '专家账号须指定专家本人。');
-    if (!db.select().from(persons).where(eq(persons.id, input.person)).get())
+    if (!(await db.select().from(persons).where(eq(persons.id, input.person)).get()))
       throw missing('person', `Register person ${input.person} first.`, `请先登记人员 ${input.person}。`);
   }
-  if (accountByUsername(db, input.username)) throw usernameTaken(input.username);
+  if (await accountByUsername(db, input.username)) throw usernameTaken(input.username);
   const id = randomUUID();
   const passwordHash = await hashPassword(input.password);
-  db.transaction((tx) => {
-    tx.insert(accounts)
+  await db.$port.withTransaction(async () => {
+    await db
+      .insert(accounts)
       .values({
         id,
         username: input.username,
@@ -83,7 +84,7 @@ export async function createStaffAccount(db: Db, input: NewStaffAccount, by: Cal
         updatedAt: now,
       })
       .run();
-    logAccount(tx as unknown as Db, {
+    await logAccount(db, {
       kind: 'accountCreated',
       at: now,
       accountId: id,
@@ -104,32 +105,34 @@ export async function changePassword(
   keepSession: string | undefined,
   now: string,
 ) {
-  const row = accountById(db, accountId);
+  const row = await accountById(db, accountId);
   if (!(await passwordMatches(row.passwordHash, current)))
     throw new AppError('VALIDATION_FAILED', 'The current password is wrong.', '当前密码不正确。', {
       issues: [{ path: 'currentPassword', message: 'wrong' }],
     });
   checkPasswordRules(next, row.username, 'newPassword');
   const passwordHash = await hashPassword(next);
-  db.update(accounts)
+  await db
+    .update(accounts)
     .set({ passwordHash, mustChangePassword: false, updatedAt: now })
     .where(eq(accounts.id, accountId))
     .run();
-  endSessionsOf(db, accountId, now, keepSession);
-  logAccount(db, { kind: 'passwordChanged', at: now, accountId, username: row.username, by: accountId });
+  await endSessionsOf(db, accountId, now, keepSession);
+  await logAccount(db, { kind: 'passwordChanged', at: now, accountId, username: row.username, by: accountId });
 }
 
 /** The bureau sets a new password (told to the person by other means); it must be changed at the next sign-in. */
 export async function resetPassword(db: Db, accountId: string, password: string, by: Caller, now: string) {
-  const row = accountById(db, accountId);
+  const row = await accountById(db, accountId);
   checkPasswordRules(password, row.username);
   const passwordHash = await hashPassword(password);
-  db.update(accounts)
+  await db
+    .update(accounts)
     .set({ passwordHash, mustChangePassword: true, lockedUntil: null, updatedAt: now })
     .where(eq(accounts.id, accountId))
     .run();
-  endSessionsOf(db, accountId, now);
-  logAccount(db, {
+  await endSessionsOf(db, accountId, now);
+  await logAccount(db, {
     kind: 'passwordReset',
     at: now,
     accountId,
@@ -138,10 +141,11 @@ export async function resetPassword(db: Db, accountId: string, password: string,
   });
 }
 
-function endSessionsOf(db: Db, accountId: string, now: string, except?: string) {
-  db.$client
-    .prepare('UPDATE sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL AND id IS NOT ?')
-    .run(now, accountId, except ?? null);
+async function endSessionsOf(db: Db, accountId: string, now: string, except?: string) {
+  await db.$port.run(
+    'UPDATE sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL AND id IS DISTINCT FROM ?',
+    [now, accountId, except ?? null],
+  );
 }
 
 /** What GET /me and a sign-in answer. */
@@ -160,12 +164,10 @@ export function whoAmI(row: AccountRow, role: TokenRole, csrfToken?: string) {
 }
 
 /** The accounts (never their password hashes), for the bureau and auditors. */
-export function listAccounts(db: Db, f: { username?: string | undefined; unit?: string | undefined }) {
+export async function listAccounts(db: Db, f: { username?: string | undefined; unit?: string | undefined }) {
+  const rows = await db.select().from(accounts).all();
   return {
-    items: db
-      .select()
-      .from(accounts)
-      .all()
+    items: rows
       .filter(
         (a) => (f.username === undefined || a.username === f.username) && (f.unit === undefined || a.unit === f.unit),
       )

@@ -32,23 +32,24 @@ export async function register(db: Db, input: RegistrationInput, ip: string, now
   assertValidCode(input.unit.code);
   checkPasswordRules(input.account.password, input.account.username, 'account.password');
   const code = input.unit.code;
-  const busy = () =>
-    db.select({ code: units.code }).from(units).where(eq(units.code, code)).get() ??
-    db
+  const busy = async () =>
+    (await db.select({ code: units.code }).from(units).where(eq(units.code, code)).get()) ??
+    (await db
       .select({ id: registrations.id })
       .from(registrations)
       .where(and(eq(registrations.unitCode, code), inArray(registrations.status, ['pending', 'approved'])))
-      .get();
-  if (busy()) throw alreadyRegistered(code);
-  if (accountByUsername(db, input.account.username)) throw usernameTaken(input.account.username);
+      .get());
+  if (await busy()) throw alreadyRegistered(code);
+  if (await accountByUsername(db, input.account.username)) throw usernameTaken(input.account.username);
   const passwordHash = await hashPassword(input.account.password);
   const id = randomUUID();
   const accountId = randomUUID();
-  db.transaction((tx) => {
+  await db.$port.withTransaction(async () => {
     // Checked again after the hash was computed (awaited): another request may have come first.
-    if (busy()) throw alreadyRegistered(code);
-    if (accountByUsername(db, input.account.username)) throw usernameTaken(input.account.username);
-    tx.insert(accounts)
+    if (await busy()) throw alreadyRegistered(code);
+    if (await accountByUsername(db, input.account.username)) throw usernameTaken(input.account.username);
+    await db
+      .insert(accounts)
       .values({
         id: accountId,
         username: input.account.username,
@@ -64,10 +65,18 @@ export async function register(db: Db, input: RegistrationInput, ip: string, now
         updatedAt: now,
       })
       .run();
-    tx.insert(registrations)
+    await db
+      .insert(registrations)
       .values({ id, unitCode: code, unit: JSON.stringify(input.unit), accountId, status: 'pending', createdAt: now })
       .run();
-    logAccount(db, { kind: 'registered', at: now, accountId, username: input.account.username, ip, detail: code });
+    await logAccount(db, {
+      kind: 'registered',
+      at: now,
+      accountId,
+      username: input.account.username,
+      ip,
+      detail: code,
+    });
   });
   return { registrationId: id, status: 'pending' as const };
 }
@@ -75,8 +84,8 @@ export async function register(db: Db, input: RegistrationInput, ip: string, now
 type RegistrationRow = typeof registrations.$inferSelect;
 
 /** The bureau's view of a registration: the unit and the administrator's contact. */
-function viewOf(db: Db, row: RegistrationRow) {
-  const account = db.select().from(accounts).where(eq(accounts.id, row.accountId)).get();
+async function viewOf(db: Db, row: RegistrationRow) {
+  const account = await db.select().from(accounts).where(eq(accounts.id, row.accountId)).get();
   return {
     id: row.id,
     status: row.status,
@@ -95,24 +104,26 @@ function viewOf(db: Db, row: RegistrationRow) {
   };
 }
 
-export function listRegistrations(db: Db, status: RegistrationRow['status'] | undefined) {
-  const rows = db
+export async function listRegistrations(db: Db, status: RegistrationRow['status'] | undefined) {
+  const rows = await db
     .select()
     .from(registrations)
     .where(status ? eq(registrations.status, status) : undefined)
     .orderBy(asc(registrations.createdAt))
     .all();
-  return { items: rows.map((r) => viewOf(db, r)) };
+  const items = [];
+  for (const r of rows) items.push(await viewOf(db, r));
+  return { items };
 }
 
-export function decideRegistration(
+export async function decideRegistration(
   db: Db,
   id: string,
   decision: { approve: boolean; reason?: string | undefined },
   by: Caller,
   now: string,
 ) {
-  const row = db.select().from(registrations).where(eq(registrations.id, id)).get();
+  const row = await db.select().from(registrations).where(eq(registrations.id, id)).get();
   if (!row) throw notFound('registration', id, '注册申请');
   if (row.status !== 'pending')
     throw new AppError(
@@ -126,12 +137,13 @@ export function decideRegistration(
     });
   const decidedBy = by.account ?? by.tokenId;
   const unit = JSON.parse(row.unit) as RegistrationInput['unit'];
-  db.transaction((tx) => {
+  await db.$port.withTransaction(async () => {
     if (decision.approve) {
       const { code, ...fields } = unit;
-      putUnit(tx as unknown as Db, code, fields, now);
+      await putUnit(db, code, fields, now);
     }
-    tx.update(registrations)
+    await db
+      .update(registrations)
       .set({
         status: decision.approve ? 'approved' : 'refused',
         reason: decision.approve ? null : (decision.reason ?? null),
@@ -140,11 +152,12 @@ export function decideRegistration(
       })
       .where(eq(registrations.id, id))
       .run();
-    tx.update(accounts)
+    await db
+      .update(accounts)
       .set({ status: decision.approve ? 'active' : 'refused', updatedAt: now })
       .where(eq(accounts.id, row.accountId))
       .run();
-    logAccount(db, {
+    await logAccount(db, {
       kind: decision.approve ? 'registrationApproved' : 'registrationRefused',
       at: now,
       accountId: row.accountId,
@@ -152,5 +165,5 @@ export function decideRegistration(
       detail: decision.approve ? unit.code : `${unit.code}: ${decision.reason}`,
     });
   });
-  return viewOf(db, db.select().from(registrations).where(eq(registrations.id, id)).get() as RegistrationRow);
+  return viewOf(db, (await db.select().from(registrations).where(eq(registrations.id, id)).get()) as RegistrationRow);
 }

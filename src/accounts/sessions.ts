@@ -48,32 +48,30 @@ export async function signIn(
   now: Date,
 ): Promise<SignedIn> {
   const at = now.toISOString();
-  const account = accountByUsername(db, input.username);
+  const account = await accountByUsername(db, input.username);
   if (!account) {
     await passwordMatches(await decoyHash(), input.password);
-    logAccount(db, { kind: 'signInFailed', at, username: input.username, ip, detail: 'unknown username' });
+    await logAccount(db, { kind: 'signInFailed', at, username: input.username, ip, detail: 'unknown username' });
     throw wrongPair();
   }
   const base = { accountId: account.id, username: account.username, ip };
   if (account.lockedUntil !== null && Date.parse(account.lockedUntil) > now.getTime()) {
-    logAccount(db, { kind: 'signInRefusedLocked', at, ...base });
+    await logAccount(db, { kind: 'signInRefusedLocked', at, ...base });
     throw locked(account.lockedUntil);
   }
   const ok = await passwordMatches(account.passwordHash, input.password);
   if (!ok) {
-    logAccount(db, { kind: 'signInFailed', at, ...base });
-    if (failuresSince(db, account, now) >= LOCK_AFTER_FAILURES) {
+    await logAccount(db, { kind: 'signInFailed', at, ...base });
+    if ((await failuresSince(db, account, now)) >= LOCK_AFTER_FAILURES) {
       const until = new Date(now.getTime() + LOCK_MS).toISOString();
-      db.$client
-        .prepare('UPDATE accounts SET locked_until = ?, updated_at = ? WHERE id = ?')
-        .run(until, at, account.id);
-      logAccount(db, { kind: 'lockedOut', at, ...base, detail: `until ${until}` });
+      await db.$port.run('UPDATE accounts SET locked_until = ?, updated_at = ? WHERE id = ?', [until, at, account.id]);
+      await logAccount(db, { kind: 'lockedOut', at, ...base, detail: `until ${until}` });
       throw locked(until);
     }
     throw wrongPair();
   }
   if (account.status !== 'active') {
-    logAccount(db, { kind: 'signInFailed', at, ...base, detail: `account ${account.status}` });
+    await logAccount(db, { kind: 'signInFailed', at, ...base, detail: `account ${account.status}` });
     throw forbidden(
       account.status === 'pending'
         ? 'The registration of this account awaits the bureau’s approval.'
@@ -84,25 +82,23 @@ export async function signIn(
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
-  db.$client
-    .prepare(
-      'INSERT INTO sessions (id, secret_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-    )
-    .run(randomUUID(), sha256(secret), account.id, csrfToken, at, expiresAt);
-  logAccount(db, { kind: 'signIn', at, ...base });
+  await db.$port.run(
+    'INSERT INTO sessions (id, secret_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+    [randomUUID(), sha256(secret), account.id, csrfToken, at, expiresAt],
+  );
+  await logAccount(db, { kind: 'signIn', at, ...base });
   return { account, secret, csrfToken, expiresAt };
 }
 
 /** Failures since the window opened: the later of 15 minutes ago, the last sign-in and the last lock-out. */
-function failuresSince(db: Db, account: AccountRow, now: Date): number {
+async function failuresSince(db: Db, account: AccountRow, now: Date): Promise<number> {
   const windowStart = new Date(now.getTime() - LOCK_WINDOW_MS).toISOString();
-  const row = db.$client
-    .prepare(
-      `SELECT count(*) AS n FROM account_log WHERE account_id = @id AND kind = 'signInFailed' AND at > @from
+  const [row] = await db.$port.query<{ n: number }>(
+    `SELECT count(*) AS n FROM account_log WHERE account_id = @id AND kind = 'signInFailed' AND at > @from
          AND at > coalesce((SELECT max(at) FROM account_log WHERE account_id = @id AND kind IN ('signIn', 'lockedOut', 'passwordReset')), '')`,
-    )
-    .get({ id: account.id, from: windowStart }) as { n: number };
-  return row.n;
+    { id: account.id, from: windowStart },
+  );
+  return Number(row?.n ?? 0);
 }
 
 export interface SessionRow {
@@ -114,16 +110,14 @@ export interface SessionRow {
 }
 
 /** The open session a cookie's secret stands for, with its account, or undefined. */
-export function resolveSession(
+export async function resolveSession(
   db: Db,
   secret: string,
   now: Date,
-): { session: SessionRow; account: AccountRow } | undefined {
-  const session = db.$client.prepare('SELECT * FROM sessions WHERE secret_hash = ?').get(sha256(secret)) as
-    | SessionRow
-    | undefined;
+): Promise<{ session: SessionRow; account: AccountRow } | undefined> {
+  const [session] = await db.$port.query<SessionRow>('SELECT * FROM sessions WHERE secret_hash = ?', [sha256(secret)]);
   if (!session || session.ended_at !== null || Date.parse(session.expires_at) <= now.getTime()) return undefined;
-  const account = accountById(db, session.account_id);
+  const account = await accountById(db, session.account_id);
   if (account.status !== 'active') return undefined;
   return { session, account };
 }
@@ -149,8 +143,8 @@ export function csrfMatches(session: SessionRow, sent: string | undefined): bool
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function signOut(db: Db, session: SessionRow, account: AccountRow, ip: string, now: Date): void {
+export async function signOut(db: Db, session: SessionRow, account: AccountRow, ip: string, now: Date): Promise<void> {
   const at = now.toISOString();
-  db.$client.prepare('UPDATE sessions SET ended_at = ? WHERE id = ?').run(at, session.id);
-  logAccount(db, { kind: 'signOut', at, accountId: account.id, username: account.username, ip });
+  await db.$port.run('UPDATE sessions SET ended_at = ? WHERE id = ?', [at, session.id]);
+  await logAccount(db, { kind: 'signOut', at, accountId: account.id, username: account.username, ip });
 }

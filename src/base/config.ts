@@ -10,6 +10,10 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   JIEBANG_DB: z.string().min(1).default('./data/jiebang.db'),
+  JIEBANG_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'JIEBANG_DATABASE_URL must be a postgres:// URL')
+    .optional(),
   JIEBANG_ADMIN_TOKEN: z.string().min(16, 'JIEBANG_ADMIN_TOKEN must be at least 16 characters').optional(),
   JIEBANG_TEST_CLOCK: flag,
   JIEBANG_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
@@ -29,6 +33,7 @@ export const configSchema = z.object({
 export type Config = {
   port: number;
   host: string;
+  /** The SQLite file, or the PostgreSQL URL when JIEBANG_DATABASE_URL is set (it wins). */
   dbPath: string;
   adminToken: string | undefined;
   testClock: boolean;
@@ -68,7 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    dbPath: e.JIEBANG_DB,
+    dbPath: e.JIEBANG_DATABASE_URL ?? e.JIEBANG_DB,
     adminToken: e.JIEBANG_ADMIN_TOKEN,
     testClock: e.JIEBANG_TEST_CLOCK,
     synchronous: e.JIEBANG_SYNCHRONOUS,

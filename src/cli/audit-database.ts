@@ -4,15 +4,14 @@
  * auditor can work on a copy lodged with them without any risk of changing it.
  */
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { loadConfig } from '../base/config.js';
-import type { Db } from '../db/client.js';
-import * as schema from '../db/schema.js';
+import { type Db, isPostgresUrl, openDatabase } from '../db/client.js';
+import { openSqliteReadOnly } from '../db/sqlite/open.js';
 
+/** A postgres:// URL is opened as it is: give the auditor a read-only role on a copy. */
 export function openForAudit(path: string | undefined): Db {
   const file = path ?? loadConfig().dbPath;
+  if (isPostgresUrl(file)) return openDatabase(file);
   if (file === ':memory:' || !existsSync(file)) throw new Error(`no database file at ${file}`);
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
-  return drizzle(sqlite, { schema }) as Db;
+  return openSqliteReadOnly(file);
 }

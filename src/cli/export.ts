@@ -40,7 +40,10 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description('export the events of a challenge or a programme (with facts and hashes), or the daily checkpoints')
-    .option('--db <file>', 'the SQLite file (default: $JIEBANG_DB or ./data/jiebang.db); opened read-only')
+    .option(
+      '--db <file>',
+      'the SQLite file (opened read-only) or a postgres:// URL (default: $JIEBANG_DATABASE_URL, $JIEBANG_DB or ./data/jiebang.db)',
+    )
     .option('--challenge <id>', 'one challenge')
     .option('--programme <id>', 'every challenge of a programme')
     .option('--checkpoints', 'the daily checkpoints of the global chain, then its current head')
@@ -61,20 +64,20 @@ export function registerExportCommand(program: Command): void {
       const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
       try {
         if (flags.checkpoints) {
-          await write(exportCheckpoints(db), checkpointColumns, flags, out, (r) => r);
+          await write(await exportCheckpoints(db), checkpointColumns, flags, out, (r) => r);
         } else {
           const scope: ExportScope = flags.challenge
             ? { challenge: flags.challenge }
             : { programme: flags.programme as string };
           if (flags.reconciliation)
-            await write(exportReconciliation(db, scope), reconciliationColumns, flags, out, (r) => r);
+            await write(await exportReconciliation(db, scope), reconciliationColumns, flags, out, (r) => r);
           else
-            await write(exportEvents(db, scope), eventColumns, flags, out, (row) =>
+            await write(await exportEvents(db, scope), eventColumns, flags, out, (row) =>
               flags.format === 'jsonl' ? parseJsonColumns(row) : row,
             );
         }
       } finally {
-        db.$client.close();
+        await db.$port.close();
       }
       if (out !== process.stdout) {
         out.end();
@@ -93,14 +96,14 @@ function parseJsonColumns(row: ExportedEvent): Record<string, unknown> {
 }
 
 async function write<T extends object>(
-  rows: Iterable<T>,
+  rows: Iterable<T> | AsyncIterable<T>,
   columns: { key: keyof T; en: string; zh: string }[],
   flags: ExportFlags,
   out: Writable,
   shape: (row: T) => object,
 ): Promise<void> {
   if (flags.format === 'jsonl') {
-    for (const row of rows) if (!out.write(`${JSON.stringify(shape(row))}\n`)) await once(out, 'drain');
+    for await (const row of rows) if (!out.write(`${JSON.stringify(shape(row))}\n`)) await once(out, 'drain');
     return;
   }
   const csv = stringify({
@@ -109,7 +112,7 @@ async function write<T extends object>(
     columns: columns.map((c) => ({ key: String(c.key), header: flags.zh ? c.zh : c.en })),
   });
   csv.pipe(out, { end: false });
-  for (const row of rows) if (!csv.write(shape(row))) await once(csv, 'drain');
+  for await (const row of rows) if (!csv.write(shape(row))) await once(csv, 'drain');
   csv.end();
   await finished(csv);
 }

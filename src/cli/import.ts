@@ -28,13 +28,13 @@ export function registerImportCommand(program: Command): void {
     )
     .option('--dry-run', 'check every row and report, import nothing')
     .option('--report <path>', 'also write the rejected rows to this CSV file (line,reason)')
-    .action((file: string, options: ImportOptions) => {
-      process.exitCode = runImport(file, options);
+    .action(async (file: string, options: ImportOptions) => {
+      process.exitCode = await runImport(file, options);
     });
 }
 
 /** Returns the exit code: 0 imported (or checked), 1 rows rejected, 2 the file itself is unusable. */
-function runImport(file: string, options: ImportOptions): number {
+async function runImport(file: string, options: ImportOptions): Promise<number> {
   const format = options.format ?? formatOf(file);
   if (!format) {
     console.error(`${file}: say --format csv|json|jsonl (the extension does not tell)`);
@@ -51,7 +51,7 @@ function runImport(file: string, options: ImportOptions): number {
   const config = loadConfig();
   const db = openDatabase(config.dbPath, config.synchronous);
   try {
-    migrateDatabase(db, new Date().toISOString());
+    await migrateDatabase(db, new Date().toISOString());
     // The bar goes to stderr and draws only on a terminal, so piped output stays a clean report.
     const bar = new SingleBar({
       format: '{phase} [{bar}] {value}/{total} rows',
@@ -59,19 +59,19 @@ function runImport(file: string, options: ImportOptions): number {
       hideCursor: true,
     });
     bar.start(rows.length, 0, { phase: 'checking ' });
-    const plan = planImport(db, options.kind, rows, () => bar.increment());
+    const plan = await planImport(db, options.kind, rows, () => bar.increment());
     if (plan.rejected.length > 0 || options.dryRun) {
       bar.stop();
       return report(file, rows.length, plan.rejected, options);
     }
     bar.setTotal(plan.accepted.length);
     bar.update(0, { phase: 'importing' });
-    const imported = applyImport(db, plan, new Date().toISOString(), () => bar.increment());
+    const imported = await applyImport(db, plan, new Date().toISOString(), () => bar.increment());
     bar.stop();
     console.log(`${file}: imported ${imported} ${options.kind} into ${config.dbPath}`);
     return 0;
   } finally {
-    db.$client.close();
+    await db.$port.close();
   }
 }
 

@@ -104,18 +104,18 @@ export async function inspectFollow(options: InspectFollowOptions): Promise<Omit
   return {
     async stop() {
       follower.stop();
-      follower.poll();
+      await follower.poll();
       await relay.stop();
-      db.$client.close();
+      await db.$port.close();
     },
   };
 }
 
 export async function inspectReplay(options: InspectReplayOptions): Promise<InspectSession> {
   const db = openDatabase(options.dbPath);
-  const rows = createStore(db).history.all({ id: options.challengeId });
+  const rows = await createStore(db).history.all({ id: options.challengeId });
   if (rows.length === 0) {
-    db.$client.close();
+    await db.$port.close();
     throw new Error(`no challenge "${options.challengeId}" in ${options.dbPath}`);
   }
   const relay = await startRelay(options);
@@ -131,7 +131,7 @@ export async function inspectReplay(options: InspectReplayOptions): Promise<Insp
     sent,
     async stop() {
       await relay.stop();
-      db.$client.close();
+      await db.$port.close();
     },
   };
 }

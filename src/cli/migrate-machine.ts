@@ -21,12 +21,12 @@ export function registerMigrateMachineCommand(program: Command): void {
     .argument('<challenge>', 'the challenge id')
     .requiredOption('--to <version>', 'the machine version to move to')
     .option('--by <label>', 'who asks for the move, recorded as the actor id', 'cli')
-    .action((challengeId: string, flags: { to: string; by: string }) => {
+    .action(async (challengeId: string, flags: { to: string; by: string }) => {
       const config = loadConfig();
       const db = openDatabase(config.dbPath, config.synchronous);
       try {
-        migrateDatabase(db, new Date().toISOString());
-        const result = migrateMachine(
+        await migrateDatabase(db, new Date().toISOString());
+        const result = await migrateMachine(
           { store: createStore(db), clock: systemClock() },
           { challengeId, to: flags.to, caller: { tokenId: `cli:${flags.by}`, role: 'admin' } },
         );
@@ -38,7 +38,7 @@ export function registerMigrateMachineCommand(program: Command): void {
         console.error(`${challengeId}: ${err.message}`);
         process.exitCode = 1;
       } finally {
-        db.$client.close();
+        await db.$port.close();
       }
     });
 }

@@ -13,15 +13,15 @@ export function registerRebuildPublicCommand(program: Command): void {
   program
     .command('rebuild-public')
     .description('rebuild the public list and its Chinese search index from the event log')
-    .action(() => {
+    .action(async () => {
       const config = loadConfig();
       const db = openDatabase(config.dbPath, config.synchronous);
       const now = new Date().toISOString();
-      migrateDatabase(db, now);
+      await migrateDatabase(db, now);
       const started = process.hrtime.bigint();
-      const written = rebuildPublicListing(db, now);
+      const written = await rebuildPublicListing(db, now);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      db.$client.close();
+      await db.$port.close();
       console.log(`rebuilt ${written} public calls from the log of ${config.dbPath} in ${ms.toFixed(0)} ms`);
     });
 }

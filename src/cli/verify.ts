@@ -19,18 +19,21 @@ export function registerVerifyCommand(program: Command): void {
   program
     .command('verify')
     .description('recompute every hash, replay every challenge, check the global chain and its checkpoints')
-    .option('--db <file>', 'the SQLite file (default: $JIEBANG_DB or ./data/jiebang.db); opened read-only')
+    .option(
+      '--db <file>',
+      'the SQLite file (opened read-only) or a postgres:// URL (default: $JIEBANG_DATABASE_URL, $JIEBANG_DB or ./data/jiebang.db)',
+    )
     .option('--challenge <id>', 'verify one challenge only')
     .option('--json', 'print the report as one JSON object')
     .option('--no-progress', 'no progress bar')
-    .action((flags: VerifyFlags) => {
+    .action(async (flags: VerifyFlags) => {
       const db = openForAudit(flags.db);
       const started = process.hrtime.bigint();
       let report: VerifyReport;
       if (flags.challenge) {
-        report = verifyChallenge(db, flags.challenge);
+        report = await verifyChallenge(db, flags.challenge);
       } else {
-        // Verify runs synchronously, so the bar is redrawn from its update() calls: cli-progress does
+        // The bar is redrawn from verify's update() calls: cli-progress does
         // that on a terminal only. Elsewhere (a log file, CI) a plain line every 10 s says the same.
         const tty = process.stderr.isTTY === true;
         const bar =
@@ -47,7 +50,7 @@ export function registerVerifyCommand(program: Command): void {
             : undefined;
         let barStarted = false;
         let lastLine = Date.now();
-        report = verifyLog(db, {
+        report = await verifyLog(db, {
           onProgress: (done, total) => {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
             // Each event is checked twice: its challenge's chain and replay, then the global chain.
@@ -65,7 +68,7 @@ export function registerVerifyCommand(program: Command): void {
         });
         if (barStarted) bar?.stop();
       }
-      db.$client.close();
+      await db.$port.close();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const figures = {
         seconds: Math.round(seconds * 100) / 100,

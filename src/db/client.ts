@@ -1,25 +1,61 @@
 /**
- * Opens the SQLite database with the settings the engine relies on: WAL (readers never block
- * the writer), foreign keys and a busy timeout for a second process. In WAL mode
- * synchronous=NORMAL already keeps every acknowledged event through a crash of the process;
- * FULL also keeps it through a power cut, at an fsync per commit (docs/decisions.md).
+ * The database port. Every query of the service is written once, in drizzle's SQLite builder,
+ * over `schema.ts` (the one model of the tables); two adapters run it:
+ * - SQLite (the default): better-sqlite3, synchronous underneath (src/db/sqlite/open.ts);
+ * - PostgreSQL (`JIEBANG_DATABASE_URL=postgres://…`): the same statements through drizzle's
+ *   async SQLite proxy onto node-postgres, placeholders and conflict targets rewritten
+ *   (src/db/postgres/open.ts), on tables drizzle-kit generated from the same model
+ *   (src/db/postgres/schema.ts, migrations/postgres/).
+ * Callers `await` every statement: a SQLite statement answers at once, a PostgreSQL one later.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import * as schema from './schema.js';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { openPostgres } from './postgres/open.js';
+import type * as schema from './schema.js';
+import { openSqlite } from './sqlite/open.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Positional (`?`) or named (`@name`) parameters of a raw statement. */
+export type SqlParams = unknown[] | Record<string, unknown>;
 
 export type Synchronous = 'normal' | 'full';
 
-export function openDatabase(path: string, synchronous: Synchronous = 'normal'): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  return drizzle(sqlite, { schema }) as Db;
+/** What the two adapters add to drizzle: transactions, raw reads, and closing. */
+export interface DbPort {
+  readonly dialect: Dialect;
+  /** The file or the URL (without its password), for messages. */
+  readonly location: string;
+  /**
+   * Runs `fn` in one write transaction; called inside another, in a savepoint of it. SQLite:
+   * BEGIN IMMEDIATE (one writer per file). PostgreSQL: one pooled connection, and first an
+   * advisory lock, so the writers of every process take their turn like SQLite's.
+   */
+  withTransaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * A raw read, `?` placeholders (an array) or `@name` ones (an object), aliases as written
+   * ("AS globalSeq"). `RETURNING` works on both.
+   */
+  query<R>(text: string, params?: SqlParams): Promise<R[]>;
+  /** A raw write; answers how many rows it changed. */
+  run(text: string, params?: SqlParams): Promise<number>;
+  /** The same, row by row: SQLite streams them; PostgreSQL reads them all first. */
+  each<R>(text: string, params?: SqlParams): Iterable<R> | AsyncIterable<R>;
+  /** Applies the dialect's drizzle-kit migrations: migrations/ (SQLite), migrations/postgres/. */
+  migrateSchema(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Db = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema> & { $port: DbPort };
+
+/** Rows changed by a `.run()`, whichever driver ran it. */
+export function changesOf(result: unknown): number {
+  const r = result as { changes?: number; rowCount?: number } | undefined;
+  return r?.changes ?? r?.rowCount ?? 0;
+}
+
+export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
+
+/** A `postgres://` URL opens PostgreSQL; anything else is a SQLite file. */
+export function openDatabase(location: string, synchronous: Synchronous = 'normal'): Db {
+  return isPostgresUrl(location) ? openPostgres(location) : openSqlite(location, synchronous);
 }

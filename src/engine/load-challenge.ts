@@ -14,13 +14,16 @@ export interface LoadedChallenge {
   snapshot: ChallengeSnapshot;
 }
 
-export function loadChallenge(deps: Pick<EngineDeps, 'store' | 'cache'>, id: string): LoadedChallenge | undefined {
+export async function loadChallenge(
+  deps: Pick<EngineDeps, 'store' | 'cache'>,
+  id: string,
+): Promise<LoadedChallenge | undefined> {
   const { store, cache } = deps;
-  const head = store.challengeHead.get({ id });
+  const head = await store.challengeHead.get({ id });
   if (!head) return undefined;
   const cached = cache.get(id, head.version);
   if (cached) return { head, snapshot: cached };
-  const row = store.challengeById.get({ id });
+  const row = await store.challengeById.get({ id });
   if (!row) return undefined;
   const snapshot = restore(JSON.parse(row.snapshot) as PersistedSnapshot);
   cache.set(id, row.version, snapshot);

@@ -259,9 +259,12 @@ export function createStore(db: Db) {
   return {
     db,
     ...statements,
-    /** Runs `fn` in one IMMEDIATE transaction: synchronous, so a throw rolls everything back. */
-    transaction<T>(fn: () => T): T {
-      return db.$client.transaction(fn).immediate();
+    /**
+     * Runs `fn` in one write transaction (a savepoint inside another): a throw rolls back all
+     * it wrote. SQLite: BEGIN IMMEDIATE; PostgreSQL: under the writers' advisory lock (src/db/).
+     */
+    transaction<T>(fn: () => Promise<T>): Promise<T> {
+      return db.$port.withTransaction(fn);
     },
   };
 }
@@ -271,3 +274,7 @@ export type ChallengeRow = typeof challenges.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type TimerRow = typeof timers.$inferSelect;
 export type RecordRow = typeof records.$inferSelect;
+export type UnitRow = typeof units.$inferSelect;
+export type PersonRow = typeof persons.$inferSelect;
+export type ParticipationRow = typeof participations.$inferSelect;
+export type ProgrammeRow = typeof programmes.$inferSelect;

@@ -3,21 +3,27 @@
  * own (several apps share a test process). Gauges that describe the database are read when
  * scraped, so they are true whichever process wrote the rows.
  */
-import type { Database } from 'better-sqlite3';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/client.js';
 
 export type TransitionOutcome = 'accepted' | 'refused' | 'not_allowed' | 'conflict' | 'invalid' | 'forbidden' | 'error';
 
-export function createMetrics(database: () => Database | undefined) {
+export function createMetrics(database: () => Db | undefined) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'jiebang_process_' });
-  const count = (sql: string) => () => {
-    const client = database();
-    if (!client?.open) return 0;
-    return (client.prepare(sql).get(Date.now()) as { n: number }).n;
+  // A database closed (shutting down) or away reads as 0, never a failed scrape.
+  const count = (sql: string, now: boolean) => async () => {
+    const db = database();
+    if (!db) return 0;
+    try {
+      const [row] = await db.$port.query<{ n: number }>(sql, now ? [Date.now()] : []);
+      return Number(row?.n ?? 0);
+    } catch {
+      return 0;
+    }
   };
-  const timersDue = count(`SELECT count(*) AS n FROM timers WHERE status = 'pending' AND due_ms <= ?`);
-  const outboxPending = count(`SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND ? IS NOT NULL`);
+  const timersDue = count(`SELECT count(*) AS n FROM timers WHERE status = 'pending' AND due_ms <= ?`, true);
+  const outboxPending = count(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`, false);
   return {
     registry,
     transitions: new Counter({
@@ -42,16 +48,16 @@ export function createMetrics(database: () => Database | undefined) {
       name: 'jiebang_timers_due',
       help: 'Pending timers already due: above zero for long, the timer loop is stuck',
       registers: [registry],
-      collect() {
-        this.set(timersDue());
+      async collect() {
+        this.set(await timersDue());
       },
     }),
     outboxPending: new Gauge({
       name: 'jiebang_outbox_pending',
       help: 'Notifications (webhook deliveries, mail) not yet delivered',
       registers: [registry],
-      collect() {
-        this.set(outboxPending());
+      async collect() {
+        this.set(await outboxPending());
       },
     }),
     httpRequests: new Counter({

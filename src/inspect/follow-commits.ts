@@ -25,7 +25,7 @@ export interface FollowCommitsOptions {
 
 export interface Follower {
   /** Looks once; returns how many events it sent. */
-  poll(): number;
+  poll(): Promise<number>;
   stop(): void;
 }
 
@@ -39,27 +39,22 @@ export function followCommits(options: FollowCommitsOptions): Follower {
     .orderBy(asc(events.globalSeq))
     .limit(500)
     .prepare();
-  // Start from now: what was committed before is what `--replay` is for.
-  let after =
-    db
-      .select({ n: max(events.globalSeq) })
-      .from(events)
-      .get()?.n ?? 0;
+  let after: number | undefined;
   const latest = new Map<string, { seq: number; snapshot: ChallengeSnapshot }>();
 
-  const rebuild = (challengeId: string, upTo: number): ChallengeSnapshot | undefined =>
+  const rebuild = async (challengeId: string, upTo: number): Promise<ChallengeSnapshot | undefined> =>
     replayEvents(
-      history.all({ id: challengeId }).filter((r) => r.seq <= upTo),
+      (await history.all({ id: challengeId })).filter((r) => r.seq <= upTo),
       () => undefined,
     );
 
-  const send = (row: EventRow) => {
+  const send = async (row: EventRow) => {
     const known = latest.get(row.challengeId);
     const actorRef = challengeActorRef(row.challengeId);
     if (!known) {
       // First sight of this challenge: register it with its state before this event.
-      const before = row.seq > 1 ? rebuild(row.challengeId, row.seq - 1) : undefined;
-      const after = before ?? rebuild(row.challengeId, row.seq);
+      const before = row.seq > 1 ? await rebuild(row.challengeId, row.seq - 1) : undefined;
+      const after = before ?? (await rebuild(row.challengeId, row.seq));
       if (after) inspector.actor(actorRef, inspectedSnapshot(after));
       if (before) latest.set(row.challengeId, { seq: row.seq - 1, snapshot: before });
     }
@@ -67,7 +62,7 @@ export function followCommits(options: FollowCommitsOptions): Follower {
     const snapshot =
       previous && previous.seq === row.seq - 1 && row.type !== 'CREATE'
         ? pureTransition(previous.snapshot, eventOfRow(row))
-        : rebuild(row.challengeId, row.seq);
+        : await rebuild(row.challengeId, row.seq);
     if (!snapshot) return;
     latest.set(row.challengeId, { seq: row.seq, snapshot });
     const event = inspectedEvent(row);
@@ -76,12 +71,20 @@ export function followCommits(options: FollowCommitsOptions): Follower {
     options.onStep?.(row.challengeId, row.seq, row.type);
   };
 
-  const poll = () => {
+  const poll = async () => {
+    // Start from now: what was committed before is what `--replay` is for.
+    after ??=
+      (
+        await db
+          .select({ n: max(events.globalSeq) })
+          .from(events)
+          .get()
+      )?.n ?? 0;
     let sent = 0;
     for (;;) {
-      const rows = newer.all({ after });
+      const rows = await newer.all({ after });
       for (const row of rows) {
-        send(row);
+        await send(row);
         after = row.globalSeq;
         sent++;
       }
@@ -89,11 +92,7 @@ export function followCommits(options: FollowCommitsOptions): Follower {
     }
   };
   const timer = setInterval(() => {
-    try {
-      poll();
-    } catch (err) {
-      options.onError?.(err);
-    }
+    poll().catch((err: unknown) => options.onError?.(err));
   }, options.intervalMs);
   return {
     poll,

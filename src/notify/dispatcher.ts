@@ -6,9 +6,9 @@
  * event never overtakes an earlier one that is still being retried. A row that fails is retried
  * with backoff (backoff.ts) and after `maxAttempts` becomes a dead letter that staff can resend.
  */
-import type { Database } from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transporter } from 'nodemailer';
+import type { Db } from '../db/client.js';
 import type { Clock } from '../engine/time/clock.js';
 import { retryDelayMs } from './backoff.js';
 import { signatureOf } from './signature.js';
@@ -43,6 +43,8 @@ const POLL_MS = 500;
 const STOP_WAIT_MS = 2000;
 /** At most this many deliveries in flight at once. */
 const MAX_IN_FLIGHT = 16;
+/** PostgreSQL: a claimed row's lease outlasts its delivery's timeout by this much. */
+const LEASE_MARGIN_MS = 5_000;
 
 export type Delivered = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
 
@@ -53,36 +55,61 @@ export class Dispatcher {
   private unsubscribe: (() => void) | undefined;
   private running = false;
   private readonly s;
+  private ticking = false;
+  private again = false;
 
   constructor(
-    client: Database,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
     private readonly options: DispatcherOptions,
   ) {
     const channels = options.mail ? `('webhook', 'mail')` : `('webhook')`;
-    this.s = {
-      due: client.prepare<[number, number], OutboxRow>(
-        `SELECT o.id, o.delivery_id AS deliveryId, o.channel, o.target, o.challenge_id AS challengeId, o.seq,
-                o.event_type AS eventType, o.body, o.attempts
-           FROM outbox o
+    const due = `SELECT o.id FROM outbox o
           WHERE o.status = 'pending' AND o.channel IN ${channels} AND o.next_attempt_ms <= ?
             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'pending' AND e.target = o.target
                               AND e.challenge_id = o.challenge_id AND e.id < o.id)
-          ORDER BY o.id LIMIT ?`,
-      ),
-      webhook: client.prepare<[string], { url: string; secret: string; deletedAt: string | null }>(
-        'SELECT url, secret, deleted_at AS deletedAt FROM webhooks WHERE id = ?',
-      ),
-      attempt: client.prepare(
-        `INSERT INTO delivery_attempts (outbox_id, attempt, at, status_code, error, duration_ms)
+          ORDER BY o.id LIMIT ?`;
+    const columns = `id, delivery_id AS deliveryId, channel, target, challenge_id AS challengeId, seq,
+                event_type AS eventType, body, attempts`;
+    this.s = {
+      // SQLite: one process's rows (the in-flight map keeps it from taking a row twice; two
+      // processes on one file may both send one, which at-least-once allows). PostgreSQL: several
+      // processes share the outbox, so a row is claimed — its next attempt moved past the
+      // delivery's timeout, a lease — by one statement whose rows are locked FOR UPDATE SKIP
+      // LOCKED: two processes never take the same row, and a process that dies mid-delivery
+      // leaves the row to be taken again when the lease ends (docs/decisions.md, issue 15).
+      due:
+        db.$port.dialect === 'sqlite'
+          ? (now: number, limit: number) =>
+              db.$port.query<OutboxRow>(`SELECT ${columns} FROM outbox WHERE id IN (${due}) ORDER BY id`, [now, limit])
+          : (now: number, limit: number) =>
+              db.$port.query<OutboxRow>(
+                `UPDATE outbox SET next_attempt_ms = ? WHERE id IN (${due} FOR UPDATE SKIP LOCKED) RETURNING ${columns}`,
+                [now + options.timeoutMs + LEASE_MARGIN_MS, now, limit],
+              ),
+      webhook: async (id: string) =>
+        (
+          await db.$port.query<{ url: string; secret: string; deletedAt: string | null }>(
+            'SELECT url, secret, deleted_at AS deletedAt FROM webhooks WHERE id = ?',
+            [id],
+          )
+        )[0],
+      attempt: (row: Record<string, unknown>) =>
+        db.$port.run(
+          `INSERT INTO delivery_attempts (outbox_id, attempt, at, status_code, error, duration_ms)
          VALUES (@outboxId, @attempt, @at, @statusCode, @error, @durationMs)`,
-      ),
-      settle: client.prepare(
-        `UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_ms = @nextAttemptMs,
+          row,
+        ),
+      settle: (row: Record<string, unknown>) =>
+        db.$port.run(
+          `UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_ms = @nextAttemptMs,
                 last_error = @error, settled_at = @settledAt WHERE id = @id AND status = 'pending'`,
-      ),
-      transaction: <T>(fn: () => T) => client.transaction(fn).immediate(),
+          row,
+        ),
+      /** A row claimed but not delivered (stopped): due again at once. */
+      release: (id: number) =>
+        db.$port.run("UPDATE outbox SET next_attempt_ms = 0 WHERE id = ? AND status = 'pending'", [id]),
     };
   }
 
@@ -110,11 +137,32 @@ export class Dispatcher {
   /** Starts delivering every row due now that is the head of its (target, challenge). */
   tick(): void {
     if (!this.running) return;
+    // One read of the outbox at a time; a wake-up meanwhile reads again after it.
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    this.claim()
+      .catch((err: unknown) => this.log.error({ err }, 'outbox not read; retrying on the next poll'))
+      .finally(() => {
+        this.ticking = false;
+        if (this.again) {
+          this.again = false;
+          this.tick();
+        }
+      });
+  }
+
+  private async claim(): Promise<void> {
     const room = MAX_IN_FLIGHT - this.inFlight.size;
     if (room <= 0) return;
-    const rows = this.s.due.all(Date.now(), room + this.inFlight.size);
+    const rows = await this.s.due(Date.now(), room + this.inFlight.size);
     for (const row of rows) {
-      if (this.inFlight.has(row.id) || this.inFlight.size >= MAX_IN_FLIGHT) continue;
+      if (this.inFlight.has(row.id) || this.inFlight.size >= MAX_IN_FLIGHT || !this.running) {
+        if (this.db.$port.dialect !== 'sqlite' && !this.inFlight.has(row.id)) await this.s.release(row.id);
+        continue;
+      }
       const job = this.deliverOne(row).finally(() => {
         this.inFlight.delete(row.id);
         // The next row of the same challenge may now go.
@@ -134,12 +182,15 @@ export class Dispatcher {
       outcome = { ok: false, statusCode: null, error: err instanceof Error ? err.message : String(err) };
     }
     // Stopped mid-delivery: record nothing; the row stays pending and goes again after restart.
-    if (!this.running) return;
+    if (!this.running) {
+      if (this.db.$port.dialect !== 'sqlite') await this.s.release(row.id).catch(() => {});
+      return;
+    }
     const attempts = row.attempts + 1;
     const dead = !outcome.ok && attempts >= this.options.maxAttempts;
     const at = this.clock.now().toISOString();
-    this.s.transaction(() => {
-      this.s.attempt.run({
+    await this.db.$port.withTransaction(async () => {
+      await this.s.attempt({
         outboxId: row.id,
         attempt: attempts,
         at,
@@ -147,7 +198,7 @@ export class Dispatcher {
         error: outcome.ok ? null : outcome.error.slice(0, 500),
         durationMs: Date.now() - started,
       });
-      this.s.settle.run({
+      await this.s.settle({
         id: row.id,
         status: outcome.ok ? 'delivered' : dead ? 'dead' : 'pending',
         attempts,
@@ -167,7 +218,7 @@ export class Dispatcher {
   }
 
   private async postWebhook(row: OutboxRow): Promise<Delivered> {
-    const hook = this.s.webhook.get(row.target);
+    const hook = await this.s.webhook(row.target);
     if (!hook || hook.deletedAt !== null) return { ok: false, statusCode: null, error: 'subscription deleted' };
     const signal = AbortSignal.any([this.aborts.signal, AbortSignal.timeout(this.options.timeoutMs)]);
     const res = await fetch(hook.url, {

@@ -5,9 +5,9 @@
  * transaction, they exist exactly when the event does; the dispatcher delivers them after commit.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import type { ChallengeSnapshot } from '../../machines/challenge/machine.js';
 import { stageOf } from '../../machines/challenge/stage.js';
+import type { Db } from '../db/client.js';
 import { type MailRecipient, mailsFor } from './mail/mails-for.js';
 import type { MailKind } from './mail/templates.js';
 import { wakeDispatchers } from './wake.js';
@@ -35,45 +35,23 @@ export interface WebhookBody {
   state: unknown;
 }
 
-type Statements = ReturnType<typeof prepare>;
-const prepared = new WeakMap<Database, Statements>();
-
-function prepare(client: Database) {
-  return {
-    subscriptions: client.prepare<[string], { id: string; events: string }>(
-      `SELECT id, events FROM webhooks WHERE deleted_at IS NULL AND (programme_id IS NULL OR programme_id = ?)`,
-    ),
-    insert: client.prepare(
-      `INSERT INTO outbox (delivery_id, channel, target, challenge_id, seq, event_type, body, status, attempts, next_attempt_ms, created_at)
-       VALUES (@deliveryId, @channel, @target, @challengeId, @seq, @eventType, @body, @status, 0, @nextAttemptMs, @at)`,
-    ),
-    recipients: client.prepare<
-      [],
-      { address: string; unit: string | null; person: string | null; role: string; optOuts: string }
-    >(`SELECT address, unit, person, role, opt_outs AS optOuts FROM mail_recipients`),
-  };
-}
-
-const statementsOf = (client: Database): Statements => {
-  let s = prepared.get(client);
-  if (!s) {
-    s = prepare(client);
-    prepared.set(client, s);
-  }
-  return s;
-};
+const INSERT_OUTBOX = `INSERT INTO outbox (delivery_id, channel, target, challenge_id, seq, event_type, body, status, attempts, next_attempt_ms, created_at)
+   VALUES (@deliveryId, @channel, @target, @challengeId, @seq, @eventType, @body, @status, 0, @nextAttemptMs, @at)`;
 
 /** The event's id as receivers see it: stable across attempts and unique in the log. */
 export const eventIdOf = (challengeId: string, seq: number) => `${challengeId}:${seq}`;
 
 /** Call inside the commit transaction, after the event row is written. */
-export function enqueueNotifications(client: Database, committed: Committed): void {
-  const s = statementsOf(client);
+export async function enqueueNotifications(db: Db, committed: Committed): Promise<void> {
   const { challengeId, seq, type, at, next } = committed;
   const programmeId = next.context.programmeId;
   const nextAttemptMs = Date.now();
   let written = 0;
-  for (const hook of s.subscriptions.all(programmeId)) {
+  const hooks = await db.$port.query<{ id: string; events: string }>(
+    'SELECT id, events FROM webhooks WHERE deleted_at IS NULL AND (programme_id IS NULL OR programme_id = ?)',
+    [programmeId],
+  );
+  for (const hook of hooks) {
     const events = JSON.parse(hook.events) as string[];
     if (!events.includes('*') && !events.includes(type)) continue;
     const deliveryId = randomUUID();
@@ -88,7 +66,7 @@ export function enqueueNotifications(client: Database, committed: Committed): vo
       stage: stageOf(next.value),
       state: next.value,
     };
-    s.insert.run({
+    await db.$port.run(INSERT_OUTBOX, {
       deliveryId,
       channel: 'webhook',
       target: hook.id,
@@ -103,7 +81,7 @@ export function enqueueNotifications(client: Database, committed: Committed): vo
     written++;
   }
   for (const mail of mailsFor(committed))
-    written += queueMail(client, { challengeId, seq, eventType: type, at, ...mail });
+    written += await queueMail(db, { challengeId, seq, eventType: type, at, ...mail });
   if (written > 0) wakeDispatchers();
 }
 
@@ -120,13 +98,19 @@ export interface MailToQueue {
 }
 
 /** Writes one outbox row per recipient concerned that has not turned this kind off. Returns how many. */
-export function queueMail(client: Database, mail: MailToQueue): number {
-  const s = statementsOf(client);
+export async function queueMail(db: Db, mail: MailToQueue): Promise<number> {
   let written = 0;
-  for (const r of s.recipients.all()) {
+  const recipients = await db.$port.query<{
+    address: string;
+    unit: string | null;
+    person: string | null;
+    role: string;
+    optOuts: string;
+  }>('SELECT address, unit, person, role, opt_outs AS optOuts FROM mail_recipients');
+  for (const r of recipients) {
     if (!mail.to(r)) continue;
     if ((JSON.parse(r.optOuts) as string[]).includes(mail.kind)) continue;
-    s.insert.run({
+    await db.$port.run(INSERT_OUTBOX, {
       deliveryId: randomUUID(),
       channel: 'mail',
       target: r.address,

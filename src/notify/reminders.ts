@@ -6,11 +6,11 @@
  * one transaction: sent once, across restarts. A reminder whose deadline went (the state moved
  * on) is cancelled; one planned after its time had passed is skipped, not sent late.
  */
-import type { Database } from 'better-sqlite3';
 import { addDays, beijingDate, isWorkingDay, type WorkingCalendar } from '../../machines/calendar.js';
 import { stageMeta, stageOf } from '../../machines/challenge/stage.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
 import type { ProgrammeSettings } from '../../machines/programme.js';
+import type { Db } from '../db/client.js';
 import type { Clock } from '../engine/time/clock.js';
 import { queueMail } from './enqueue.js';
 import { render } from './mail/templates.js';
@@ -57,28 +57,43 @@ export class Reminders {
   private readonly s;
 
   constructor(
-    private readonly client: Database,
+    private readonly db: Db,
     private readonly clock: Clock,
   ) {
+    // PostgreSQL: the due reminders are claimed FOR UPDATE SKIP LOCKED, so processes that sweep
+    // together never send one twice (each sweep is one write transaction on both stores).
+    const claim = db.$port.dialect === 'sqlite' ? '' : 'FOR UPDATE OF r SKIP LOCKED';
     this.s = {
-      newTimers: client.prepare<[number], TimerRow>(
-        `SELECT t.id, t.challenge_id AS challengeId, t.type, t.due_at AS dueAt, p.settings AS programmeSettings
+      newTimers: (after: number) =>
+        db.$port.query<TimerRow>(
+          `SELECT t.id, t.challenge_id AS challengeId, t.type, t.due_at AS dueAt, p.settings AS programmeSettings
            FROM timers t JOIN challenges c ON c.id = t.challenge_id JOIN programmes p ON p.id = c.programme_id
           WHERE t.id > ? AND t.status = 'pending' ORDER BY t.id LIMIT ${PLAN_BATCH}`,
-      ),
-      maxTimer: client.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM timers'),
-      plan: client.prepare(
-        `INSERT OR IGNORE INTO reminders
+          [after],
+        ),
+      maxTimer: async () => (await db.$port.query<{ id: number | null }>('SELECT max(id) AS id FROM timers'))[0],
+      plan: (row: Record<string, unknown>) =>
+        db.$port.run(
+          `INSERT INTO reminders
            (timer_id, challenge_id, deadline_type, due_at, working_days_before, remind_at, remind_ms, status, settled_at)
-         VALUES (@timerId, @challengeId, @type, @dueAt, @days, @remindAt, @remindMs, @status, @settledAt)`,
-      ),
-      due: client.prepare<[number], DueReminder>(
-        `SELECT r.id, r.challenge_id AS challengeId, r.deadline_type AS deadlineType, r.due_at AS dueAt,
+         VALUES (@timerId, @challengeId, @type, @dueAt, @days, @remindAt, @remindMs, @status, @settledAt)
+         ON CONFLICT DO NOTHING`,
+          row,
+        ),
+      due: (now: number) =>
+        db.$port.query<DueReminder>(
+          `SELECT r.id, r.challenge_id AS challengeId, r.deadline_type AS deadlineType, r.due_at AS dueAt,
                 r.working_days_before AS workingDaysBefore, t.status AS timerStatus, c.snapshot, c.version
            FROM reminders r JOIN timers t ON t.id = r.timer_id JOIN challenges c ON c.id = r.challenge_id
-          WHERE r.status = 'pending' AND r.remind_ms <= ? ORDER BY r.remind_ms, r.id LIMIT 500`,
-      ),
-      settle: client.prepare(`UPDATE reminders SET status = ?, settled_at = ? WHERE id = ? AND status = 'pending'`),
+          WHERE r.status = 'pending' AND r.remind_ms <= ? ORDER BY r.remind_ms, r.id LIMIT 500 ${claim}`,
+          [now],
+        ),
+      settle: (status: string, at: string, id: number) =>
+        db.$port.run(`UPDATE reminders SET status = ?, settled_at = ? WHERE id = ? AND status = 'pending'`, [
+          status,
+          at,
+          id,
+        ]),
     };
   }
 
@@ -86,18 +101,16 @@ export class Reminders {
    * Plans reminders for a batch of new deadlines, then sends those due, in one transaction.
    * `more`: there are more deadlines to plan (a first start on a large database): sweep again.
    */
-  sweep(): { sent: number; more: boolean } {
+  sweep(): Promise<{ sent: number; more: boolean }> {
     const now = this.clock.now();
-    return this.client
-      .transaction(() => {
-        const more = this.plan(now);
-        return { sent: this.sendDue(now), more };
-      })
-      .immediate();
+    return this.db.$port.withTransaction(async () => {
+      const more = await this.plan(now);
+      return { sent: await this.sendDue(now), more };
+    });
   }
 
-  private plan(now: Date): boolean {
-    const rows = this.s.newTimers.all(this.plannedUpTo);
+  private async plan(now: Date): Promise<boolean> {
+    const rows = await this.s.newTimers(this.plannedUpTo);
     for (const t of rows) {
       const settings = JSON.parse(t.programmeSettings) as ProgrammeSettings;
       const days = settings.reminders?.workingDaysBefore ?? DEFAULT_REMINDER_DAYS;
@@ -105,7 +118,7 @@ export class Reminders {
         const remindAt = reminderInstant(t.dueAt, n, settings.calendar);
         const remindMs = Date.parse(remindAt);
         const late = remindMs <= now.getTime();
-        this.s.plan.run({
+        await this.s.plan({
           timerId: t.id,
           challengeId: t.challengeId,
           type: t.type,
@@ -123,16 +136,16 @@ export class Reminders {
       return true;
     }
     // Every pending timer is planned; timers settled before a sweep saw them need no reminder.
-    this.plannedUpTo = Math.max(this.plannedUpTo, this.s.maxTimer.get()?.id ?? 0);
+    this.plannedUpTo = Math.max(this.plannedUpTo, (await this.s.maxTimer())?.id ?? 0);
     return false;
   }
 
-  private sendDue(now: Date): number {
+  private async sendDue(now: Date): Promise<number> {
     let sent = 0;
     const at = now.toISOString();
-    for (const r of this.s.due.all(now.getTime())) {
+    for (const r of await this.s.due(now.getTime())) {
       if (r.timerStatus !== 'pending') {
-        this.s.settle.run('cancelled', at, r.id);
+        await this.s.settle('cancelled', at, r.id);
         continue;
       }
       const { value, context } = JSON.parse(r.snapshot) as {
@@ -151,7 +164,7 @@ export class Reminders {
       });
       // Everyone with a part in the challenge now: its issuer and district, its track holders, the bureau.
       const units = [context.draft.issuerUnit, context.draft.districtUnit, ...context.tracks.map((t) => t.solverUnit)];
-      queueMail(this.client, {
+      await queueMail(this.db, {
         challengeId: context.id,
         seq: r.version,
         eventType: r.deadlineType,
@@ -161,7 +174,7 @@ export class Reminders {
         to: (rcpt) =>
           rcpt.role === 'bureau' || (rcpt.unit !== null && units.includes(rcpt.unit) && rcpt.role !== 'finance'),
       });
-      this.s.settle.run('sent', at, r.id);
+      await this.s.settle('sent', at, r.id);
       sent++;
     }
     return sent;

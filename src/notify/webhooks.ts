@@ -3,8 +3,8 @@
  * integrations") and the CLI need them. The secret is generated here and returned once.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import { AppError } from '../base/errors.js';
+import type { Db } from '../db/client.js';
 import { resendDead } from './resend.js';
 
 export interface NewWebhook {
@@ -38,15 +38,14 @@ export interface DeliveryView {
 const notFound = (what: string, id: string) =>
   new AppError('NOT_FOUND', `No ${what} ${id}.`, `找不到${what === 'webhook' ? '订阅' : '投递'} ${id}。`);
 
-export function createWebhook(client: Database, input: NewWebhook, createdBy: string, at: string) {
+export async function createWebhook(db: Db, input: NewWebhook, createdBy: string, at: string) {
   const id = randomUUID();
   const secret = randomBytes(32).toString('base64url');
-  client
-    .prepare(
-      `INSERT INTO webhooks (id, url, events, programme_id, secret, created_by, created_at)
+  await db.$port.run(
+    `INSERT INTO webhooks (id, url, events, programme_id, secret, created_by, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(id, input.url, JSON.stringify(input.events), input.programmeId ?? null, secret, createdBy, at);
+    [id, input.url, JSON.stringify(input.events), input.programmeId ?? null, secret, createdBy, at],
+  );
   return { id, secret };
 }
 
@@ -61,23 +60,22 @@ interface WebhookRow {
 const webhookColumns = 'id, url, events, programme_id AS programmeId, created_at AS createdAt, deleted_at AS deletedAt';
 const view = (row: WebhookRow): WebhookView => ({ ...row, events: JSON.parse(row.events) as string[] });
 
-export function listWebhooks(client: Database): WebhookView[] {
-  return client
-    .prepare<[], WebhookRow>(`SELECT ${webhookColumns} FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id`)
-    .all()
-    .map(view);
+export async function listWebhooks(db: Db): Promise<WebhookView[]> {
+  const rows = await db.$port.query<WebhookRow>(
+    `SELECT ${webhookColumns} FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id`,
+  );
+  return rows.map(view);
 }
 
-function webhookRow(client: Database, id: string): WebhookRow {
-  const row = client.prepare<[string], WebhookRow>(`SELECT ${webhookColumns} FROM webhooks WHERE id = ?`).get(id);
+async function webhookRow(db: Db, id: string): Promise<WebhookRow> {
+  const [row] = await db.$port.query<WebhookRow>(`SELECT ${webhookColumns} FROM webhooks WHERE id = ?`, [id]);
   if (!row) throw notFound('webhook', id);
   return row;
 }
 
-/** Stops the subscription; its log stays. Rows not yet delivered become dead when their turn comes. */
-export function deleteWebhook(client: Database, id: string, at: string): void {
-  const row = webhookRow(client, id);
-  if (row.deletedAt === null) client.prepare('UPDATE webhooks SET deleted_at = ? WHERE id = ?').run(at, id);
+export async function deleteWebhook(db: Db, id: string, at: string): Promise<void> {
+  const row = await webhookRow(db, id);
+  if (row.deletedAt === null) await db.$port.run('UPDATE webhooks SET deleted_at = ? WHERE id = ?', [at, id]);
 }
 
 interface OutboxLogRow {
@@ -93,19 +91,24 @@ interface OutboxLogRow {
 }
 
 /** Newest first, each with its attempts in order. */
-export function listDeliveries(client: Database, webhookId: string, limit: number): DeliveryView[] {
-  webhookRow(client, webhookId);
-  const rows = client
-    .prepare<[string, number], OutboxLogRow>(
-      `SELECT id, delivery_id AS deliveryId, challenge_id AS challengeId, seq, event_type AS eventType, status,
+export async function listDeliveries(db: Db, webhookId: string, limit: number): Promise<DeliveryView[]> {
+  await webhookRow(db, webhookId);
+  const rows = await db.$port.query<OutboxLogRow>(
+    `SELECT id, delivery_id AS deliveryId, challenge_id AS challengeId, seq, event_type AS eventType, status,
               last_error AS lastError, created_at AS createdAt, settled_at AS settledAt
          FROM outbox WHERE channel = 'webhook' AND target = ? ORDER BY id DESC LIMIT ?`,
-    )
-    .all(webhookId, limit);
-  const attemptsOf = client.prepare<[number], DeliveryView['attempts'][number]>(
-    `SELECT attempt, at, status_code AS statusCode, error, duration_ms AS durationMs
-       FROM delivery_attempts WHERE outbox_id = ? ORDER BY id`,
+    [webhookId, limit],
   );
+  const attempts = new Map<number, DeliveryView['attempts']>();
+  for (const r of rows)
+    attempts.set(
+      r.id,
+      await db.$port.query<DeliveryView['attempts'][number]>(
+        `SELECT attempt, at, status_code AS statusCode, error, duration_ms AS durationMs
+       FROM delivery_attempts WHERE outbox_id = ? ORDER BY id`,
+        [r.id],
+      ),
+    );
   return rows.map((r) => ({
     deliveryId: r.deliveryId,
     eventId: `${r.challengeId}:${r.seq}`,
@@ -113,7 +116,7 @@ export function listDeliveries(client: Database, webhookId: string, limit: numbe
     seq: r.seq,
     type: r.eventType,
     status: r.status,
-    attempts: attemptsOf.all(r.id),
+    attempts: attempts.get(r.id) ?? [],
     lastError: r.lastError,
     createdAt: r.createdAt,
     settledAt: r.settledAt,
@@ -121,7 +124,7 @@ export function listDeliveries(client: Database, webhookId: string, limit: numbe
 }
 
 /** Sends a dead webhook delivery again (resend.ts). */
-export function retryDelivery(client: Database, webhookId: string, deliveryId: string): void {
-  webhookRow(client, webhookId);
-  resendDead(client, 'webhook', webhookId, deliveryId);
+export async function retryDelivery(db: Db, webhookId: string, deliveryId: string): Promise<void> {
+  await webhookRow(db, webhookId);
+  await resendDead(db, 'webhook', webhookId, deliveryId);
 }

@@ -33,11 +33,17 @@ export interface ImportPlan {
 }
 
 /** Checks every row; `onRow` reports progress. Reads the database, writes nothing. */
-export function planImport(db: Db, kind: ImportKind, rows: SourceRow[], onRow: () => void = () => {}): ImportPlan {
+export async function planImport(
+  db: Db,
+  kind: ImportKind,
+  rows: SourceRow[],
+  onRow: () => void = () => {},
+): Promise<ImportPlan> {
   const accepted: Accepted[] = [];
   const rejected: Rejected[] = [];
   const firstLineOf = new Map<string, number>();
-  const unitExists = db.$client.prepare('SELECT 1 FROM units WHERE code = ?');
+  const unitExists = async (code: string) =>
+    (await db.$port.query('SELECT 1 FROM units WHERE code = ?', [code])).length > 0;
   for (const { line, data } of rows) {
     onRow();
     const reject = (reason: string) => rejected.push({ line, reason });
@@ -75,7 +81,7 @@ export function planImport(db: Db, kind: ImportKind, rows: SourceRow[], onRow: (
         ...(idOk.success ? [] : [`id: ${idOk.error.issues[0]?.message ?? 'invalid'}`]),
         ...zodReasons(parsed),
       ];
-      if (parsed.success && unitExists.get(parsed.data.unit) === undefined)
+      if (parsed.success && !(await unitExists(parsed.data.unit)))
         reasons.push(`unit: ${parsed.data.unit} is not registered (Q-2/3: units first, then people)`);
       if (reasons.length > 0 || !parsed.success || !idOk.success) reject(joinReasons(reasons));
       else accepted.push({ kind, id: idOk.data, body: parsed.data });
@@ -85,7 +91,7 @@ export function planImport(db: Db, kind: ImportKind, rows: SourceRow[], onRow: (
         reject(joinReasons(zodReasons(parsed)));
         continue;
       }
-      const problems = recordProblems(db, parsed.data);
+      const problems = await recordProblems(db, parsed.data);
       if (problems.length > 0) reject(joinReasons(problems.map((p) => `${p.path}: ${p.message}`)));
       else accepted.push({ kind, body: parsed.data });
     }
@@ -94,17 +100,22 @@ export function planImport(db: Db, kind: ImportKind, rows: SourceRow[], onRow: (
 }
 
 /** Writes a plan with no rejected rows, all in one transaction; `onRow` reports progress. */
-export function applyImport(db: Db, plan: ImportPlan, now: string, onRow: () => void = () => {}): number {
+export async function applyImport(
+  db: Db,
+  plan: ImportPlan,
+  now: string,
+  onRow: () => void = () => {},
+): Promise<number> {
   if (plan.rejected.length > 0) throw new Error('a plan with rejected rows is never applied');
-  // One synchronous better-sqlite3 transaction: a throw anywhere rolls back every row.
-  db.$client.transaction(() => {
+  // One transaction: a throw anywhere rolls back every row.
+  await db.$port.withTransaction(async () => {
     for (const row of plan.accepted) {
-      if (row.kind === 'units') putUnit(db, row.code, row.body, now);
-      else if (row.kind === 'persons') putPerson(db, row.id, row.body, now);
-      else db.insert(records).values(recordRow(row.body, now)).run();
+      if (row.kind === 'units') await putUnit(db, row.code, row.body, now);
+      else if (row.kind === 'persons') await putPerson(db, row.id, row.body, now);
+      else await db.insert(records).values(recordRow(row.body, now)).run();
       onRow();
     }
-  })();
+  });
   return plan.accepted.length;
 }
 

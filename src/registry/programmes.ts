@@ -12,20 +12,26 @@ export interface ProgrammeRecord {
   updatedAt: string;
 }
 
-export function putProgramme(db: Db, id: string, settings: ProgrammeSettings, now: string): ProgrammeRecord {
-  db.insert(programmes)
+export async function putProgramme(
+  db: Db,
+  id: string,
+  settings: ProgrammeSettings,
+  now: string,
+): Promise<ProgrammeRecord> {
+  await db
+    .insert(programmes)
     .values({ id, settings, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: programmes.id, set: { settings, updatedAt: now } })
     .run();
   return getProgramme(db, id);
 }
 
-export function getProgramme(db: Db, id: string): ProgrammeRecord {
-  const row = db.select().from(programmes).where(eq(programmes.id, id)).get();
+export async function getProgramme(db: Db, id: string): Promise<ProgrammeRecord> {
+  const row = await db.select().from(programmes).where(eq(programmes.id, id)).get();
   if (!row) throw notFound('programme', id, '申报批次');
   return row as ProgrammeRecord;
 }
 
-export function listProgrammes(db: Db): ProgrammeRecord[] {
-  return db.select().from(programmes).orderBy(asc(programmes.id)).all() as ProgrammeRecord[];
+export async function listProgrammes(db: Db): Promise<ProgrammeRecord[]> {
+  return (await db.select().from(programmes).orderBy(asc(programmes.id)).all()) as ProgrammeRecord[];
 }

@@ -10,19 +10,22 @@ import type { RecordBody, RecordView } from './record-schema.js';
 import { usccProblem } from './uscc.js';
 
 /** Why a record cannot be added (each problem with its field), or none. */
-export function recordProblems(db: Db, body: RecordBody): { path: string; message: string; message_zh: string }[] {
+export async function recordProblems(
+  db: Db,
+  body: RecordBody,
+): Promise<{ path: string; message: string; message_zh: string }[]> {
   const out: { path: string; message: string; message_zh: string }[] = [];
   if ('unit' in body.subject) {
     const code = body.subject.unit;
     const bad = usccProblem(code);
     if (bad) out.push({ path: 'subject.unit', ...bad });
-    else if (!db.select({ code: units.code }).from(units).where(eq(units.code, code)).get())
+    else if (!(await db.select({ code: units.code }).from(units).where(eq(units.code, code)).get()))
       out.push({
         path: 'subject.unit',
         message: `Unit ${code} is not registered; register it first.`,
         message_zh: `单位 ${code} 尚未注册，请先注册。`,
       });
-  } else if (!db.select({ id: persons.id }).from(persons).where(eq(persons.id, body.subject.person)).get())
+  } else if (!(await db.select({ id: persons.id }).from(persons).where(eq(persons.id, body.subject.person)).get()))
     out.push({
       path: 'subject.person',
       message: `Person ${body.subject.person} is not registered; register them first.`,
@@ -80,10 +83,10 @@ export function recordRow(body: RecordBody, now: string): typeof records.$inferI
   };
 }
 
-export function addRecord(db: Db, body: RecordBody, now: string): RecordView {
-  const problems = recordProblems(db, body);
+export async function addRecord(db: Db, body: RecordBody, now: string): Promise<RecordView> {
+  const problems = await recordProblems(db, body);
   if (problems.length > 0) throw invalidRecord(problems);
-  const row = db.insert(records).values(recordRow(body, now)).returning().get();
+  const row = await db.insert(records).values(recordRow(body, now)).returning().get();
   return recordView(row);
 }
 
@@ -115,7 +118,7 @@ export interface RecordQuery {
  * Records in id order. `subject` matches the record's unit or person, and an affiliation's
  * other unit too, so asking about a unit shows the links that point at it.
  */
-export function listRecords(db: Db, q: RecordQuery): { items: RecordView[]; nextCursor: string | null } {
+export async function listRecords(db: Db, q: RecordQuery): Promise<{ items: RecordView[]; nextCursor: string | null }> {
   const where: SQL[] = [];
   if (q.subject !== undefined) {
     const bySubject = or(
@@ -127,7 +130,7 @@ export function listRecords(db: Db, q: RecordQuery): { items: RecordView[]; next
   }
   if (q.kind !== undefined) where.push(eq(records.kind, q.kind));
   if (q.after !== undefined) where.push(gt(records.id, q.after));
-  const rows = db
+  const rows = await db
     .select()
     .from(records)
     .where(and(...where))

@@ -24,21 +24,21 @@ export function assertValidCode(code: string): void {
     });
 }
 
-export function putUnit(db: Db, code: string, input: UnitInput, now: string) {
+export async function putUnit(db: Db, code: string, input: UnitInput, now: string) {
   assertValidCode(code);
   const row = { code, ...input, district: input.district ?? null, updatedAt: now };
-  db.insert(units).values(row).onConflictDoUpdate({ target: units.code, set: row }).run();
+  await db.insert(units).values(row).onConflictDoUpdate({ target: units.code, set: row }).run();
   return row;
 }
 
-export function getUnit(db: Db, code: string) {
-  const row = db.select().from(units).where(eq(units.code, code)).get();
+export async function getUnit(db: Db, code: string) {
+  const row = await db.select().from(units).where(eq(units.code, code)).get();
   if (!row) throw notFound('unit', code, '单位');
   return row;
 }
 
-export function putPerson(db: Db, id: string, input: { name: string; unit: string }, now: string) {
-  if (!db.select({ code: units.code }).from(units).where(eq(units.code, input.unit)).get())
+export async function putPerson(db: Db, id: string, input: { name: string; unit: string }, now: string) {
+  if (!(await db.select({ code: units.code }).from(units).where(eq(units.code, input.unit)).get()))
     throw new AppError(
       'VALIDATION_FAILED',
       `Register unit ${input.unit} before its people (Q-2/3: units first, then user accounts).`,
@@ -46,12 +46,12 @@ export function putPerson(db: Db, id: string, input: { name: string; unit: strin
       { clause: 'Q-2/3', issues: [{ path: 'unit', message: 'unit not registered' }] },
     );
   const row = { id, ...input, updatedAt: now };
-  db.insert(persons).values(row).onConflictDoUpdate({ target: persons.id, set: row }).run();
+  await db.insert(persons).values(row).onConflictDoUpdate({ target: persons.id, set: row }).run();
   return row;
 }
 
-export function getPerson(db: Db, id: string) {
-  const row = db.select().from(persons).where(eq(persons.id, id)).get();
+export async function getPerson(db: Db, id: string) {
+  const row = await db.select().from(persons).where(eq(persons.id, id)).get();
   if (!row) throw notFound('person', id, '人员');
   return row;
 }

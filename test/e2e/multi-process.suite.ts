@@ -14,7 +14,7 @@ const FIRE_WITHIN_MS = 15_000;
 
 /** Registered by server.test.ts. */
 export function multiProcessTests(): void {
-  describe('two server processes on one database file', () => {
+  describe('two server processes on one database', () => {
     it(
       'concurrent writes with the same If-Match through different processes: one wins, one gets 409',
       async ({ onTestFinished }) => {

@@ -1,6 +1,6 @@
 /**
  * The real service as a child process: `node --import tsx src/cli.ts serve` on its own SQLite
- * file in a temp directory, on a port picked by binding port 0, with the test clock on and a
+ * file in a temp directory (or its own PostgreSQL database, test/helpers/store.ts), on a port picked by binding port 0, with the test clock on and a
  * random admin token. `start()` waits for `GET /health`; `stop('SIGTERM' | 'SIGKILL')` ends it
  * gracefully or like a crash; `start()` again reopens the same file (on a fresh port).
  *
@@ -14,6 +14,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPostgresUrl } from '../../src/db/client.js';
+import type { TestDatabase } from '../helpers/store.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Generous: the machine has 2 cores and other suites run beside this one. */
@@ -53,7 +55,10 @@ const live = new Set<ServerProcess>();
 
 export class ServerProcess {
   readonly dir: string;
+  /** The SQLite file, or the PostgreSQL database's URL. */
   readonly dbFile: string;
+  private readonly database: TestDatabase | undefined;
+  private readonly owner: boolean;
   readonly adminToken: string;
   /** How many times the process was started on this file. */
   starts = 0;
@@ -64,9 +69,11 @@ export class ServerProcess {
   private output = '';
 
   /** A server of its own file, or a second process on another server's file (and admin token). */
-  constructor(sharing?: ServerProcess) {
+  constructor(sharing?: ServerProcess, database?: TestDatabase) {
     this.dir = sharing?.dir ?? mkdtempSync(join(tmpdir(), 'jiebang-e2e-'));
-    this.dbFile = sharing?.dbFile ?? join(this.dir, 'jiebang.db');
+    this.database = sharing?.database ?? database;
+    this.owner = sharing === undefined;
+    this.dbFile = sharing?.dbFile ?? database?.location ?? join(this.dir, 'jiebang.db');
     this.adminToken = sharing?.adminToken ?? `e2e-admin-${randomBytes(16).toString('hex')}`;
     live.add(this);
   }
@@ -134,7 +141,10 @@ export class ServerProcess {
       this.child.kill('SIGKILL');
       await Promise.race([this.exit, sleep(STOP_TIMEOUT_MS)]);
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.owner) {
+      rmSync(this.dir, { recursive: true, force: true });
+      await this.database?.drop();
+    }
   }
 
   /** Synchronous last resort for the worker's exit. */
@@ -148,7 +158,10 @@ export class ServerProcess {
     );
     return {
       ...Object.fromEntries(inherited),
-      JIEBANG_DB: this.dbFile,
+      ...(isPostgresUrl(this.dbFile)
+        ? // Every process of one database names the same folder for uploads.
+          { JIEBANG_DATABASE_URL: this.dbFile, JIEBANG_FILES: join(this.dir, 'files') }
+        : { JIEBANG_DB: this.dbFile }),
       PORT: String(this.port),
       HOST: '127.0.0.1',
       JIEBANG_TEST_CLOCK: '1',

@@ -1,16 +1,19 @@
 /**
- * The end-to-end world: a server process on a file of its own, a programme whose windows are
+ * The end-to-end world: a server process on a database of its own (a SQLite file, or a PostgreSQL
+ * database in the PostgreSQL run), a programme whose windows are
  * open *now* (the real clock is past wlmq-2026's windows), and the guide's cast with their
  * tokens, reached over HTTP. Challenges are walked by the lifecycle driver of the integration
  * tests (test/helpers/lifecycle.ts), on the HTTP transport.
  */
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { wlmq2026 } from '../../machines/programme.js';
 import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import type { Json } from '../helpers/harness.js';
 import { HttpTransport } from '../helpers/http-transport.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { freshDatabase, testStore } from '../helpers/store.js';
 import { serviceNow, succeeded, type Transport } from '../helpers/transport.js';
 import { ServerProcess } from './server-process.js';
 
@@ -70,7 +73,10 @@ export type OnFinished = (fn: () => Promise<void>) => void;
  * does; tests may run concurrently, each with its own world.
  */
 export async function startWorld(onFinished: OnFinished): Promise<World> {
-  const server = new ServerProcess();
+  const server =
+    testStore === 'postgres'
+      ? new ServerProcess(undefined, await freshDatabase(tmpdir(), 'postgres'))
+      : new ServerProcess();
   onFinished(() => server.dispose());
   await server.start();
   const http = new HttpTransport(server, server.adminToken);

@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { registerParties } from '../helpers/fixtures.js';
 import { startHarness } from '../helpers/harness.js';
 import { goldenPaths } from './paths.js';
@@ -17,7 +18,7 @@ for (const path of goldenPaths) {
   const h = await startHarness();
   const p = await registerParties(h);
   const id = await path.walk(h, p);
-  const sqlite = h.app.jiebang.db.$client;
+  const sqlite = sqliteClientOf(h.app.jiebang.db);
   const events = sqlite
     .prepare(
       `SELECT challenge_id AS challengeId, seq, type, payload, facts, actor, at, machine_version AS machineVersion,

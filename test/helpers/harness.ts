@@ -12,6 +12,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
 import { manualClock } from '../../src/engine/time/clock.js';
+import { freshDatabase, testStore } from './store.js';
 import { moveClockTo, type Transport } from './transport.js';
 import { multipartBody } from './uploads.js';
 
@@ -50,15 +51,18 @@ export interface Harness extends Transport {
   close(): Promise<void>;
 }
 
+/** `store`: the run's (test/helpers/store.ts) unless a test needs one in particular. */
 export async function startHarness(
   start = '2026-05-06T10:00:00+08:00',
   /** More settings (issue 14: SMTP, retry timing). */
   extra: Partial<BuildOptions['config']> = {},
   /** Where log lines go (JSON, level info), for tests of what the log says; none by default. */
   logStream?: { write(line: string): void },
+  store: 'sqlite' | 'postgres' = testStore,
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-test-'));
-  const dbFile = join(dir, 'jiebang.db');
+  const database = await freshDatabase(dir, store);
+  const dbFile = database.location;
   const clock = manualClock(new Date(start));
   const app = await buildApp({
     // Tests send thousands of requests a minute with one token: the rate limit has its own test.
@@ -68,6 +72,7 @@ export async function startHarness(
       testClock: true,
       logLevel: 'silent',
       rateLimitPerMinute: 1_000_000,
+      filesDir: join(dir, 'files'),
       ...extra,
     },
     db: openDatabase(dbFile),
@@ -118,8 +123,9 @@ export async function startHarness(
     async close() {
       // Every test is also a replay test: each challenge it left must replay to every stored
       // state_after and to its stored snapshot exactly (design.md, determinism).
-      const divergences = replayAll(app);
+      const divergences = await replayAll(app);
       await app.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
       if (divergences.length > 0) throw new Error(`replay diverged: ${JSON.stringify(divergences)}`);
     },
@@ -128,12 +134,14 @@ export async function startHarness(
 }
 
 /** Replays every challenge of the app's database; returns the divergences found. */
-export function replayAll(app: FastifyInstance): { id: string; seq: number; what: string }[] {
+export async function replayAll(app: FastifyInstance): Promise<{ id: string; seq: number; what: string }[]> {
   const { db } = app.jiebang;
   const store = createStore(db);
-  const ids = db.$client.prepare('SELECT id, snapshot FROM challenges').all() as { id: string; snapshot: string }[];
-  return ids.flatMap(({ id, snapshot }) => {
-    const found = firstDivergence(store.history.all({ id }), snapshot);
-    return found ? [{ id, ...found }] : [];
-  });
+  const ids = await db.$port.query<{ id: string; snapshot: string }>('SELECT id, snapshot FROM challenges');
+  const divergences: { id: string; seq: number; what: string }[] = [];
+  for (const { id, snapshot } of ids) {
+    const found = firstDivergence(await store.history.all({ id }), snapshot);
+    if (found) divergences.push({ id, ...found });
+  }
+  return divergences;
 }

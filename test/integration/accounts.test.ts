@@ -68,13 +68,12 @@ async function registeredAndApproved(): Promise<string> {
   return r.body.registrationId;
 }
 
-const logKinds = (username: string) =>
+const logKinds = async (username: string) =>
   (
-    h.app.jiebang.db.$client
-      .prepare(
-        'SELECT kind FROM account_log WHERE username = ? OR account_id IN (SELECT id FROM accounts WHERE username = ?) ORDER BY id',
-      )
-      .all(username, username) as { kind: string }[]
+    await h.app.jiebang.db.$port.query<{ kind: string }>(
+      'SELECT kind FROM account_log WHERE username = ? OR account_id IN (SELECT id FROM accounts WHERE username = ?) ORDER BY id',
+      [username, username],
+    )
   ).map((r) => r.kind);
 
 describe('self-registration', () => {
@@ -116,7 +115,7 @@ describe('self-registration', () => {
     expect(s.setCookie).toMatch(/HttpOnly/i);
     expect(s.setCookie).toMatch(/SameSite=Strict/i);
     expect(s.setCookie).not.toMatch(/Secure/i); // plain HTTP here; Secure when the request came over TLS
-    expect(logKinds('fengdian')).toEqual(['registered', 'signInFailed', 'registrationApproved', 'signIn']);
+    expect(await logKinds('fengdian')).toEqual(['registered', 'signInFailed', 'registrationApproved', 'signIn']);
   });
 
   it('refuses a wrong credit code naming the character, a code or username already taken (409), a weak password, and needs the bureau to decide', async () => {
@@ -181,7 +180,7 @@ describe('self-registration', () => {
     expect(
       (await anonymous(h, 'POST', '/api/v1/sessions', { username: 'fengdian', password: 'Wind2026power' })).status,
     ).toBe(403);
-    expect(logKinds('fengdian')).toContain('registrationRefused');
+    expect(await logKinds('fengdian')).toContain('registrationRefused');
     const retry = await anonymous(
       h,
       'POST',
@@ -221,7 +220,7 @@ describe('sessions', () => {
     expect((await withSession(s, 'DELETE', '/api/v1/sessions')).status).toBe(403);
     expect((await write(s, 'DELETE', '/api/v1/sessions')).status).toBe(204);
     expect((await withSession(s, 'GET', '/api/v1/me')).status).toBe(401);
-    expect(logKinds('fengdian').slice(-2)).toEqual(['signIn', 'signOut']);
+    expect((await logKinds('fengdian')).slice(-2)).toEqual(['signIn', 'signOut']);
   });
 
   it('locks the account after five wrong passwords in 15 minutes (429), records it, and lets it in 15 minutes later', async () => {
@@ -241,7 +240,7 @@ describe('sessions', () => {
     expect((await attempt('Wind2026power')).status).toBe(429);
     await h.at(new Date(Date.parse(h.now()) + 2000).toISOString());
     expect((await attempt('Wind2026power')).status).toBe(200);
-    expect(logKinds('fengdian')).toEqual([
+    expect(await logKinds('fengdian')).toEqual([
       'registered',
       'registrationApproved',
       'signInFailed',
@@ -273,7 +272,7 @@ describe('sessions', () => {
     expect((await h.request('GET', '/api/v1/accounts', p.solverA)).status).toBe(403);
     // Four failures do not lock; an unknown username is a failure on record too.
     expect((await anonymous(h, 'POST', '/api/v1/sessions', { username: 'nobody', password: 'x' })).status).toBe(401);
-    expect(logKinds('nobody')).toEqual(['signInFailed']);
+    expect(await logKinds('nobody')).toEqual(['signInFailed']);
   });
 
   it('changes a password (current one checked, rules applied); the bureau resets one, which must be changed before anything else', async () => {
@@ -320,7 +319,7 @@ describe('sessions', () => {
       ).status,
     ).toBe(204);
     expect((await withSession(after, 'GET', '/api/v1/me')).body.mustChangePassword).toBe(false);
-    expect(logKinds('fengdian')).toEqual(expect.arrayContaining(['passwordChanged', 'passwordReset']));
+    expect(await logKinds('fengdian')).toEqual(expect.arrayContaining(['passwordChanged', 'passwordReset']));
   });
 
   it('the admin or bureau creates staff and expert accounts; an approved unit adds its own people only', async () => {
@@ -415,10 +414,9 @@ describe('behind a TLS-terminating proxy', () => {
       expect(String(overTls.headers['set-cookie'])).toMatch(/; Secure/i);
       const plain = await signIn({});
       expect(String(plain.headers['set-cookie'])).not.toMatch(/; Secure/i);
-      const ips = app.jiebang.db.$client
-        .prepare("SELECT ip FROM account_log WHERE kind = 'signIn' ORDER BY id")
-        .pluck()
-        .all();
+      const ips = (
+        await app.jiebang.db.$port.query<{ ip: string }>("SELECT ip FROM account_log WHERE kind = 'signIn' ORDER BY id")
+      ).map((r) => r.ip);
       expect(ips).toEqual(['203.0.113.9', '127.0.0.1']);
     } finally {
       await app.close();

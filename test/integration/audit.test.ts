@@ -3,6 +3,7 @@
  * naming the exact challenge and seq of a tampered, deleted or reordered event.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { divergenceSchema, stateSchema, verifySchema } from '../../src/http/routes/audit.js';
 import { type Parties, registerParties, UNITS } from '../helpers/fixtures.js';
@@ -17,7 +18,7 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-const sql = () => h.app.jiebang.db.$client;
+const sql = () => sqliteClientOf(h.app.jiebang.db);
 const verifyAll = async () => (await h.request('GET', '/api/v1/audit/verify', p.auditor)).body;
 const verifyOne = async (id: string) => (await h.request('GET', `/api/v1/challenges/${id}/verify`, p.auditor)).body;
 

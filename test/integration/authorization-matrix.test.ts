@@ -24,8 +24,9 @@ import {
   senderOf,
   type TokenRole,
 } from '../../src/access/policy.js';
-import { loadChallenge } from '../../src/engine/load-challenge.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { handledEvents } from '../../src/engine/read/view.js';
+import { type PersistedSnapshot, restore } from '../../src/engine/snapshots.js';
 import { eventPayloads } from '../helpers/event-payloads.js';
 import {
   bidBody,
@@ -49,13 +50,16 @@ let stages: ChallengeDriver[];
 /** For each role, a token in scope (the cast's) and, for scoped roles, one out of scope. */
 let tokens: Record<TokenRole, { in: string; out?: string }>;
 
+/** Read at once from the SQLite file (the matrix plans its probes synchronously). */
 const snapshotOf = (s: ChallengeDriver) => {
-  const loaded = loadChallenge(h.app.jiebang.deps, s.id);
-  if (!loaded) throw new Error(`no challenge ${s.id}`);
-  return loaded;
+  const row = sqliteClientOf(h.app.jiebang.db)
+    .prepare('SELECT id, version, snapshot, machine_version AS machineVersion FROM challenges WHERE id = ?')
+    .get(s.id) as { id: string; version: number; snapshot: string; machineVersion: string } | undefined;
+  if (!row) throw new Error(`no challenge ${s.id}`);
+  return { head: row, snapshot: restore(JSON.parse(row.snapshot) as PersistedSnapshot) };
 };
 const denialCount = () =>
-  (h.app.jiebang.db.$client.prepare('SELECT count(*) AS n FROM denials').get() as { n: number }).n;
+  (sqliteClientOf(h.app.jiebang.db).prepare('SELECT count(*) AS n FROM denials').get() as { n: number }).n;
 
 /** Where each type is probed: the first challenge whose state takes it (a panel for SCORE). */
 function challengeFor(type: StaffEventType): ChallengeDriver {

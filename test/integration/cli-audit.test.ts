@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -30,7 +31,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h.close());
 
-const sql = () => h.app.jiebang.db.$client;
+const sql = () => sqliteClientOf(h.app.jiebang.db);
 
 async function jiebang(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -3,7 +3,7 @@
  * version it was based on, `Idempotency-Key` makes a retried write return the first response,
  * and a refused write leaves no trace on the challenge.
  */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { timers } from '../../src/db/schema.js';
 import { type Parties, registerParties, techDraft, token, UNITS } from '../helpers/fixtures.js';
@@ -24,11 +24,12 @@ async function historyOf(id: string): Promise<Json[]> {
   return r.body.items;
 }
 
-const timerRows = (id: string) => h.app.jiebang.db.select().from(timers).where(eq(timers.challengeId, id)).all();
+const timerRows = (id: string) =>
+  h.app.jiebang.db.select().from(timers).where(eq(timers.challengeId, id)).orderBy(asc(timers.id)).all();
 
 /** Everything a request could have changed: the view, the log and the timers. */
 async function everything(s: ChallengeDriver) {
-  return { view: await s.view(), history: await historyOf(s.id), timers: timerRows(s.id) };
+  return { view: await s.view(), history: await historyOf(s.id), timers: await timerRows(s.id) };
 }
 
 const byStatus = (replies: Reply[]) => [...replies].sort((a, b) => a.status - b.status);

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffEventTypes } from '../../machines/challenge/events.js';
 import { wlmq2026 } from '../../machines/programme.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { bidBody, type Parties, registerParties, sha, techDraft, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -25,7 +26,7 @@ let started = 0;
 
 /** Everything a refusal must leave as it was: challenge versions, the event log, uploads. */
 function fingerprint(): string {
-  const db = h.app.jiebang.db.$client;
+  const db = sqliteClientOf(h.app.jiebang.db);
   const challenges = db.prepare("SELECT group_concat(id || ':' || version, ',') AS v FROM challenges").get() as {
     v: string;
   };

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { logRedaction, logSerializers, redactUrl } from '../../src/http/logging.js';
 import { type Parties, registerParties, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
@@ -117,7 +118,7 @@ describe('refusals on record', () => {
   });
 
   it('the denials table refuses UPDATE and DELETE', () => {
-    const sqlite = h.app.jiebang.db.$client;
+    const sqlite = sqliteClientOf(h.app.jiebang.db);
     expect(() => sqlite.prepare("UPDATE denials SET code = 'X'").run()).toThrow(/append-only/);
     expect(() => sqlite.prepare('DELETE FROM denials').run()).toThrow(/append-only/);
   });

@@ -13,10 +13,10 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-function replayMatches(id: string) {
+async function replayMatches(id: string) {
   const store = createStore(h.app.jiebang.db);
-  const rows = store.history.all({ id });
-  const row = store.challengeById.get({ id });
+  const rows = await store.history.all({ id });
+  const row = await store.challengeById.get({ id });
   expect(rows.length).toBeGreaterThan(1);
   expect(firstDivergence(rows, row?.snapshot ?? '')).toBeNull();
 }
@@ -60,7 +60,7 @@ describe('a challenge through all nine stages (in-process)', () => {
     expect(closed.outcome.kind).toBe('closed');
     expect(closed.allowedEvents).toEqual([]);
     expect(closed.details.acceptanceResult).toBe('passed');
-    replayMatches(s.id);
+    await replayMatches(s.id);
     await s.expectCompleteHistory();
   });
 
@@ -79,7 +79,7 @@ describe('a challenge through all nine stages (in-process)', () => {
     await s.decideAcceptance('rectify', '需整改');
     await s.decideAcceptance('failed', '未通过');
     expect((await s.view()).stage).toBe('closed');
-    replayMatches(s.id);
+    await replayMatches(s.id);
     await s.expectCompleteHistory();
   });
 });

@@ -19,6 +19,7 @@ import {
   machineRegistry,
 } from '../../machines/challenge/versions.js';
 import { AppError } from '../../src/base/errors.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { Replayer } from '../../src/engine/audit/replay.js';
 import { verifyChallenge, verifyLog } from '../../src/engine/audit/verify.js';
 import { canonicalJson, GENESIS_HASH, storedRowHash } from '../../src/engine/canonical.js';
@@ -198,25 +199,22 @@ describe('moving a live challenge to version 3', () => {
       ...withMigration,
       migrations: [{ from: '2', to: '3', states: { closed: 'completed' } }],
     });
-    const refusal = (() => {
-      try {
-        migrateMachine(deps, { challengeId: s.id, to: '3', caller: admin }, unmapped);
-      } catch (err) {
-        return err;
-      }
-    })();
+    const refusal = await migrateMachine(deps, { challengeId: s.id, to: '3', caller: admin }, unmapped).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(refusal).toBeInstanceOf(AppError);
     expect(refusal).toMatchObject({ code: 'EVENT_NOT_ALLOWED' });
     expect((refusal as Error).message).toContain('maps no state for management.implementing');
     expect((await s.view()).version).toBe(before);
-    expect(() =>
+    await expect(
       migrateMachine(deps, { challengeId: s.id, to: '3', caller: { tokenId: 'x', role: 'bureau' } }, withMigration),
-    ).toThrow(/Only an admin/);
-    expect(() => migrateMachine(deps, { challengeId: s.id, to: '4', caller: admin }, withMigration)).toThrow(
+    ).rejects.toThrow(/Only an admin/);
+    await expect(migrateMachine(deps, { challengeId: s.id, to: '4', caller: admin }, withMigration)).rejects.toThrow(
       /No migration from machine version 2 to 4/,
     );
 
-    const moved = migrateMachine(deps, { challengeId: s.id, to: '3', caller: admin }, withMigration);
+    const moved = await migrateMachine(deps, { challengeId: s.id, to: '3', caller: admin }, withMigration);
     expect(moved).toEqual({
       version: before + 1,
       from: '2',
@@ -230,9 +228,9 @@ describe('moving a live challenge to version 3', () => {
       machineVersion: '3',
       payload: { from: '2', to: '3' },
     });
-    expect(verifyChallenge(h.app.jiebang.db, s.id, withMigration)).toMatchObject({ ok: true });
-    expect(verifyLog(h.app.jiebang.db, { registry: withMigration })).toMatchObject({ ok: true });
-    expect(verifyLog(h.app.jiebang.db).firstDivergence).toMatchObject({
+    expect(await verifyChallenge(h.app.jiebang.db, s.id, withMigration)).toMatchObject({ ok: true });
+    expect(await verifyLog(h.app.jiebang.db, { registry: withMigration })).toMatchObject({ ok: true });
+    expect((await verifyLog(h.app.jiebang.db)).firstDivergence).toMatchObject({
       challengeId: s.id,
       seq: before + 1,
       check: 'replay',
@@ -249,7 +247,7 @@ describe('the live engine and machine versions', () => {
     try {
       const p = await registerParties(h);
       const s = await new ChallengeDriver(h, p).create();
-      const sqlite = h.app.jiebang.db.$client;
+      const sqlite = sqliteClientOf(h.app.jiebang.db);
       // As if the challenge had been recorded under an older machine the service no longer runs.
       sqlite.prepare("UPDATE challenges SET machine_version = '0' WHERE id = ?").run(s.id);
       const before = sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id);

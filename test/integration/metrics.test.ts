@@ -92,9 +92,9 @@ describe('GET /ready', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'ready', database: 'ok', timers: 'ok' });
     // The harness's scheduler is off: moving the clock without firing stands for a stuck loop.
-    const due = h.app.jiebang.db.$client
-      .prepare(`SELECT min(due_ms) AS dueMs FROM timers WHERE status = 'pending'`)
-      .get() as { dueMs: number };
+    const [due] = (await h.app.jiebang.db.$port.query(
+      `SELECT min(due_ms) AS dueMs FROM timers WHERE status = 'pending'`,
+    )) as [{ dueMs: number }];
     h.app.jiebang.clock.advanceTo(new Date(due.dueMs + TIMERS_STUCK_AFTER_MS + 1000));
     const stuck = await h.app.inject({ method: 'GET', url: '/ready' });
     expect(stuck.statusCode).toBe(503);
@@ -102,7 +102,7 @@ describe('GET /ready', () => {
     expect(stuck.json().overdueTimers).toBeGreaterThan(0);
     // Firing them makes it ready again, and the timer's event is counted as a transition.
     const before = await scrape();
-    h.app.jiebang.scheduler.fireDue();
+    await h.app.jiebang.scheduler.fireDue();
     expect((await h.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
     const fired = seriesValue(
       await scrape(),

@@ -16,7 +16,7 @@ import { statePath } from '../../machines/challenge/stage.js';
 import { machineTransitions } from '../../src/chart/machine-graph.js';
 import { pureTransition } from '../../src/engine/pure-transition.js';
 import { createStore } from '../../src/engine/store.js';
-import { gatherFacts } from '../../src/engine/write/facts.js';
+import { gatherFactsNow } from '../../src/engine/write/facts.js';
 import { type Parties, registerParties, token, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { modelFile } from '../helpers/model-examples.js';
@@ -56,7 +56,7 @@ beforeAll(async () => {
   // PUBLISH reads the programme's window as it stands (W-4): the model publishes as a bureau that
   // has closed the collection at T0, the instant every route starts from (closedCollection).
   factsFor = (ctx, body) => {
-    const facts = gatherFacts(store, staffDefinitionOf(body.type).facts?.(ctx, body));
+    const facts = gatherFactsNow(store, staffDefinitionOf(body.type).facts?.(ctx, body));
     return body.type === 'PUBLISH' ? { ...facts, programme: { id: MODEL_PROGRAMME, submissionClosesAt: T0 } } : facts;
   };
   model = coveringRoutes(factsFor);

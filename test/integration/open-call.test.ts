@@ -155,30 +155,35 @@ describe('the public list', () => {
     const b = await new ChallengeDriver(h, p).create(techDraft({ title: '储能电站运维' }));
     await b.toMatching();
     await new ChallengeDriver(h, p).create();
-    const client = h.app.jiebang.db.$client;
-    const dump = () => ({
-      rows: client.prepare('SELECT * FROM public_challenges ORDER BY id').all(),
-      text: client.prepare('SELECT id, title, body FROM public_challenges_fts ORDER BY id').all(),
+    const db = h.app.jiebang.db;
+    const dump = async () => ({
+      rows: await db.$port.query('SELECT * FROM public_challenges ORDER BY id'),
+      text: await db.$port.query('SELECT id, title, body FROM public_challenges_fts ORDER BY id'),
     });
-    const kept = dump();
+    const kept = await dump();
     expect(kept.rows.length).toBe(2);
-    client.prepare('DELETE FROM public_challenges').run();
-    client.prepare('DELETE FROM public_challenges_fts').run();
+    await db.$port.run('DELETE FROM public_challenges_fts');
+    await db.$port.run('DELETE FROM public_challenges');
     expect(await ids()).toEqual([]);
-    expect(rebuildPublicListing(h.app.jiebang.db, h.now())).toBe(2);
-    const rebuilt = dump();
+    expect(await rebuildPublicListing(h.app.jiebang.db, h.now())).toBe(2);
+    const rebuilt = await dump();
     const withoutTime = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), updated_at: undefined }));
     expect(withoutTime(rebuilt.rows)).toEqual(withoutTime(kept.rows));
     expect(rebuilt.text).toEqual(kept.text);
     // The same from the command line, on the database file.
-    client.prepare('DELETE FROM public_challenges').run();
+    await db.$port.run('DELETE FROM public_challenges_fts');
+    await db.$port.run('DELETE FROM public_challenges');
     const out = execFileSync('npx', ['tsx', 'src/cli.ts', 'rebuild-public'], {
       cwd: new URL('../../', import.meta.url),
-      env: { ...process.env, JIEBANG_DB: h.dbFile, LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        ...(h.dbFile.startsWith('postgres') ? { JIEBANG_DATABASE_URL: h.dbFile } : { JIEBANG_DB: h.dbFile }),
+        LOG_LEVEL: 'silent',
+      },
       encoding: 'utf8',
     });
     expect(out).toMatch(/^rebuilt 2 public calls from the log/);
-    expect(withoutTime(dump().rows)).toEqual(withoutTime(kept.rows));
+    expect(withoutTime((await dump()).rows)).toEqual(withoutTime(kept.rows));
   });
 });
 

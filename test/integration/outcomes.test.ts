@@ -4,7 +4,7 @@
  * no timer is left pending. Timer-made outcomes fire exactly one millisecond after the closing
  * instant (W-0, W-3) and are recorded as the `system` actor.
  */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type StaffEventType, staffEventTypes } from '../../machines/challenge/events.js';
 import { wlmq2026 } from '../../machines/programme.js';
@@ -94,8 +94,9 @@ const everyEvent: Record<StaffEventType, { by: (parties: Parties) => string; bod
   ACCEPTANCE_DECISION: { by: (x) => x.bureau, body: { result: 'passed', opinion: '通过' } },
 };
 
-const timersOf = (id: string) => h.app.jiebang.db.select().from(timers).where(eq(timers.challengeId, id)).all();
-const pendingTimersOf = (id: string) => timersOf(id).filter((t) => t.status === 'pending');
+const timersOf = async (id: string) =>
+  await h.app.jiebang.db.select().from(timers).where(eq(timers.challengeId, id)).orderBy(asc(timers.id)).all();
+const pendingTimersOf = async (id: string) => (await timersOf(id)).filter((t) => t.status === 'pending');
 
 async function historyOf(id: string): Promise<Json[]> {
   const r = await h.request('GET', `/api/v1/challenges/${id}/history`, p.auditor);
@@ -125,7 +126,7 @@ async function expectFinal(s: ChallengeDriver, kind: string, clause: string | nu
     expect(seen.stage, role).toBe(kind);
     expect(seen.allowedEvents, role).toEqual([]);
   }
-  expect(pendingTimersOf(s.id)).toEqual([]);
+  expect(await pendingTimersOf(s.id)).toEqual([]);
 
   const events = await historyOf(s.id);
   expect(events.at(-1).stateAfter).toBe(kind);
@@ -144,7 +145,7 @@ async function expectFinal(s: ChallengeDriver, kind: string, clause: string | nu
   }
   expect(await s.view()).toEqual(view);
   expect(await historyOf(s.id)).toHaveLength(events.length);
-  expect(pendingTimersOf(s.id)).toEqual([]);
+  expect(await pendingTimersOf(s.id)).toEqual([]);
   return view;
 }
 
@@ -156,7 +157,7 @@ async function expectTimerEvent(id: string, type: string, dueAt: string): Promis
   expect(last.payload.timer.dueAt).toBe(dueAt);
   expect(last.payload.timer.lateMs).toBe(0);
   expect(last.at).toBe(dueAt);
-  const row = timersOf(id).find((t) => t.type === type);
+  const row = (await timersOf(id)).find((t) => t.type === type);
   expect(row?.status).toBe('fired');
   expect(row?.eventSeq).toBe(last.seq);
 }
@@ -164,11 +165,11 @@ async function expectTimerEvent(id: string, type: string, dueAt: string): Promis
 describe('withdrawn', () => {
   it('the issuer withdraws a draft in collection; its submission timer is cancelled', async () => {
     const s = await new ChallengeDriver(h, p).create();
-    expect(pendingTimersOf(s.id).map((t) => t.type)).toEqual(['SUBMISSION_WINDOW_CLOSED']);
+    expect((await pendingTimersOf(s.id)).map((t) => t.type)).toEqual(['SUBMISSION_WINDOW_CLOSED']);
     await s.ok(p.issuer, { type: 'WITHDRAW', reason: '需求已自行解决' });
     const view = await expectFinal(s, 'withdrawn', null);
     expect(view.outcome.reason).toBe('需求已自行解决');
-    expect(timersOf(s.id).map((t) => t.status)).toEqual(['cancelled']);
+    expect((await timersOf(s.id)).map((t) => t.status)).toEqual(['cancelled']);
 
     // The deadline passing later changes nothing.
     const length = (await historyOf(s.id)).length;
@@ -183,7 +184,7 @@ describe('withdrawn', () => {
     expect((await s.view()).state).toEqual({ review: 'awaitingRecommendation' });
     await s.ok(p.issuer, { type: 'WITHDRAW', reason: '撤回申报' });
     await expectFinal(s, 'withdrawn', null);
-    expect(timersOf(s.id).map((t) => [t.type, t.status])).toEqual([
+    expect((await timersOf(s.id)).map((t) => [t.type, t.status])).toEqual([
       ['SUBMISSION_WINDOW_CLOSED', 'cancelled'],
       ['RECOMMENDATION_DEADLINE_PASSED', 'cancelled'],
     ]);
@@ -201,7 +202,7 @@ describe('notAccepted (W-3), by durable timers', () => {
     expect(atClose.state).toEqual({ collection: 'draft' });
     expect(atClose.allowedEvents).toEqual([]); // the bureau's view; the issuer may still act
     expect((await s.view(p.issuer)).allowedEvents).toContain('SUBMIT');
-    expect(pendingTimersOf(s.id)).toHaveLength(1);
+    expect(await pendingTimersOf(s.id)).toHaveLength(1);
 
     await h.at(dueAt);
     await expectFinal(s, 'notAccepted', 'W-3');
@@ -230,7 +231,7 @@ describe('notAccepted (W-3), by durable timers', () => {
     const recommended = await s.view();
     expect(recommended.state).toEqual({ review: 'formalCheck' });
     expect(recommended.deadlines).toEqual([]);
-    expect(pendingTimersOf(s.id)).toEqual([]);
+    expect(await pendingTimersOf(s.id)).toEqual([]);
     const length = (await historyOf(s.id)).length;
 
     await h.at(plus(RECOMMENDATION_CLOSES, 86_400_000));
@@ -323,11 +324,7 @@ describe('terminated', () => {
   it('the bureau terminates in management; the period timer is cancelled', async () => {
     const s = await new ChallengeDriver(h, p).create();
     await s.toManagement();
-    expect(
-      pendingTimersOf(s.id)
-        .map((t) => t.type)
-        .sort(),
-    ).toEqual(['PERIOD_ENDED']);
+    expect((await pendingTimersOf(s.id)).map((t) => t.type).sort()).toEqual(['PERIOD_ENDED']);
     await s.ok(p.bureau, { type: 'TERMINATE', reason: '揭榜方无法继续履约' });
     const view = await expectFinal(s, 'terminated', null);
     expect(view.tracks).toHaveLength(1); // the history and tracks are kept

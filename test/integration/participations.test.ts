@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase } from '../../src/db/migrate.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const projection = () =>
-  h.app.jiebang.db.$client
+  sqliteClientOf(h.app.jiebang.db)
     .prepare('SELECT ref, party, subject, role, status FROM participations ORDER BY ref, party, subject')
     .all();
 
@@ -38,9 +39,9 @@ describe('participations', () => {
   it('is rebuilt from the snapshots when missing', async () => {
     const before = projection();
     expect(before.length).toBeGreaterThan(0);
-    h.app.jiebang.db.$client.prepare('DELETE FROM participations').run();
+    sqliteClientOf(h.app.jiebang.db).prepare('DELETE FROM participations').run();
     expect(projection()).toEqual([]);
-    migrateDatabase(h.app.jiebang.db, h.now());
+    await migrateDatabase(h.app.jiebang.db, h.now());
     expect(projection()).toEqual(before);
   });
 });

@@ -60,14 +60,13 @@ describe('reminders', () => {
     });
     const c = await new ChallengeDriver(h, p).create();
     const planned = () =>
-      h.app.jiebang.db.$client
-        .prepare(
-          'SELECT working_days_before AS days, remind_at AS remindAt, status FROM reminders WHERE challenge_id = ? ORDER BY days',
-        )
-        .all(c.id);
+      h.app.jiebang.db.$port.query(
+        'SELECT working_days_before AS days, remind_at AS remindAt, status FROM reminders WHERE challenge_id = ? ORDER BY days',
+        [c.id],
+      );
     // The submission window closes Wednesday 10 June, 19:30: reminders on Friday 5 and Tuesday 9 June, 09:00.
-    await waitFor(() =>
-      expect(planned()).toEqual([
+    await waitFor(async () =>
+      expect(await planned()).toEqual([
         { days: 1, remindAt: '2026-06-09T01:00:00.000Z', status: 'pending' },
         { days: 3, remindAt: '2026-06-05T01:00:00.000Z', status: 'pending' },
       ]),
@@ -102,9 +101,10 @@ describe('reminders', () => {
       await new Promise((r) => setTimeout(r, 1500));
       expect(reminderMails()).toHaveLength(2);
       expect(
-        app.jiebang.db.$client
-          .prepare('SELECT status FROM reminders WHERE challenge_id = ? ORDER BY working_days_before')
-          .all(c.id),
+        await app.jiebang.db.$port.query(
+          'SELECT status FROM reminders WHERE challenge_id = ? ORDER BY working_days_before',
+          [c.id],
+        ),
       ).toEqual([{ status: 'sent' }, { status: 'sent' }]);
     } finally {
       await app.close();
@@ -128,18 +128,19 @@ describe('reminders', () => {
       });
       const c = await new ChallengeDriver(g, q).create();
       const rows = () =>
-        g.app.jiebang.db.$client
-          .prepare(
-            'SELECT deadline_type AS type, working_days_before AS days, status FROM reminders WHERE challenge_id = ? ORDER BY id',
-          )
-          .all(c.id);
-      await waitFor(() => expect(rows()).toEqual([{ type: 'SUBMISSION_WINDOW_CLOSED', days: 2, status: 'pending' }]));
+        g.app.jiebang.db.$port.query(
+          'SELECT deadline_type AS type, working_days_before AS days, status FROM reminders WHERE challenge_id = ? ORDER BY id',
+          [c.id],
+        );
+      await waitFor(async () =>
+        expect(await rows()).toEqual([{ type: 'SUBMISSION_WINDOW_CLOSED', days: 2, status: 'pending' }]),
+      );
       // Submitted before the reminder: the window's deadline goes, and so does its reminder; the
       // district's recommendation deadline (12 June) gets its own, two working days before.
       await c.submit();
       await g.at('2026-06-08T09:00:00+08:00');
-      await waitFor(() =>
-        expect(rows()).toEqual([
+      await waitFor(async () =>
+        expect(await rows()).toEqual([
           { type: 'SUBMISSION_WINDOW_CLOSED', days: 2, status: 'cancelled' },
           { type: 'RECOMMENDATION_DEADLINE_PASSED', days: 2, status: 'pending' },
         ]),

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, replayAll, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -11,13 +12,13 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-const sql = () => h.app.jiebang.db.$client;
+const sql = () => sqliteClientOf(h.app.jiebang.db);
 
 describe('replay reproduces every stored state', () => {
   it('finds no divergence in a challenge taken to the notice period, timers included', async () => {
     const s = await new ChallengeDriver(h, p).create();
     await s.toDisbursement();
-    expect(replayAll(h.app)).toEqual([]);
+    expect(await replayAll(h.app)).toEqual([]);
   });
 
   it('names the challenge when its stored snapshot differs from the replayed one', async () => {
@@ -30,7 +31,7 @@ describe('replay reproduces every stored state', () => {
     const tampered = JSON.parse(row.snapshot);
     tampered.context.draft.investment.ownPilotCny += 1;
     sql().prepare('UPDATE challenges SET snapshot = ? WHERE id = ?').run(JSON.stringify(tampered), s.id);
-    expect(replayAll(h.app)).toEqual([
+    expect(await replayAll(h.app)).toEqual([
       { id: s.id, seq: row.version, what: 'the stored snapshot differs from the replayed one' },
     ]);
     // Restore it, so the harness's own replay check on close passes.

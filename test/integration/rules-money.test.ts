@@ -549,7 +549,7 @@ describe('GET /challenges/:id/reconciliation and the export: each track against 
       expect(r.status).toBe(403);
       expect(r.body.error.code).toBe('FORBIDDEN');
     }
-    expect([...exportReconciliation(w.h.app.jiebang.db, { challenge: s.id })]).toEqual([
+    expect(await exportReconciliation(w.h.app.jiebang.db, { challenge: s.id })).toEqual([
       {
         challengeId: s.id,
         trackId: 'bid-1',

@@ -282,7 +282,7 @@ describe('facts in events: what a decision rested on is stored with it', () => {
     await r.record({ subject: { unit: issuer.unit }, kind: 'dishonesty', from: '2026-01-01' });
     expectRefused(await submitOf(await r.draft(p, issuer)), 'T-2.2');
     // …but replay re-checks the stored facts, so every stored state comes back.
-    expect(replayAll(h.app)).toEqual([]);
+    expect(await replayAll(h.app)).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
+import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { sweepUnattachedUploads } from '../../src/engine/write/sweep-uploads.js';
 import { code, outsiderToken, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
@@ -23,7 +24,7 @@ afterAll(async () => h.close());
 
 const filesDir = () => join(dirname(h.dbFile), 'files');
 const attachmentRows = (id: string) =>
-  h.app.jiebang.db.$client.prepare('SELECT * FROM attachments WHERE challenge_id = ?').all(id) as {
+  sqliteClientOf(h.app.jiebang.db).prepare('SELECT * FROM attachments WHERE challenge_id = ?').all(id) as {
     sha256: string;
     filename: string;
   }[];
@@ -213,17 +214,18 @@ describe('uploads never named by an event', () => {
     const day = 86_400_000;
     const files = { db: h.app.jiebang.db, files: h.app.jiebang.files };
     // Inside the grace period nothing goes.
-    expect(sweepUnattachedUploads(files, new Date(Date.parse(h.now()) + 30 * day - 60_000)).removed).not.toContain(
-      sha256Of(unnamed),
-    );
-    const { removed } = sweepUnattachedUploads(files, new Date(Date.parse(h.now()) + 30 * day + 1));
+    expect(
+      (await sweepUnattachedUploads(files, new Date(Date.parse(h.now()) + 30 * day - 60_000))).removed,
+    ).not.toContain(sha256Of(unnamed));
+    const { removed } = await sweepUnattachedUploads(files, new Date(Date.parse(h.now()) + 30 * day + 1));
     expect(removed).toContain(sha256Of(unnamed));
     expect(removed).not.toContain(sha256Of(named));
     expect(removed).not.toContain(sha256Of(shared));
     expect([stored(named), stored(unnamed), stored(shared)]).toEqual([true, false, true]);
-    const rows = h.app.jiebang.db.$client
-      .prepare('SELECT sha256, removed_at AS removedAt FROM attachments WHERE challenge_id = ? ORDER BY sha256')
-      .all(s.id) as { sha256: string; removedAt: string | null }[];
+    const rows = await h.app.jiebang.db.$port.query<{ sha256: string; removedAt: string | null }>(
+      'SELECT sha256, removed_at AS removedAt FROM attachments WHERE challenge_id = ? ORDER BY sha256',
+      [s.id],
+    );
     expect(rows).toHaveLength(3);
     expect(rows.filter((r) => r.removedAt !== null).map((r) => r.sha256)).toEqual([sha256Of(unnamed)]);
     // Its hash may no longer be named (the bytes are gone) until it is uploaded again.

@@ -196,7 +196,7 @@ describe('the receiver example of docs/examples/webhook-receiver.mjs', () => {
     example.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().trim().split('\n')));
     await waitFor(() => expect(lines[0]).toMatch(/^listening on \d+$/));
     const url = `http://127.0.0.1:${lines[0]?.split(' ').at(-1)}/`;
-    h.app.jiebang.db.$client.prepare('UPDATE webhooks SET url = ? WHERE id = ?').run(url, r.body.id);
+    await h.app.jiebang.db.$port.run('UPDATE webhooks SET url = ? WHERE id = ?', [url, r.body.id]);
     const c = await new ChallengeDriver(h, p).create();
     await waitFor(() => expect(lines.some((l) => l.startsWith('verified '))).toBe(true));
     expect(lines.find((l) => l.startsWith('verified '))).toMatch(

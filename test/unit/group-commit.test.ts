@@ -8,9 +8,9 @@ function fakeStore(failCommit = false) {
   return {
     batches,
     log: (what: string) => current?.push(what),
-    transaction<T>(fn: () => T): T {
+    async transaction<T>(fn: () => Promise<T>): Promise<T> {
       current = [];
-      const result = fn();
+      const result = await fn();
       batches.push(current);
       current = null;
       if (failCommit) throw new Error('disk full');

@@ -54,8 +54,8 @@ export function createDenialRecorder(db: Db) {
       ip: placeholder('ip'),
     })
     .prepare();
-  return (d: DenialInput): void => {
-    insert.run({
+  return async (d: DenialInput): Promise<void> => {
+    await insert.run({
       at: d.at,
       tokenId: d.caller?.tokenId ?? null,
       role: d.caller?.role ?? null,
@@ -90,7 +90,7 @@ export interface DenialFilter {
 }
 
 /** Newest first; the cursor is the id of the last row of the previous page. */
-export function listDenials(db: Db, f: DenialFilter) {
+export async function listDenials(db: Db, f: DenialFilter) {
   const where: SQL[] = [];
   if (f.challenge) where.push(eq(denials.challengeId, f.challenge));
   if (f.token) where.push(eq(denials.tokenId, f.token));
@@ -100,7 +100,7 @@ export function listDenials(db: Db, f: DenialFilter) {
   if (f.from) where.push(gte(denials.at, new Date(f.from).toISOString()));
   if (f.to) where.push(lte(denials.at, new Date(f.to).toISOString()));
   if (f.cursor) where.push(lt(denials.id, decodeCursor(f.cursor)));
-  const rows = db
+  const rows = await db
     .select()
     .from(denials)
     .where(and(...where))

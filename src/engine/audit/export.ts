@@ -54,38 +54,36 @@ const COLUMNS = `challenge_id AS challengeId, seq, global_seq AS globalSeq, type
 export type ExportScope = { challenge: string } | { programme: string };
 
 /** The events of one challenge (seq order) or of a programme (challenge id, then seq). */
-export function exportEvents(db: Db, scope: ExportScope): IterableIterator<ExportedEvent> {
-  const sqlite = db.$client;
+export async function exportEvents(
+  db: Db,
+  scope: ExportScope,
+): Promise<Iterable<ExportedEvent> | AsyncIterable<ExportedEvent>> {
+  const port = db.$port;
   if ('challenge' in scope) {
-    if (!sqlite.prepare('SELECT 1 FROM challenges WHERE id = ?').get(scope.challenge))
+    if ((await port.query('SELECT 1 FROM challenges WHERE id = ?', [scope.challenge])).length === 0)
       throw notFound('challenge', scope.challenge, '榜单');
-    return sqlite
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`)
-      .iterate(scope.challenge) as IterableIterator<ExportedEvent>;
+    return port.each<ExportedEvent>(`SELECT ${COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`, [
+      scope.challenge,
+    ]);
   }
-  if (!sqlite.prepare('SELECT 1 FROM programmes WHERE id = ?').get(scope.programme))
+  if ((await port.query('SELECT 1 FROM programmes WHERE id = ?', [scope.programme])).length === 0)
     throw notFound('programme', scope.programme, '申报批次');
-  return sqlite
-    .prepare(
-      `SELECT ${COLUMNS} FROM events WHERE challenge_id IN (SELECT id FROM challenges WHERE programme_id = ?)
-       ORDER BY challenge_id, seq`,
-    )
-    .iterate(scope.programme) as IterableIterator<ExportedEvent>;
+  return port.each<ExportedEvent>(
+    `SELECT ${COLUMNS} FROM events WHERE challenge_id IN (SELECT id FROM challenges WHERE programme_id = ?)
+     ORDER BY challenge_id, seq`,
+    [scope.programme],
+  );
 }
 
 /** Every stored daily checkpoint, then the current head of the global chain (not yet closed). */
-export function exportCheckpoints(db: Db): ExportedCheckpoint[] {
-  const sqlite = db.$client;
-  const stored = sqlite
-    .prepare(
-      "SELECT day, 'checkpoint' AS kind, global_seq AS globalSeq, global_hash AS globalHash, recorded_at AS recordedAt FROM checkpoints ORDER BY day",
-    )
-    .all() as ExportedCheckpoint[];
-  const head = sqlite
-    .prepare(
-      'SELECT global_seq AS globalSeq, global_hash AS globalHash, at FROM events ORDER BY global_seq DESC LIMIT 1',
-    )
-    .get() as { globalSeq: number; globalHash: string; at: string } | undefined;
+export async function exportCheckpoints(db: Db): Promise<ExportedCheckpoint[]> {
+  const port = db.$port;
+  const stored = await port.query<ExportedCheckpoint>(
+    "SELECT day, 'checkpoint' AS kind, global_seq AS globalSeq, global_hash AS globalHash, recorded_at AS recordedAt FROM checkpoints ORDER BY day",
+  );
+  const [head] = await port.query<{ globalSeq: number; globalHash: string; at: string }>(
+    'SELECT global_seq AS globalSeq, global_hash AS globalHash, at FROM events ORDER BY global_seq DESC LIMIT 1',
+  );
   if (!head) return stored;
   return [
     ...stored,
@@ -131,18 +129,21 @@ export const reconciliationColumns: { key: keyof ExportedReconciliation; en: str
 ];
 
 /** The reconciliation of one challenge's tracks, or of every challenge of a programme (by id), from the stored snapshots. */
-export function* exportReconciliation(db: Db, scope: ExportScope): IterableIterator<ExportedReconciliation> {
-  const sqlite = db.$client;
-  const rows = (
-    'challenge' in scope
-      ? sqlite.prepare('SELECT id, snapshot FROM challenges WHERE id = ?').all(scope.challenge)
-      : sqlite.prepare('SELECT id, snapshot FROM challenges WHERE programme_id = ? ORDER BY id').all(scope.programme)
-  ) as { id: string; snapshot: string }[];
+export async function exportReconciliation(db: Db, scope: ExportScope): Promise<ExportedReconciliation[]> {
+  const rows = await ('challenge' in scope
+    ? db.$port.query<{ id: string; snapshot: string }>('SELECT id, snapshot FROM challenges WHERE id = ?', [
+        scope.challenge,
+      ])
+    : db.$port.query<{ id: string; snapshot: string }>(
+        'SELECT id, snapshot FROM challenges WHERE programme_id = ? ORDER BY id',
+        [scope.programme],
+      ));
   if ('challenge' in scope && rows.length === 0) throw notFound('challenge', scope.challenge, '榜单');
+  const out: ExportedReconciliation[] = [];
   for (const row of rows) {
     const { context } = JSON.parse(row.snapshot) as PersistedSnapshot;
     for (const r of reconcile(context))
-      yield {
+      out.push({
         challengeId: row.id,
         trackId: r.trackId,
         payeeUnit: r.payeeUnit,
@@ -155,6 +156,7 @@ export function* exportReconciliation(db: Db, scope: ExportScope): IterableItera
         challengeCapCny: r.caps.capCny,
         firstPhaseCapCny: r.caps.firstPhaseCny ?? null,
         remainingCny: r.remainingCny,
-      };
+      });
   }
+  return out;
 }

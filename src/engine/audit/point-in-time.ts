@@ -22,9 +22,13 @@ export interface StateAt {
   context: ChallengeContext;
 }
 
-export function stateAt(db: Db, id: string, point: PointInTime, registry: MachineRegistry = machineRegistry): StateAt {
-  const sqlite = db.$client;
-  const head = sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(id) as { version: number } | undefined;
+export async function stateAt(
+  db: Db,
+  id: string,
+  point: PointInTime,
+  registry: MachineRegistry = machineRegistry,
+): Promise<StateAt> {
+  const [head] = await db.$port.query<{ version: number }>('SELECT version FROM challenges WHERE id = ?', [id]);
   if (!head) throw notFound('challenge', id, '榜单');
   const asOfMs = point.asOf === undefined ? undefined : Date.parse(point.asOf);
   if (point.seq !== undefined && point.seq > head.version)
@@ -34,13 +38,14 @@ export function stateAt(db: Db, id: string, point: PointInTime, registry: Machin
       `榜单 ${id} 共有 ${head.version} 个事件，不存在第 ${point.seq} 个。`,
     );
 
-  const rows = sqlite.prepare(
+  const rows = db.$port.each<ReplayRow>(
     `SELECT challenge_id AS challengeId, seq, type, payload, facts, actor, at, machine_version AS machineVersion
      FROM events WHERE challenge_id = ? ORDER BY seq`,
+    [id],
   );
   const replayer = new Replayer(registry);
   let reached: { seq: number; at: string } | undefined;
-  for (const row of rows.iterate(id) as IterableIterator<ReplayRow>) {
+  for await (const row of rows) {
     // Events of a challenge are in time order, so the first one after `asOf` ends the replay.
     if (asOfMs !== undefined && Date.parse(row.at) > asOfMs) break;
     replayer.step(row);

@@ -11,11 +11,10 @@
  * 2. the whole log in global_seq order: each global_hash chains its hash onto the previous
  *    event's global_hash, and every stored daily checkpoint names a link of that chain.
  *
- * Rows are read with better-sqlite3's `.iterate()` on the raw connection: drizzle's prepared
- * statements have no streaming read, and verify only reads.
+ * Rows are read raw through the port's `each` (SQLite streams them with better-sqlite3's
+ * `.iterate()`: drizzle's prepared statements have no streaming read), and verify only reads.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Statement } from 'better-sqlite3';
 import type { MachineRegistry } from '../../../machines/challenge/versions.js';
 import { machineRegistry } from '../../../machines/challenge/versions.js';
 import { notFound } from '../../base/errors.js';
@@ -240,11 +239,12 @@ export interface VerifyOptions {
 }
 
 /** Replay and hash check of the whole log. */
-export function verifyLog(db: Db, options: VerifyOptions = {}): VerifyReport {
-  const sqlite = db.$client;
+export async function verifyLog(db: Db, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const port = db.$port;
   const registry = options.registry ?? machineRegistry;
   const every = options.progressEvery ?? 2000;
-  const eventCount = (sqlite.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  const [count] = await port.query<{ n: number }>('SELECT count(*) AS n FROM events');
+  const eventCount = Number(count?.n ?? 0);
   const total = eventCount * 2;
   let done = 0;
   const tick = () => {
@@ -253,13 +253,11 @@ export function verifyLog(db: Db, options: VerifyOptions = {}): VerifyReport {
   };
 
   // Pass 1: each challenge on its own.
-  const heads = sqlite.prepare(`SELECT ${HEAD_COLUMNS} FROM challenges ORDER BY id`) as Statement<[], HeadRow>;
-  const eventsOf = sqlite.prepare(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`,
-  ) as Statement<[string], VerifyRow>;
+  const heads = port.each<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM challenges ORDER BY id`);
+  const eventsSql = `SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`;
   let checkedEvents = 0;
-  for (const head of heads.iterate()) {
-    const found = checkChallenge(head, eventsOf.iterate(head.id), registry, () => {
+  for await (const head of heads) {
+    const found = await checkChallenge(head, port.each<VerifyRow>(eventsSql, [head.id]), registry, () => {
       checkedEvents += 1;
       tick();
     });
@@ -268,12 +266,10 @@ export function verifyLog(db: Db, options: VerifyOptions = {}): VerifyReport {
   }
   // Events no challenge row owns were never visited above: the row was deleted (foreign keys off).
   if (checkedEvents !== eventCount) {
-    const orphan = sqlite
-      .prepare(
-        `SELECT e.challenge_id AS challengeId, min(e.seq) AS seq FROM events e
-         WHERE NOT EXISTS (SELECT 1 FROM challenges c WHERE c.id = e.challenge_id) GROUP BY e.challenge_id LIMIT 1`,
-      )
-      .get() as { challengeId: string; seq: number } | undefined;
+    const [orphan] = await port.query<{ challengeId: string; seq: number }>(
+      `SELECT e.challenge_id AS challengeId, min(e.seq) AS seq FROM events e
+       WHERE NOT EXISTS (SELECT 1 FROM challenges c WHERE c.id = e.challenge_id) GROUP BY e.challenge_id LIMIT 1`,
+    );
     if (orphan)
       return {
         ok: false,
@@ -287,14 +283,14 @@ export function verifyLog(db: Db, options: VerifyOptions = {}): VerifyReport {
   }
 
   // Pass 2: the global chain and its checkpoints.
-  const checkpoints = sqlite
-    .prepare('SELECT day, global_seq AS globalSeq, global_hash AS globalHash FROM checkpoints')
-    .all() as { day: string; globalSeq: number; globalHash: string }[];
+  const checkpoints = await port.query<{ day: string; globalSeq: number; globalHash: string }>(
+    'SELECT day, global_seq AS globalSeq, global_hash AS globalHash FROM checkpoints',
+  );
   const chain = new GlobalChainChecker(checkpoints);
-  const log = sqlite.prepare(
+  const log = port.each<Pick<VerifyRow, 'globalSeq' | 'challengeId' | 'seq' | 'hash' | 'globalHash'>>(
     'SELECT global_seq AS globalSeq, challenge_id AS challengeId, seq, hash, global_hash AS globalHash FROM events ORDER BY global_seq',
-  ) as Statement<[], Pick<VerifyRow, 'globalSeq' | 'challengeId' | 'seq' | 'hash' | 'globalHash'>>;
-  for (const row of log.iterate()) {
+  );
+  for await (const row of log) {
     const found = chain.check(row);
     if (found) return { ok: false, checkedEvents, firstDivergence: found };
     tick();
@@ -306,14 +302,14 @@ export function verifyLog(db: Db, options: VerifyOptions = {}): VerifyReport {
 }
 
 /** Feeds one challenge's events to a checker; returning early closes the iterator. */
-function checkChallenge(
+async function checkChallenge(
   head: HeadRow,
-  rows: IterableIterator<VerifyRow>,
+  rows: Iterable<VerifyRow> | AsyncIterable<VerifyRow>,
   registry: MachineRegistry,
   onEvent: () => void,
-): Divergence | null {
+): Promise<Divergence | null> {
   const checker = new ChallengeChecker(head.id, registry);
-  for (const row of rows) {
+  for await (const row of rows) {
     const found = checker.check(row);
     if (found) return found;
     onEvent();
@@ -325,21 +321,28 @@ function checkChallenge(
  * Replay and hash check of one challenge: its own chain and replay, and the global chain's link
  * into each of its events (the event before it in the whole log is read by its key).
  */
-export function verifyChallenge(db: Db, id: string, registry: MachineRegistry = machineRegistry): VerifyReport {
-  const sqlite = db.$client;
-  const head = sqlite.prepare(`SELECT ${HEAD_COLUMNS} FROM challenges WHERE id = ?`).get(id) as HeadRow | undefined;
+export async function verifyChallenge(
+  db: Db,
+  id: string,
+  registry: MachineRegistry = machineRegistry,
+): Promise<VerifyReport> {
+  const port = db.$port;
+  const [head] = await port.query<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM challenges WHERE id = ?`, [id]);
   if (!head) throw notFound('challenge', id, '榜单');
-  const rows = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`) as Statement<
-    [string],
-    VerifyRow
-  >;
-  const previousLink = sqlite.prepare(
-    'SELECT global_hash AS globalHash FROM events WHERE global_seq < ? ORDER BY global_seq DESC LIMIT 1',
-  ) as Statement<[number], { globalHash: string }>;
+  const rows = await port.query<VerifyRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`, [
+    id,
+  ]);
+  const previousLink = async (globalSeq: number) =>
+    (
+      await port.query<{ globalHash: string }>(
+        'SELECT global_hash AS globalHash FROM events WHERE global_seq < ? ORDER BY global_seq DESC LIMIT 1',
+        [globalSeq],
+      )
+    )[0]?.globalHash;
   let checkedEvents = 0;
   const checker = new ChallengeChecker(id, registry);
-  for (const row of rows.iterate(id)) {
-    const found = checker.check(row) ?? globalLink(row, previousLink.get(row.globalSeq)?.globalHash ?? GENESIS_HASH);
+  for (const row of rows) {
+    const found = checker.check(row) ?? globalLink(row, (await previousLink(row.globalSeq)) ?? GENESIS_HASH);
     if (found) return { ok: false, checkedEvents, firstDivergence: found };
     checkedEvents += 1;
   }

@@ -48,3 +48,30 @@ export function matchExpression(query: string): string | null {
   }
   return terms.length === 0 ? null : terms.join(' AND ');
 }
+
+/**
+ * PostgreSQL's search terms (issue 15; PostgreSQL 12 has no tokenizer for Chinese and the
+ * service uses no extension): every bigram of each Han run, each lone Han character, and every
+ * other word in lower case. Stored in a GIN-indexed text[] so `terms @> query terms` finds the
+ * candidates; the words themselves are then matched in sequence with ILIKE.
+ */
+export function searchTerms(text: string): string[] {
+  const terms = new Set<string>();
+  for (const run of text.match(hanRun) ?? []) for (const gram of bigramsOf(run, false)) terms.add(gram);
+  for (const word of text.replace(hanRun, ' ').match(/[\p{L}\p{N}]+/gu) ?? []) terms.add(word.toLowerCase());
+  return [...terms];
+}
+
+/**
+ * What a person typed, for PostgreSQL: the terms every match must hold (a lone Han character
+ * holds none: it is matched by ILIKE alone) and the words each to be found in the text as typed.
+ * Null when nothing searchable is left.
+ */
+export function searchQuery(query: string): { terms: string[]; words: string[] } | null {
+  const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  const terms = new Set<string>();
+  for (const word of words)
+    if ([...word].length > 1 || !/\p{Script=Han}/u.test(word)) for (const t of searchTerms(word)) terms.add(t);
+  return { terms: [...terms], words };
+}

@@ -4,14 +4,13 @@
  * Written by the commit, inside its transaction, only when the public part changed; rebuilt
  * from the stored snapshots (themselves the fold of the log) when missing or on request.
  */
-import type Database from 'better-sqlite3';
 import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
 import { panelScore } from '../../../machines/challenge/selectors.js';
 import { type Stage, stageHasTag, stageOf, stagesTagged } from '../../../machines/challenge/stage.js';
 import type { Db } from '../../db/client.js';
 import { type ReplayRow, replayEvents } from '../audit/replay.js';
 import { canonicalJson } from '../canonical.js';
-import { indexText } from './cjk-bigrams.js';
+import { indexText, searchTerms } from './cjk-bigrams.js';
 
 /** What the public may know of a selected bid: unit codes (names are read at answer time) and the panel's score. */
 export interface PublicSelection {
@@ -93,54 +92,56 @@ export function publicFieldsOf(snapshot: ChallengeSnapshot): PublicFields | null
   };
 }
 
-type Statements = ReturnType<typeof prepare>;
-const prepared = new WeakMap<Database.Database, Statements>();
+const UPSERT = `INSERT INTO public_challenges (id, programme_id, kind, domain, title, summary, issuer_name, district_unit,
+     district_name, indicators, period_months, solver_funding_cny, bidding_closes_at, stage, bidding_open, notice_open, detail,
+     published_at, notice_at, updated_at)
+   VALUES (@id, @programmeId, @kind, @domain, @title, @summary, @issuerName, @districtUnit, @districtName,
+     @indicators, @periodMonths, @solverFundingCny, @biddingClosesAt, @stage, @biddingOpen, @noticeOpen, @detail, @publishedAt, @noticeAt, @updatedAt)
+   ON CONFLICT(id) DO UPDATE SET programme_id = excluded.programme_id, kind = excluded.kind,
+     domain = excluded.domain, title = excluded.title, summary = excluded.summary,
+     issuer_name = excluded.issuer_name, district_unit = excluded.district_unit,
+     district_name = excluded.district_name, indicators = excluded.indicators,
+     period_months = excluded.period_months, solver_funding_cny = excluded.solver_funding_cny,
+     bidding_closes_at = excluded.bidding_closes_at, stage = excluded.stage, bidding_open = excluded.bidding_open,
+     notice_open = excluded.notice_open, detail = excluded.detail,
+     published_at = excluded.published_at, notice_at = excluded.notice_at, updated_at = excluded.updated_at`;
 
-function prepare(client: Database.Database) {
-  return {
-    unitName: client.prepare<[string], { name: string }>('SELECT name FROM units WHERE code = ?'),
-    upsert: client.prepare(
-      `INSERT INTO public_challenges (id, programme_id, kind, domain, title, summary, issuer_name, district_unit,
-         district_name, indicators, period_months, solver_funding_cny, bidding_closes_at, stage, bidding_open, notice_open, detail,
-         published_at, notice_at, updated_at)
-       VALUES (@id, @programmeId, @kind, @domain, @title, @summary, @issuerName, @districtUnit, @districtName,
-         @indicators, @periodMonths, @solverFundingCny, @biddingClosesAt, @stage, @biddingOpen, @noticeOpen, @detail, @publishedAt, @noticeAt, @updatedAt)
-       ON CONFLICT(id) DO UPDATE SET programme_id = excluded.programme_id, kind = excluded.kind,
-         domain = excluded.domain, title = excluded.title, summary = excluded.summary,
-         issuer_name = excluded.issuer_name, district_unit = excluded.district_unit,
-         district_name = excluded.district_name, indicators = excluded.indicators,
-         period_months = excluded.period_months, solver_funding_cny = excluded.solver_funding_cny,
-         bidding_closes_at = excluded.bidding_closes_at, stage = excluded.stage, bidding_open = excluded.bidding_open,
-         notice_open = excluded.notice_open, detail = excluded.detail,
-         published_at = excluded.published_at, notice_at = excluded.notice_at, updated_at = excluded.updated_at`,
-    ),
-    remove: client.prepare('DELETE FROM public_challenges WHERE id = ?'),
-    removeText: client.prepare('DELETE FROM public_challenges_fts WHERE id = ?'),
-    insertText: client.prepare('INSERT INTO public_challenges_fts (id, title, body) VALUES (?, ?, ?)'),
-  };
+async function unitName(db: Db, code: string): Promise<string> {
+  const [row] = await db.$port.query<{ name: string }>('SELECT name FROM units WHERE code = ?', [code]);
+  return row?.name ?? code;
 }
 
-function statementsOf(db: Db): Statements {
-  const client = db.$client;
-  let s = prepared.get(client);
-  if (!s) {
-    s = prepare(client);
-    prepared.set(client, s);
-  }
-  return s;
+/**
+ * The search text: SQLite's FTS5 table holds the bigram text (cjk-bigrams.ts); PostgreSQL's
+ * table of the same name holds the text as written and its terms (bigrams and words) in a
+ * GIN-indexed text[] (docs/decisions.md, issue 15).
+ */
+async function writeSearchText(db: Db, id: string, title: string, body: string): Promise<void> {
+  if (db.$port.dialect === 'sqlite')
+    await db.$port.run('INSERT INTO public_challenges_fts (id, title, body) VALUES (?, ?, ?)', [
+      id,
+      indexText(title),
+      indexText(body),
+    ]);
+  else
+    await db.$port.run('INSERT INTO public_challenges_fts (id, title, body, terms) VALUES (?, ?, ?, ?)', [
+      id,
+      title,
+      body,
+      searchTerms(`${title}\n${body}`),
+    ]);
 }
 
 /** Writes (or removes) one challenge's public row and its search text. */
-export function writePublicFields(db: Db, id: string, fields: PublicFields | null, at: string): void {
-  const s = statementsOf(db);
-  s.removeText.run(id);
+export async function writePublicFields(db: Db, id: string, fields: PublicFields | null, at: string): Promise<void> {
+  await db.$port.run('DELETE FROM public_challenges_fts WHERE id = ?', [id]);
   if (fields === null) {
-    s.remove.run(id);
+    await db.$port.run('DELETE FROM public_challenges WHERE id = ?', [id]);
     return;
   }
-  const issuerName = s.unitName.get(fields.issuerUnit)?.name ?? fields.issuerUnit;
-  const districtName = s.unitName.get(fields.districtUnit)?.name ?? fields.districtUnit;
-  s.upsert.run({
+  const issuerName = await unitName(db, fields.issuerUnit);
+  const districtName = await unitName(db, fields.districtUnit);
+  await db.$port.run(UPSERT, {
     id,
     programmeId: fields.programmeId,
     kind: fields.kind,
@@ -162,53 +163,54 @@ export function writePublicFields(db: Db, id: string, fields: PublicFields | nul
     noticeAt: fields.detail.notice?.selectedAt ?? null,
     updatedAt: at,
   });
-  s.insertText.run(
+  await writeSearchText(
+    db,
     id,
-    indexText(fields.title),
-    indexText([fields.summary, ...fields.indicators, issuerName, fields.domain].join('\n')),
+    fields.title,
+    [fields.summary, ...fields.indicators, issuerName, fields.domain].join('\n'),
   );
 }
 
 /** In the commit's transaction: the public row := the new snapshot's; untouched when its public part did not change. */
-export function syncPublicListing(
+export async function syncPublicListing(
   db: Db,
   previous: ChallengeSnapshot | null,
   next: ChallengeSnapshot,
   at: string,
-): void {
+): Promise<void> {
   const wanted = publicFieldsOf(next);
   const before = previous === null ? null : publicFieldsOf(previous);
   if (before === null && wanted === null) return;
   if (before !== null && wanted !== null && canonicalJson(before) === canonicalJson(wanted)) return;
-  writePublicFields(db, next.context.id, wanted, at);
+  await writePublicFields(db, next.context.id, wanted, at);
 }
 
 /**
  * Rebuilds the whole projection from the log, in one transaction: each challenge's events are
  * folded through the machine versions they recorded (src/engine/audit/replay.ts) and the end
- * state projected (`jiebang rebuild-public`, and at start when the table is empty while public
- * calls exist). Returns how many public calls it wrote.
+ * state projected (`jiebang rebuild-public`, at start when the table is empty while public
+ * calls exist, and after `jiebang copy`). Returns how many public calls it wrote.
  */
-export function rebuildPublicListing(db: Db, at: string): number {
-  const client = db.$client;
-  const ids = client.prepare('SELECT id FROM challenges ORDER BY id').pluck().all() as string[];
-  // One challenge's events at a time: better-sqlite3 cannot write while a query is being iterated.
-  const eventsOf = client.prepare(
-    `SELECT challenge_id AS challengeId, seq, type, payload, facts, actor, at, machine_version AS machineVersion
-     FROM events WHERE challenge_id = ? ORDER BY seq`,
-  );
+export async function rebuildPublicListing(db: Db, at: string): Promise<number> {
+  const ids = (await db.$port.query<{ id: string }>('SELECT id FROM challenges ORDER BY id')).map((r) => r.id);
   let written = 0;
-  client.transaction(() => {
-    client.prepare('DELETE FROM public_challenges').run();
-    client.prepare('DELETE FROM public_challenges_fts').run();
+  await db.$port.withTransaction(async () => {
+    await db.$port.run('DELETE FROM public_challenges');
+    await db.$port.run('DELETE FROM public_challenges_fts');
+    // One challenge's events at a time: better-sqlite3 cannot write while a query is being iterated.
     for (const id of ids) {
-      const end = replayEvents(eventsOf.all(id) as ReplayRow[], () => undefined);
+      const rows = await db.$port.query<ReplayRow>(
+        `SELECT challenge_id AS challengeId, seq, type, payload, facts, actor, at, machine_version AS machineVersion
+         FROM events WHERE challenge_id = ? ORDER BY seq`,
+        [id],
+      );
+      const end = replayEvents(rows, () => undefined);
       const fields = end === undefined ? null : publicFieldsOf(end);
       if (fields === null) continue;
-      writePublicFields(db, id, fields, at);
+      await writePublicFields(db, id, fields, at);
       written++;
     }
-  })();
+  });
   return written;
 }
 
@@ -216,12 +218,12 @@ export function rebuildPublicListing(db: Db, at: string): number {
  * At start: a database whose public calls predate the projection (or whose projection was
  * cleared) gets it rebuilt before the service answers. One indexed probe when nothing is missing.
  */
-export function rebuildPublicListingIfMissing(db: Db, at: string): number {
-  const client = db.$client;
-  if (client.prepare('SELECT 1 FROM public_challenges LIMIT 1').get() !== undefined) return 0;
+export async function rebuildPublicListingIfMissing(db: Db, at: string): Promise<number> {
+  if ((await db.$port.query('SELECT 1 AS found FROM public_challenges LIMIT 1')).length > 0) return 0;
   const published = stagesTagged('published');
-  const any = client
-    .prepare(`SELECT 1 FROM challenges WHERE stage IN (${published.map(() => '?').join(', ')}) LIMIT 1`)
-    .get(...published);
-  return any === undefined ? 0 : rebuildPublicListing(db, at);
+  const any = await db.$port.query(
+    `SELECT 1 AS found FROM challenges WHERE stage IN (${published.map(() => '?').join(', ')}) LIMIT 1`,
+    published,
+  );
+  return any.length === 0 ? 0 : rebuildPublicListing(db, at);
 }

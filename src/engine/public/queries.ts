@@ -6,7 +6,7 @@
 import type { ProgrammeSettings } from '../../../machines/programme.js';
 import { AppError, notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
-import { matchExpression } from './cjk-bigrams.js';
+import { matchExpression, searchQuery } from './cjk-bigrams.js';
 import type { PublicFields } from './listing.js';
 
 export interface PublicFilter {
@@ -94,8 +94,7 @@ function decode(cursor: string, searching: boolean): Cursor {
 }
 
 /** The published calls, filtered, searched and paginated. */
-export function listPublicChallenges(db: Db, f: PublicFilter, now: Date) {
-  const client = db.$client;
+export async function listPublicChallenges(db: Db, f: PublicFilter, now: Date) {
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: f.limit + 1 };
   if (f.domain) {
@@ -117,19 +116,20 @@ export function listPublicChallenges(db: Db, f: PublicFilter, now: Date) {
   const match = f.q === undefined ? null : matchExpression(f.q);
   if (f.q !== undefined && f.q.trim() !== '' && match === null) return { items: [], nextCursor: null };
   let rows: Row[];
-  if (match !== null) {
+  if (match !== null && f.q !== undefined) {
     const cursor = f.cursor ? decode(f.cursor, true) : { o: 0 };
-    params.match = match;
     params.offset = 'o' in cursor ? cursor.o : 0;
-    // Title matches weigh ten times the rest (bm25 column weights: id, title, body).
-    rows = client
-      .prepare(
+    if (db.$port.dialect === 'sqlite') {
+      params.match = match;
+      // Title matches weigh ten times the rest (bm25 column weights: id, title, body).
+      rows = await db.$port.query<Row>(
         `SELECT p.* FROM public_challenges_fts f JOIN public_challenges p ON p.id = f.id
          WHERE public_challenges_fts MATCH @match ${where.map((w) => `AND ${w}`).join(' ')}
          ORDER BY bm25(public_challenges_fts, 0, 10, 1), p.published_at DESC, p.id
          LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as Row[];
+        params,
+      );
+    } else rows = await searchOnPostgres(db, f.q, where, params);
     const more = rows.length > f.limit;
     const page = rows.slice(0, f.limit);
     return {
@@ -145,28 +145,65 @@ export function listPublicChallenges(db: Db, f: PublicFilter, now: Date) {
       params.ci = c.i;
     }
   }
-  rows = client
-    .prepare(
-      `SELECT p.* FROM public_challenges p ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  rows = await db.$port.query<Row>(
+    `SELECT p.* FROM public_challenges p ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY p.published_at DESC, p.id LIMIT @limit`,
-    )
-    .all(params) as Row[];
+    params,
+  );
   const more = rows.length > f.limit;
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return { items: page.map(itemOf), nextCursor: more && last ? encode({ p: last.published_at, i: last.id }) : null };
 }
 
-function rowOf(db: Db, id: string): Row {
-  const row = db.$client.prepare('SELECT * FROM public_challenges WHERE id = ?').get(id) as Row | undefined;
+/**
+ * PostgreSQL's search (no FTS5 there): the GIN-indexed terms narrow the rows, every word typed
+ * must then occur as written (ILIKE); titles holding every word rank first (docs/decisions.md).
+ * Positional parameters: `@>` is an operator here, not a name.
+ */
+async function searchOnPostgres(db: Db, q: string, where: string[], params: Record<string, unknown>): Promise<Row[]> {
+  const query = searchQuery(q);
+  if (query === null) return [];
+  const values: unknown[] = [];
+  const add = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const escaped = query.words.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const inText = escaped.map((w) => `(f.title || ' ' || f.body) ILIKE ${add(w)}`).join(' AND ');
+  const inTitle = escaped.map((w) => `f.title ILIKE ${add(w)}`).join(' AND ');
+  const filters = where.map((w) => w.replace(/@(\w+)/g, (_m, name: string) => add(params[name])));
+  const terms = query.terms.length > 0 ? `AND f.terms @> ${add(query.terms)}::text[]` : '';
+  return db.$port.query<Row>(
+    `SELECT p.* FROM public_challenges_fts f JOIN public_challenges p ON p.id = f.id
+     WHERE ${inText} ${terms} ${filters.map((w) => `AND ${w}`).join(' ')}
+     ORDER BY CASE WHEN ${inTitle} THEN 0 ELSE 1 END, p.published_at DESC, p.id
+     LIMIT ${add(params.limit)} OFFSET ${add(params.offset)}`,
+    values,
+  );
+}
+
+async function rowOf(db: Db, id: string): Promise<Row> {
+  const [row] = await db.$port.query<Row>('SELECT * FROM public_challenges WHERE id = ?', [id]);
   if (!row) throw notFound('challenge', id, '榜单');
   return row;
 }
 
-const unitNames = (db: Db) => {
-  const byCode = db.$client.prepare<[string], { name: string }>('SELECT name FROM units WHERE code = ?');
-  return (code: string) => byCode.get(code)?.name ?? code;
-};
+async function unitNames(db: Db, codes: string[]): Promise<(code: string) => string> {
+  const names = new Map<string, string>();
+  for (const code of new Set(codes)) {
+    const [row] = await db.$port.query<{ name: string }>('SELECT name FROM units WHERE code = ?', [code]);
+    if (row) names.set(code, row.name);
+  }
+  return (code: string) => names.get(code) ?? code;
+}
+
+async function settingsOf(db: Db, programmeId: string): Promise<ProgrammeSettings | undefined> {
+  const [programme] = await db.$port.query<{ settings: string }>('SELECT settings FROM programmes WHERE id = ?', [
+    programmeId,
+  ]);
+  return programme ? (JSON.parse(programme.settings) as ProgrammeSettings) : undefined;
+}
 
 export interface PublicNotice {
   challengeId: string;
@@ -176,10 +213,13 @@ export interface PublicNotice {
   objectionsOpen: boolean;
 }
 
-function noticeOf(db: Db, row: Row, now: Date): PublicNotice | null {
+async function noticeOf(db: Db, row: Row, now: Date): Promise<PublicNotice | null> {
   const detail = JSON.parse(row.detail) as PublicFields['detail'];
   if (detail.notice === null) return null;
-  const name = unitNames(db);
+  const name = await unitNames(
+    db,
+    detail.notice.selected.flatMap((s) => [s.leadUnit, ...s.memberUnits]),
+  );
   const endsAt = detail.notice.noticeEndsAt;
   return {
     challengeId: row.id,
@@ -196,13 +236,10 @@ function noticeOf(db: Db, row: Row, now: Date): PublicNotice | null {
 }
 
 /** One public call: the list's fields, the programme's contact desks, the horse-race routes, the notice. */
-export function readPublicChallenge(db: Db, id: string, now: Date) {
-  const row = rowOf(db, id);
+export async function readPublicChallenge(db: Db, id: string, now: Date) {
+  const row = await rowOf(db, id);
   const detail = JSON.parse(row.detail) as PublicFields['detail'];
-  const programme = db.$client.prepare('SELECT settings FROM programmes WHERE id = ?').get(row.programme_id) as
-    | { settings: string }
-    | undefined;
-  const settings = programme ? (JSON.parse(programme.settings) as ProgrammeSettings) : undefined;
+  const settings = await settingsOf(db, row.programme_id);
   return {
     ...itemOf(row),
     programmeId: row.programme_id,
@@ -210,13 +247,13 @@ export function readPublicChallenge(db: Db, id: string, now: Date) {
     biddingOpen: row.bidding_open === 1,
     contacts: settings?.contacts ?? [],
     horseRace: detail.horseRace,
-    notice: noticeOf(db, row, now),
+    notice: await noticeOf(db, row, now),
   };
 }
 
 /** The notice of the selection (开榜公告), once announced; 404 before. */
-export function readPublicNotice(db: Db, id: string, now: Date): PublicNotice {
-  const notice = noticeOf(db, rowOf(db, id), now);
+export async function readPublicNotice(db: Db, id: string, now: Date): Promise<PublicNotice> {
+  const notice = await noticeOf(db, await rowOf(db, id), now);
   if (!notice) throw notFound('notice of challenge', id, '榜单的开榜公告');
   return notice;
 }
@@ -232,23 +269,22 @@ export interface FeedEntry {
 }
 
 /** The feed's entries: each publication and each notice, newest first. */
-export function feedEntries(db: Db, limit: number): FeedEntry[] {
-  const rows = db.$client
-    .prepare(
-      `SELECT * FROM (
-         SELECT id, title, summary, issuer_name, published_at AS at, 'call' AS kind FROM public_challenges
-         UNION ALL
-         SELECT id, title, summary, issuer_name, notice_at AS at, 'notice' AS kind FROM public_challenges WHERE notice_at IS NOT NULL
-       ) ORDER BY at DESC, id LIMIT ?`,
-    )
-    .all(limit) as {
+export async function feedEntries(db: Db, limit: number): Promise<FeedEntry[]> {
+  const rows = await db.$port.query<{
     id: string;
     title: string;
     summary: string;
     issuer_name: string;
     at: string;
     kind: 'call' | 'notice';
-  }[];
+  }>(
+    `SELECT * FROM (
+       SELECT id, title, summary, issuer_name, published_at AS at, 'call' AS kind FROM public_challenges
+       UNION ALL
+       SELECT id, title, summary, issuer_name, notice_at AS at, 'notice' AS kind FROM public_challenges WHERE notice_at IS NOT NULL
+     ) AS entries ORDER BY at DESC, id LIMIT ?`,
+    [limit],
+  );
   return rows.map((r) => ({
     id: `${r.id}/${r.kind}`,
     kind: r.kind,
@@ -261,13 +297,10 @@ export function feedEntries(db: Db, limit: number): FeedEntry[] {
 }
 
 /** What the printable notice needs besides the notice: the programme's name, the issuer, the contact desks. */
-export function noticePrintout(db: Db, id: string, now: Date) {
-  const notice = readPublicNotice(db, id, now);
-  const row = rowOf(db, id);
-  const programme = db.$client.prepare('SELECT settings FROM programmes WHERE id = ?').get(row.programme_id) as
-    | { settings: string }
-    | undefined;
-  const settings = programme ? (JSON.parse(programme.settings) as ProgrammeSettings) : undefined;
+export async function noticePrintout(db: Db, id: string, now: Date) {
+  const notice = await readPublicNotice(db, id, now);
+  const row = await rowOf(db, id);
+  const settings = await settingsOf(db, row.programme_id);
   return {
     notice,
     programmeName: settings?.name ?? row.programme_id,

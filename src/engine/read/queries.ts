@@ -31,7 +31,7 @@ function decodeCursor(cursor: string): string {
 }
 
 /** The challenges the caller may see (src/access/policy.ts), filtered and cursor-paginated. */
-export function listChallenges(db: Db, caller: Caller, f: ChallengeFilter) {
+export async function listChallenges(db: Db, caller: Caller, f: ChallengeFilter) {
   const where: SQL[] = [];
   const scope = listScope(caller);
   if (!scope.all) {
@@ -53,7 +53,7 @@ export function listChallenges(db: Db, caller: Caller, f: ChallengeFilter) {
       sql`json_extract(${challenges.snapshot}, '$.context.rectifyOverdueSince') IS NOT NULL AND json_extract(${challenges.snapshot}, '$.context.outcome') IS NULL`,
     );
   if (f.cursor) where.push(gt(challenges.id, decodeCursor(f.cursor)));
-  const rows = db
+  const rows = await db
     .select({
       id: challenges.id,
       programmeId: challenges.programmeId,
@@ -76,8 +76,8 @@ export function listChallenges(db: Db, caller: Caller, f: ChallengeFilter) {
   return { items: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
 }
 
-export function challengeHistory(db: Db, caller: Caller, id: string) {
-  const head = db
+export async function challengeHistory(db: Db, caller: Caller, id: string) {
+  const head = await db
     .select({ issuerUnit: challenges.issuerUnit, stage: challenges.stage })
     .from(challenges)
     .where(eq(challenges.id, id))
@@ -94,29 +94,24 @@ export function challengeHistory(db: Db, caller: Caller, id: string) {
   }
   // A party reading its own challenge's history (not the bureau or auditors) gets it withheld.
   const withhold = rolePolicies[caller.role].history !== 'every';
-  const entries = db
-    .select()
-    .from(events)
-    .where(eq(events.challengeId, id))
-    .orderBy(asc(events.seq))
-    .all()
-    .map((e) => {
-      const actor = JSON.parse(e.actor) as { unit?: string };
-      const entry = {
-        seq: e.seq,
-        globalSeq: e.globalSeq,
-        type: e.type,
-        payload: JSON.parse(e.payload) as Record<string, unknown>,
-        facts: e.facts === null ? null : (JSON.parse(e.facts) as unknown),
-        actor: actor as unknown,
-        at: e.at,
-        machineVersion: e.machineVersion,
-        stateAfter: JSON.parse(e.stateAfter) as unknown,
-        prevHash: e.prevHash,
-        hash: e.hash,
-      };
-      return withhold ? withheldForIssuer(entry, actor.unit === caller.unit) : entry;
-    });
+  const rows = await db.select().from(events).where(eq(events.challengeId, id)).orderBy(asc(events.seq)).all();
+  const entries = rows.map((e) => {
+    const actor = JSON.parse(e.actor) as { unit?: string };
+    const entry = {
+      seq: e.seq,
+      globalSeq: e.globalSeq,
+      type: e.type,
+      payload: JSON.parse(e.payload) as Record<string, unknown>,
+      facts: e.facts === null ? null : (JSON.parse(e.facts) as unknown),
+      actor: actor as unknown,
+      at: e.at,
+      machineVersion: e.machineVersion,
+      stateAfter: JSON.parse(e.stateAfter) as unknown,
+      prevHash: e.prevHash,
+      hash: e.hash,
+    };
+    return withhold ? withheldForIssuer(entry, actor.unit === caller.unit) : entry;
+  });
   return withhold ? withoutHashesOfWithheld(entries) : entries;
 }
 

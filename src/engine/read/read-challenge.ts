@@ -6,8 +6,12 @@ import type { EngineDeps } from '../engine.js';
 import { loadChallenge } from '../load-challenge.js';
 import { type ChallengeView, challengeView, visibilityOf } from './view.js';
 
-export function readChallenge(deps: Pick<EngineDeps, 'store' | 'cache'>, id: string, caller: Caller): ChallengeView {
-  const loaded = loadChallenge(deps, id);
+export async function readChallenge(
+  deps: Pick<EngineDeps, 'store' | 'cache'>,
+  id: string,
+  caller: Caller,
+): Promise<ChallengeView> {
+  const loaded = await loadChallenge(deps, id);
   if (!loaded) throw notFound('challenge', id, '榜单');
   const { head: row, snapshot } = loaded;
   // A challenge outside the caller's sight reads as absent: its existence is not disclosed.

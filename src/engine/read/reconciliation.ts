@@ -6,12 +6,12 @@ import type { EngineDeps } from '../engine.js';
 import { loadChallenge } from '../load-challenge.js';
 import { visibilityOf } from './view.js';
 
-export function readReconciliation(
+export async function readReconciliation(
   deps: Pick<EngineDeps, 'store' | 'cache'>,
   id: string,
   caller: Caller,
-): { challengeId: string; items: TrackReconciliation[] } {
-  const loaded = loadChallenge(deps, id);
+): Promise<{ challengeId: string; items: TrackReconciliation[] }> {
+  const loaded = await loadChallenge(deps, id);
   if (!loaded) throw notFound('challenge', id, '榜单');
   const seen = visibilityOf(loaded.snapshot, caller);
   // As a challenge read: one outside the caller's sight reads as absent; a published call of

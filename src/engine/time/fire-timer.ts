@@ -20,12 +20,12 @@ export const LATE_AFTER_MS = 1000;
 
 export type FireOutcome = { fired: true; seq: number } | { fired: false; reason: string };
 
-export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutcome {
+export async function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): Promise<FireOutcome> {
   const { store, cache } = deps;
   // A firing earlier in the same sweep may have cancelled it (its state moved on).
-  if (store.timerStatus.get({ id: timer.id })?.status !== 'pending')
+  if ((await store.timerStatus.get({ id: timer.id }))?.status !== 'pending')
     return { fired: false, reason: 'no longer pending' };
-  const loaded = loadChallenge(deps, timer.challengeId);
+  const loaded = await loadChallenge(deps, timer.challengeId);
   if (!loaded) return settle(deps, timer, 'refused', at.toISOString(), 'challenge missing');
   const { head: row, snapshot: current } = loaded;
   // Kept pending: it fires once the challenge has been moved to the current machine.
@@ -48,7 +48,7 @@ export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutc
       .join(', ');
     return settle(deps, timer, 'refused', atIso, why || 'not handled in this state');
   }
-  const appended = store.transaction(() =>
+  const appended = await store.transaction(() =>
     appendEvent(store, {
       challengeId: row.id,
       expectedVersion: row.version,
@@ -67,7 +67,13 @@ export function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): FireOutc
   return { fired: true, seq: appended.version };
 }
 
-function settle(deps: EngineDeps, timer: TimerRow, status: 'refused', at: string, reason: string): FireOutcome {
-  deps.store.settleTimer.run({ id: timer.id, status, at, eventSeq: null });
+async function settle(
+  deps: EngineDeps,
+  timer: TimerRow,
+  status: 'refused',
+  at: string,
+  reason: string,
+): Promise<FireOutcome> {
+  await deps.store.settleTimer.run({ id: timer.id, status, at, eventSeq: null });
   return { fired: false, reason };
 }

@@ -32,8 +32,8 @@ export class Scheduler {
 
   start(): void {
     this.running = true;
-    this.fireDue();
-    this.poll = setInterval(() => this.arm(), POLL_MS);
+    this.wake();
+    this.poll = setInterval(() => void this.arm(), POLL_MS);
     this.poll.unref();
   }
 
@@ -46,53 +46,66 @@ export class Scheduler {
   }
 
   /** Fires every timer due by the clock's now, in due order; then sleeps until the next one. */
-  fireDue(): number {
+  async fireDue(): Promise<number> {
     const now = this.deps.clock.now();
     let fired = 0;
     let failed = false;
-    for (const timer of this.deps.store.dueTimers.all({ nowMs: now.getTime() })) {
-      const result = this.fireOne(timer, now);
+    for (const timer of await this.deps.store.dueTimers.all({ nowMs: now.getTime() })) {
+      const result = await this.fireOne(timer, now);
       if (result === 'fired') fired += 1;
       if (result === 'failed') failed = true;
     }
-    this.arm(failed ? RETRY_AFTER_MS : 0);
+    await this.arm(failed ? RETRY_AFTER_MS : 0);
     return fired;
   }
 
   /** Test clock only: moves time to `target`, firing each timer at its own due time on the way. */
-  advanceTo(target: Date): { now: Date; fired: number } {
+  async advanceTo(target: Date): Promise<{ now: Date; fired: number }> {
     const { clock, store } = this.deps;
     let fired = 0;
     const tried = new Set<number>();
     for (;;) {
       // Re-read each time: a firing can add or cancel timers.
-      const timer = store.dueTimers.all({ nowMs: target.getTime() }).find((t) => !tried.has(t.id));
+      const timer = (await store.dueTimers.all({ nowMs: target.getTime() })).find((t) => !tried.has(t.id));
       if (!timer) break;
       tried.add(timer.id);
       clock.advanceTo(new Date(Math.max(timer.dueMs, clock.now().getTime())));
-      if (this.fireOne(timer, clock.now()) === 'fired') fired += 1;
+      if ((await this.fireOne(timer, clock.now())) === 'fired') fired += 1;
     }
     const now = clock.advanceTo(target);
-    this.arm();
+    await this.arm();
     return { now, fired };
   }
 
   /** Re-arms the single wake-up for the earliest pending timer. */
-  arm(minDelayMs = 0): void {
+  async arm(minDelayMs = 0): Promise<void> {
+    if (!this.running) return;
+    let next: { dueMs: number } | undefined;
+    try {
+      next = await this.deps.store.nextTimer.get();
+    } catch (err) {
+      // The database is away for a moment (PostgreSQL restarting): the poll tries again.
+      this.log.warn({ err }, 'timers not readable; trying again');
+      return;
+    }
     if (!this.running) return;
     if (this.handle) clearTimeout(this.handle);
-    const next = this.deps.store.nextTimer.get();
     if (!next) return;
     const untilDue = next.dueMs - this.deps.clock.now().getTime();
     const delay = Math.min(Math.max(minDelayMs, untilDue), MAX_DELAY_MS);
-    this.handle = setTimeout(() => this.fireDue(), delay);
+    this.handle = setTimeout(() => this.wake(), delay);
     this.handle.unref();
   }
 
-  private fireOne(timer: Parameters<typeof fireTimer>[1], at: Date): 'fired' | 'skipped' | 'failed' {
+  /** Fires what is due; a failure to read the timers (the database away) waits for the next poll. */
+  private wake(): void {
+    this.fireDue().catch((err: unknown) => this.log.error({ err }, 'timers not fired; retrying on the next poll'));
+  }
+
+  private async fireOne(timer: Parameters<typeof fireTimer>[1], at: Date): Promise<'fired' | 'skipped' | 'failed'> {
     const about = { timer: timer.id, challengeId: timer.challengeId, eventType: timer.type };
     try {
-      const outcome = fireTimer(this.deps, timer, at);
+      const outcome = await fireTimer(this.deps, timer, at);
       if (outcome.fired || outcome.reason !== 'no longer pending')
         this.deps.onTimerFired?.(timer.type, outcome.fired ? 'accepted' : 'refused');
       if (outcome.fired) this.log.info({ ...about, seq: outcome.seq }, 'timer fired');

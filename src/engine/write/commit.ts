@@ -1,5 +1,5 @@
 /**
- * The write half of the engine's single path: inside one synchronous transaction, check the
+ * The write half of the engine's single path: inside one transaction, check the
  * version, append the hash-chained event, save the snapshot, bring the timer rows in line with
  * the new state, and settle the timer that fired. Nothing else happens inside.
  */
@@ -12,6 +12,7 @@ import { type Participation, participationsOf } from '../../../machines/challeng
 import { stageOf } from '../../../machines/challenge/stage.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { AppError } from '../../base/errors.js';
+import { changesOf } from '../../db/client.js';
 import { enqueueNotifications } from '../../notify/enqueue.js';
 import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../canonical.js';
 import { syncPublicListing } from '../public/listing.js';
@@ -47,7 +48,7 @@ export interface Appended {
 }
 
 /** Call inside `store.transaction`. Throws VERSION_CONFLICT if another writer got there first. */
-export function appendEvent(store: Store, input: AppendInput): Appended {
+export async function appendEvent(store: Store, input: AppendInput): Promise<Appended> {
   const { challengeId, next, at } = input;
   const ctx = next.context;
   const version = input.expectedVersion + 1;
@@ -65,7 +66,7 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
     stateAfter: next.value,
   };
   const hash = eventHash(prevHash, fields);
-  const globalHash = chainGlobally(store, hash, at);
+  const globalHash = await chainGlobally(store, hash, at);
   const row = {
     id: challengeId,
     ...listColumns(next),
@@ -78,15 +79,15 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
   };
   // The version check guards the head hash too: if another writer appended, this update fails.
   if (input.expectedVersion === 0) {
-    store.insertChallenge.run({ ...row, programmeId: ctx.programmeId, number: input.number ?? 0 });
+    await store.insertChallenge.run({ ...row, programmeId: ctx.programmeId, number: input.number ?? 0 });
   } else {
-    const result = store.updateChallenge.run({ ...row, expectedVersion: input.expectedVersion });
-    if (result.changes !== 1) throw versionConflict(input.expectedVersion);
+    const result = await store.updateChallenge.run({ ...row, expectedVersion: input.expectedVersion });
+    if (changesOf(result) !== 1) throw versionConflict(input.expectedVersion);
     if (input.previous === null || !sameListColumns(listColumns(input.previous), row))
-      store.updateChallengeIndexed.run(row);
+      await store.updateChallengeIndexed.run(row);
   }
 
-  store.insertEvent.run({
+  await store.insertEvent.run({
     challengeId,
     seq: version,
     type: input.type,
@@ -102,21 +103,21 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
   });
 
   if (input.timerId !== undefined) {
-    const settled = store.settleTimer.run({ id: input.timerId, status: 'fired', at, eventSeq: version });
+    const settled = await store.settleTimer.run({ id: input.timerId, status: 'fired', at, eventSeq: version });
     // Another process fired it first: roll back, so it fires exactly once.
-    if (settled.changes !== 1) throw versionConflict(input.expectedVersion);
+    if (changesOf(settled) !== 1) throw versionConflict(input.expectedVersion);
   }
-  syncParticipations(store, input.previous, next);
-  syncPublicListing(store.db, input.previous, next, at);
+  await syncParticipations(store, input.previous, next);
+  await syncPublicListing(store.db, input.previous, next, at);
   const wanted = deadlinesOf(next.value, next.context);
   // Most events (edits, bids, scores, payments) keep the state's deadlines: skip the timer table.
   const unchanged =
     input.previous !== null &&
     input.timerId === undefined &&
     sameDeadlines(wanted, deadlinesOf(input.previous.value, input.previous.context));
-  const timersChanged = unchanged ? false : reconcileTimers(store, challengeId, wanted, at);
+  const timersChanged = unchanged ? false : await reconcileTimers(store, challengeId, wanted, at);
   // Issue 14: the event's notifications, in its own transaction (delivered after commit).
-  enqueueNotifications(store.db.$client, {
+  await enqueueNotifications(store.db, {
     challengeId,
     seq: version,
     type: input.type,
@@ -132,10 +133,10 @@ export function appendEvent(store: Store, input: AppendInput): Appended {
  * of a new Beijing day first records the day before's checkpoint: the head of the chain as that
  * day ended (one indexed read per event, and one insert a day).
  */
-function chainGlobally(store: Store, hash: string, at: string): string {
-  const head = store.globalHead.get();
+async function chainGlobally(store: Store, hash: string, at: string): Promise<string> {
+  const head = await store.globalHead.get();
   if (head && beijingDate(head.at) < beijingDate(at))
-    store.insertCheckpoint.run({
+    await store.insertCheckpoint.run({
       day: beijingDate(head.at),
       globalSeq: head.globalSeq,
       globalHash: head.globalHash,
@@ -166,30 +167,34 @@ const participationsOfSnapshot = (s: ChallengeSnapshot): Participation[] =>
   participationsOf(s.context, stageOf(s.value));
 
 /** The participations projection := the new snapshot's; untouched when the event changed none (most events). */
-function syncParticipations(store: Store, previous: ChallengeSnapshot | null, next: ChallengeSnapshot): void {
+async function syncParticipations(
+  store: Store,
+  previous: ChallengeSnapshot | null,
+  next: ChallengeSnapshot,
+): Promise<void> {
   const wanted = participationsOfSnapshot(next);
   if (previous !== null && canonicalJson(participationsOfSnapshot(previous)) === canonicalJson(wanted)) return;
-  writeParticipations(store, next.context.id, wanted);
+  await writeParticipations(store, next.context.id, wanted);
 }
 
-export function writeParticipations(store: Store, challengeId: string, rows: Participation[]): void {
-  store.deleteParticipations.run({ challengeId });
-  for (const row of rows) store.insertParticipation.run({ ...row });
+export async function writeParticipations(store: Store, challengeId: string, rows: Participation[]): Promise<void> {
+  await store.deleteParticipations.run({ challengeId });
+  for (const row of rows) await store.insertParticipation.run({ ...row });
 }
 
 /** Pending timer rows := the deadlines of the new state. Returns whether any row changed. */
-function reconcileTimers(store: Store, challengeId: string, wanted: Deadline[], at: string): boolean {
-  const pending = store.pendingTimersOf.all({ id: challengeId });
+async function reconcileTimers(store: Store, challengeId: string, wanted: Deadline[], at: string): Promise<boolean> {
+  const pending = await store.pendingTimersOf.all({ id: challengeId });
   let changed = false;
   for (const timer of pending) {
     if (!wanted.some((d) => d.type === timer.type && d.dueAt === timer.dueAt)) {
-      store.settleTimer.run({ id: timer.id, status: 'cancelled', at, eventSeq: null });
+      await store.settleTimer.run({ id: timer.id, status: 'cancelled', at, eventSeq: null });
       changed = true;
     }
   }
   for (const d of wanted) {
     if (!pending.some((t) => t.type === d.type && t.dueAt === d.dueAt)) {
-      store.insertTimer.run({ challengeId, type: d.type, dueAt: d.dueAt, dueMs: Date.parse(d.dueAt), at });
+      await store.insertTimer.run({ challengeId, type: d.type, dueAt: d.dueAt, dueMs: Date.parse(d.dueAt), at });
       changed = true;
     }
   }

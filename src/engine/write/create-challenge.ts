@@ -29,10 +29,10 @@ export interface CreateChallengeInput {
   idempotencyKey?: string;
 }
 
-export function createChallenge(
+export async function createChallenge(
   deps: EngineDeps,
   input: CreateChallengeInput,
-): { statusCode: number; view: ChallengeView; replayed: boolean } {
+): Promise<{ statusCode: number; view: ChallengeView; replayed: boolean }> {
   const { store, cache, clock } = deps;
   const { body, caller } = input;
   if (!rolesFor('createChallenge').includes(caller.role))
@@ -45,10 +45,10 @@ export function createChallenge(
     );
 
   const requestHash = requestHashOf(input.idempotencyKey, { create: body });
-  const earlier = earlierResponse(store, caller, input.idempotencyKey, requestHash);
+  const earlier = await earlierResponse(store, caller, input.idempotencyKey, requestHash);
   if (earlier) return earlier;
 
-  const programme = store.programmeById.get({ id: body.programmeId });
+  const programme = await store.programmeById.get({ id: body.programmeId });
   if (!programme) throw notFound('programme', body.programmeId, '申报批次');
   const programmeSettings: ProgrammeSettings = programmeSettingsSchema.parse(programme.settings);
   const { programmeId, ...fields } = body;
@@ -71,12 +71,15 @@ export function createChallenge(
   const classified = Q10_notClassified.check(initialContext({ id: '', programmeId, settings, draft, at, actor }), {});
   if (classified.length > 0) throw ruleViolation(classified);
 
-  const result = store.transaction(() => {
-    const number = store.nextNumber.get({ programmeId })?.n ?? 1;
+  const result = await store.transaction(async () => {
+    // Asked again inside: another process may have answered the same key since (PostgreSQL).
+    const again = await earlierResponse(store, caller, input.idempotencyKey, requestHash);
+    if (again) return { again };
+    const number = (await store.nextNumber.get({ programmeId }))?.n ?? 1;
     const id = `${programmeId}-${String(number).padStart(4, '0')}`;
     const createInput: CreateInput = { id, programmeId, settings, draft, at, actor };
     const [snapshot] = initialTransition(challengeMachine, createInput);
-    const appended = appendEvent(store, {
+    const appended = await appendEvent(store, {
       challengeId: id,
       expectedVersion: 0,
       headHash: null,
@@ -90,9 +93,10 @@ export function createChallenge(
       number,
     });
     const view = challengeView(snapshot, { version: appended.version, machineVersion: MACHINE_VERSION }, caller);
-    rememberResponse(store, caller, input.idempotencyKey, requestHash, 201, view, at);
+    await rememberResponse(store, caller, input.idempotencyKey, requestHash, 201, view, at);
     return { id, snapshot, appended, view };
   });
+  if ('again' in result && result.again) return result.again;
   cache.set(result.id, result.appended.version, result.snapshot);
   if (result.appended.timersChanged) deps.onTimersChanged?.();
   return { statusCode: 201, view: result.view, replayed: false };

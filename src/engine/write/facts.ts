@@ -17,7 +17,7 @@ import type {
   UnitFacts,
 } from '../../../machines/challenge/facts.js';
 import type { ProgrammeSettings } from '../../../machines/programme.js';
-import type { RecordRow, Store } from '../store.js';
+import type { ParticipationRow, PersonRow, ProgrammeRow, RecordRow, Store, UnitRow } from '../store.js';
 
 type FactStore = Pick<
   Store,
@@ -34,29 +34,58 @@ type FactStore = Pick<
  * The facts an event needs, as its definition declares them (`facts`), looked up in the order
  * declared; undefined when its rules read no registry facts.
  */
-export function gatherFacts(store: FactStore, needs: readonly FactNeed[] | undefined): EventFacts | undefined {
+export async function gatherFacts(
+  store: FactStore,
+  needs: readonly FactNeed[] | undefined,
+): Promise<EventFacts | undefined> {
+  const steps = factSteps(store, needs);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await step.value());
+  return step.value;
+}
+
+/**
+ * The same, for a store that answers at once (SQLite): the model-based test computes facts
+ * while it plans its paths, where nothing can be awaited.
+ */
+export function gatherFactsNow(store: FactStore, needs: readonly FactNeed[] | undefined): EventFacts | undefined {
+  const steps = factSteps(store, needs);
+  let step = steps.next();
+  while (!step.done) {
+    const value = step.value();
+    if (value instanceof Promise) throw new Error('gatherFactsNow needs a store that answers at once (SQLite)');
+    step = steps.next(value);
+  }
+  return step.value;
+}
+
+/** One read of the registry: the builder yields it, its driver runs it and hands back the rows. */
+type Read = () => unknown;
+type Steps<T> = Generator<Read, T, unknown>;
+
+function* factSteps(store: FactStore, needs: readonly FactNeed[] | undefined): Steps<EventFacts | undefined> {
   if (needs === undefined) return undefined;
   const f = new FactsBuilder(store);
   for (const need of needs) {
     if ('unit' in need)
-      f.unit(need.unit, {
+      yield* f.unit(need.unit, {
         ...(need.credit ? { credit: true } : {}),
         ...(need.projects ? { projects: true } : {}),
         ...(need.affiliatedWith ? { affiliatedWith: need.affiliatedWith } : {}),
         ...(need.affiliationDepth ? { affiliationDepth: need.affiliationDepth } : {}),
       });
     else if ('person' in need)
-      f.person(need.person, {
+      yield* f.person(need.person, {
         ...(need.misconduct ? { misconduct: true } : {}),
         ...(need.projects ? { projects: true } : {}),
       });
-    else if ('team' in need) f.team(need.team, need.top);
-    else if ('programme' in need) f.programme(need.programme);
+    else if ('team' in need) yield* f.team(need.team, need.top);
+    else if ('programme' in need) yield* f.programme(need.programme);
     else
       for (const expert of need.experts) {
-        const person = f.person(expert, {});
+        const person = yield* f.person(expert, {});
         if (person.unit !== undefined)
-          f.unit(person.unit, {
+          yield* f.unit(person.unit, {
             affiliatedWith: need.affiliatedWith,
             ...(need.affiliationDepth ? { affiliationDepth: need.affiliationDepth } : {}),
           });
@@ -83,15 +112,15 @@ class FactsBuilder {
   constructor(private readonly store: FactStore) {}
 
   /** The programme's submission window as it stands now (W-4). */
-  programme(id: string): void {
-    const row = this.store.programmeById.get({ id });
+  *programme(id: string): Steps<void> {
+    const row = (yield () => this.store.programmeById.get({ id })) as ProgrammeRow | undefined;
     if (row) this.programmeFacts = { id, submissionClosesAt: (row.settings as ProgrammeSettings).submission.closesAt };
   }
 
-  unit(code: string, want: UnitWants): UnitFacts {
+  *unit(code: string, want: UnitWants): Steps<UnitFacts> {
     let facts = this.units[code];
     if (!facts) {
-      const row = this.store.unitByCode.get({ code });
+      const row = (yield () => this.store.unitByCode.get({ code })) as UnitRow | undefined;
       facts = row
         ? { registered: true, type: row.type, inCity: row.inCity, legalPerson: row.legalPerson }
         : { registered: false };
@@ -99,21 +128,29 @@ class FactsBuilder {
     }
     if (!facts.registered) return facts;
     if (want.credit) {
-      facts.dishonesty ??= this.store.recordsOfUnit.all({ unit: code, kind: 'dishonesty' }).map(recordFact);
-      facts.misconduct ??= this.store.recordsOfUnit.all({ unit: code, kind: 'misconduct' }).map(recordFact);
+      facts.dishonesty ??= (
+        (yield () => this.store.recordsOfUnit.all({ unit: code, kind: 'dishonesty' })) as RecordRow[]
+      ).map(recordFact);
+      facts.misconduct ??= (
+        (yield () => this.store.recordsOfUnit.all({ unit: code, kind: 'misconduct' })) as RecordRow[]
+      ).map(recordFact);
     }
     if (want.projects)
       facts.projects ??= [
-        ...ongoingCityProjects(this.store.recordsOfUnit.all({ unit: code, kind: 'cityProject' })),
-        ...this.serviceProjects('unit', code),
+        ...ongoingCityProjects(
+          (yield () => this.store.recordsOfUnit.all({ unit: code, kind: 'cityProject' })) as RecordRow[],
+        ),
+        ...(yield* this.serviceProjects('unit', code)),
       ];
     if (want.affiliatedWith) {
       const others = new Set(want.affiliatedWith);
-      const links = this.store.affiliationsOf.all({ unit: code }).flatMap((r) => affiliationFact(code, r, others));
+      const links = ((yield () => this.store.affiliationsOf.all({ unit: code })) as RecordRow[]).flatMap((r) =>
+        affiliationFact(code, r, others),
+      );
       const known = new Set((facts.affiliations ?? []).map((a) => a.id));
       facts.affiliations = [...(facts.affiliations ?? []), ...links.filter((a) => !known.has(a.id))];
       if (want.affiliationDepth !== undefined) {
-        const chains = this.chains(code, others, want.affiliationDepth);
+        const chains = yield* this.chains(code, others, want.affiliationDepth);
         const seen = new Set((facts.affiliationChains ?? []).map(chainKey));
         facts.affiliationChains = [...(facts.affiliationChains ?? []), ...chains.filter((c) => !seen.has(chainKey(c)))];
       }
@@ -126,17 +163,18 @@ class FactsBuilder {
    * at most `depth` links and through no unit twice; a chain ends at the first target it meets.
    * Records in force or not (the rules read their dates). At most MAX_CHAINS, shortest first.
    */
-  private chains(from: string, targets: Set<string>, depth: number): AffiliationChain[] {
+  private *chains(from: string, targets: Set<string>, depth: number): Steps<AffiliationChain[]> {
     const found: AffiliationChain[] = [];
     const linksOf = new Map<string, RecordRow[]>();
-    const recordsOf = (unit: string) => {
+    const store = this.store;
+    function* recordsOf(unit: string): Steps<RecordRow[]> {
       let rows = linksOf.get(unit);
       if (!rows) {
-        rows = this.store.affiliationsOf.all({ unit });
+        rows = (yield () => store.affiliationsOf.all({ unit })) as RecordRow[];
         linksOf.set(unit, rows);
       }
       return rows;
-    };
+    }
     // Breadth first, so the shortest chains are found (and kept) first.
     let frontier: { at: string; path: AffiliationLink[]; units: Set<string> }[] = [
       { at: from, path: [], units: new Set([from]) },
@@ -144,7 +182,7 @@ class FactsBuilder {
     for (let length = 1; length <= depth && frontier.length > 0 && found.length < MAX_CHAINS; length++) {
       const next: typeof frontier = [];
       for (const step of frontier)
-        for (const r of recordsOf(step.at)) {
+        for (const r of yield* recordsOf(step.at)) {
           if (r.subjectUnit === null || r.otherUnit === null || r.relation === null) continue;
           const other = r.subjectUnit === step.at ? r.otherUnit : r.subjectUnit;
           if (step.units.has(other)) continue;
@@ -167,33 +205,38 @@ class FactsBuilder {
   }
 
   /** A person's registration, and their misconduct records and projects when asked for. */
-  person(id: string, want: { misconduct?: boolean; projects?: boolean }): PersonFacts {
+  *person(id: string, want: { misconduct?: boolean; projects?: boolean }): Steps<PersonFacts> {
     let facts = this.persons[id];
     if (!facts) {
-      const row = this.store.personById.get({ id });
+      const row = (yield () => this.store.personById.get({ id })) as PersonRow | undefined;
       facts = row ? { registered: true, unit: row.unit } : { registered: false };
       this.persons[id] = facts;
     }
     if (!facts.registered) return facts;
     if (want.misconduct)
-      facts.misconduct ??= this.store.recordsOfPerson.all({ person: id, kind: 'misconduct' }).map(recordFact);
+      facts.misconduct ??= (
+        (yield () => this.store.recordsOfPerson.all({ person: id, kind: 'misconduct' })) as RecordRow[]
+      ).map(recordFact);
     if (want.projects)
       facts.projects ??= [
-        ...ongoingCityProjects(this.store.recordsOfPerson.all({ person: id, kind: 'cityProject' })),
-        ...this.serviceProjects('person', id),
+        ...ongoingCityProjects(
+          (yield () => this.store.recordsOfPerson.all({ person: id, kind: 'cityProject' })) as RecordRow[],
+        ),
+        ...(yield* this.serviceProjects('person', id)),
       ];
     return facts;
   }
 
   /** Every member's misconduct (L-3); the projects of the first `top` (L-2b: leader included). */
-  team(team: string[], top: number): void {
+  *team(team: string[], top: number): Steps<void> {
     const ranked = new Set(team.slice(0, top));
     for (const id of new Set(team.filter((p) => p !== '')))
-      this.person(id, { misconduct: true, projects: ranked.has(id) });
+      yield* this.person(id, { misconduct: true, projects: ranked.has(id) });
   }
 
-  private serviceProjects(party: 'unit' | 'person', subject: string): ProjectFact[] {
-    return this.store.participationsOf.all({ party, subject }).map((p) => ({
+  private *serviceProjects(party: 'unit' | 'person', subject: string): Steps<ProjectFact[]> {
+    const rows = (yield () => this.store.participationsOf.all({ party, subject })) as ParticipationRow[];
+    return rows.map((p) => ({
       source: 'service',
       ref: p.ref,
       status: p.status,
@@ -243,11 +286,13 @@ function affiliationFact(unit: string, r: RecordRow, others: Set<string>): Affil
 }
 
 /** Whether each file an event names by SHA-256 was uploaded to this challenge (rule P-7 reads it). */
-export function gatherUploadFacts(
-  isUploaded: (challengeId: string, sha256: string) => boolean,
+export async function gatherUploadFacts(
+  isUploaded: (challengeId: string, sha256: string) => Promise<boolean>,
   challengeId: string,
   files: readonly string[] | undefined,
-): EventFacts | undefined {
+): Promise<EventFacts | undefined> {
   if (files === undefined || files.length === 0) return undefined;
-  return { uploads: Object.fromEntries(files.map((sha256) => [sha256, isUploaded(challengeId, sha256)])) };
+  const uploads: Record<string, boolean> = {};
+  for (const sha256 of files) uploads[sha256] = await isUploaded(challengeId, sha256);
+  return { uploads };
 }

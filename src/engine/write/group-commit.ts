@@ -1,10 +1,11 @@
 /**
  * Group commit. Events that arrive in the same turn of the event loop are processed one after
- * another inside ONE SQLite transaction — each in its own savepoint, so a refusal or a conflict
- * undoes only its own writes — and every request is answered after that transaction commits.
- * Each event still sees the ones before it (same connection, same transaction), so nothing about
- * the single path changes but the number of commits: the events of a batch share their WAL
- * pages and one commit (measured: the commit was about half of a transition's cost).
+ * another inside ONE transaction — each in its own savepoint, so a refusal or a conflict undoes
+ * only its own writes — and every request is answered after that transaction commits. Each
+ * event still sees the ones before it (same connection, same transaction), so nothing about the
+ * single path changes but the number of commits: the events of a batch share their WAL pages
+ * and one commit (measured: the commit was about half of a transition's cost). One batch at a
+ * time: the next waits for the one before it to commit.
  */
 import type { Store } from '../store.js';
 
@@ -22,6 +23,7 @@ export const MAX_BATCH = 200;
 export class GroupCommit {
   private jobs: Job[] = [];
   private scheduled = false;
+  private flushing = false;
 
   /** `onRollback` runs if a batch's commit fails: in-memory state derived from it must go. */
   constructor(
@@ -29,27 +31,32 @@ export class GroupCommit {
     private readonly onRollback: () => void,
   ) {}
 
-  /** Runs `work` (synchronous, writing through `store.transaction`) in the next batch. */
-  run<T>(work: () => T): Promise<T> {
+  /** Runs `work` (writing through `store.transaction`) in the next batch. */
+  run<T>(work: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.jobs.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
-  private flush(): void {
+  private schedule(): void {
+    if (this.scheduled || this.flushing || this.jobs.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
     const jobs = this.jobs.splice(0, MAX_BATCH);
-    this.scheduled = this.jobs.length > 0;
-    if (this.scheduled) setImmediate(() => this.flush());
     const outcomes: Outcome[] = [];
     try {
-      this.store.transaction(() => {
+      await this.store.transaction(async () => {
         for (const job of jobs) {
           try {
-            outcomes.push({ ok: true, value: job.work() });
+            outcomes.push({ ok: true, value: await job.work() });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
@@ -59,6 +66,9 @@ export class GroupCommit {
       this.onRollback();
       for (const job of jobs) job.reject(error);
       return;
+    } finally {
+      this.flushing = false;
+      this.schedule();
     }
     jobs.forEach((job, i) => {
       const outcome = outcomes[i] as Outcome;

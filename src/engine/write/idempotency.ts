@@ -20,14 +20,14 @@ export interface StoredResponse {
 export const requestHashOf = (key: string | undefined, request: unknown): string =>
   key === undefined ? '' : sha256Hex(canonicalJson(request));
 
-export function earlierResponse(
+export async function earlierResponse(
   store: Pick<Store, 'idempotencyGet'>,
   caller: Caller,
   key: string | undefined,
   requestHash: string,
-): StoredResponse | undefined {
+): Promise<StoredResponse | undefined> {
   if (key === undefined) return undefined;
-  const earlier = store.idempotencyGet.get({ tokenId: caller.tokenId, key });
+  const earlier = await store.idempotencyGet.get({ tokenId: caller.tokenId, key });
   if (!earlier) return undefined;
   if (earlier.requestHash !== requestHash)
     throw new AppError(
@@ -39,7 +39,7 @@ export function earlierResponse(
 }
 
 /** Call inside the transaction that commits the request. */
-export function rememberResponse(
+export async function rememberResponse(
   store: Pick<Store, 'idempotencyPut'>,
   caller: Caller,
   key: string | undefined,
@@ -47,9 +47,9 @@ export function rememberResponse(
   statusCode: number,
   view: ChallengeView,
   at: string,
-): void {
+): Promise<void> {
   if (key === undefined) return;
-  store.idempotencyPut.run({
+  await store.idempotencyPut.run({
     tokenId: caller.tokenId,
     key,
     requestHash,

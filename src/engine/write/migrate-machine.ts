@@ -37,18 +37,18 @@ export interface MigrateMachineResult {
   stateAfter: string;
 }
 
-export function migrateMachine(
+export async function migrateMachine(
   deps: Pick<EngineDeps, 'store' | 'clock'>,
   input: MigrateMachineInput,
   registry: MachineRegistry = machineRegistry,
-): MigrateMachineResult {
+): Promise<MigrateMachineResult> {
   const { store, clock } = deps;
   if (!rolesFor('migrateMachine').includes(input.caller.role))
     throw forbidden(
       'Only an admin moves a challenge to another machine version.',
       '只有管理员可以迁移榜单的状态机版本。',
     );
-  const row = store.challengeById.get({ id: input.challengeId });
+  const row = await store.challengeById.get({ id: input.challengeId });
   if (!row) throw notFound('challenge', input.challengeId, '榜单');
   const from = row.machineVersion;
   const declared = registry.migrations.find((m) => m.from === from && m.to === input.to);
@@ -73,7 +73,7 @@ export function migrateMachine(
     );
   const payload: MigrationPayload = { from, to: input.to, states: { ...declared.states } };
   const at = clock.now().toISOString();
-  const appended = store.transaction(() =>
+  const appended = await store.transaction(() =>
     appendEvent(store, {
       challengeId: row.id,
       expectedVersion: row.version,

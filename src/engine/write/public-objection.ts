@@ -27,9 +27,13 @@ export interface PublicObjection {
 const OBJECTION = publicObjectionEvent.type;
 
 /** Records the objection; returns its id (the context's `obj-n`). */
-export function lodgePublicObjection(deps: EngineDeps, challengeId: string, input: PublicObjection): string {
+export async function lodgePublicObjection(
+  deps: EngineDeps,
+  challengeId: string,
+  input: PublicObjection,
+): Promise<string> {
   const { store, cache, clock } = deps;
-  const loaded = loadChallenge(deps, challengeId);
+  const loaded = await loadChallenge(deps, challengeId);
   if (!loaded || !stageHasTag(stageOf(loaded.snapshot.value), 'published'))
     throw notFound('challenge', challengeId, '榜单');
   const { head: row, snapshot: current } = loaded;
@@ -52,8 +56,8 @@ export function lodgePublicObjection(deps: EngineDeps, challengeId: string, inpu
     ...(input.unit ? { affiliation: input.unit } : {}),
     ...(input.evidenceSha256 ? { evidenceSha256: input.evidenceSha256 } : {}),
   };
-  const facts = gatherUploadFacts(
-    (id, sha256) => store.uploadOf.get({ challengeId: id, sha256 }) !== undefined,
+  const facts = await gatherUploadFacts(
+    async (id, sha256) => (await store.uploadOf.get({ challengeId: id, sha256 })) !== undefined,
     challengeId,
     publicObjectionEvent.files?.(payload),
   );
@@ -64,7 +68,7 @@ export function lodgePublicObjection(deps: EngineDeps, challengeId: string, inpu
     if (violations.length > 0) throw ruleViolation(violations);
     throw new AppError('EVENT_NOT_ALLOWED', 'The objection is not possible now.', '当前不能提出异议。');
   }
-  const appended = store.transaction(() =>
+  const appended = await store.transaction(() =>
     appendEvent(store, {
       challengeId,
       expectedVersion: row.version,

@@ -51,16 +51,16 @@ export function submitEvent(deps: EngineDeps, input: SendEventInput): Promise<Se
   return deps.commits.run(() => sendEvent(deps, input));
 }
 
-/** The single path, synchronously; inside a batch its transaction is a savepoint. */
-export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventResult {
+/** The single path; inside a batch its transaction is a savepoint. */
+export async function sendEvent(deps: EngineDeps, input: SendEventInput): Promise<SendEventResult> {
   const { store, cache, clock } = deps;
   const { challengeId, body, caller } = input;
 
   const requestHash = requestHashOf(input.idempotencyKey, { challengeId, body });
-  const earlier = earlierResponse(store, caller, input.idempotencyKey, requestHash);
+  const earlier = await earlierResponse(store, caller, input.idempotencyKey, requestHash);
   if (earlier) return earlier;
 
-  const loaded = loadChallenge(deps, challengeId);
+  const loaded = await loadChallenge(deps, challengeId);
   if (!loaded) throw notFound('challenge', challengeId, '榜单');
   const { head: row, snapshot: current } = loaded;
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) throw versionConflict(input.ifMatch);
@@ -91,9 +91,9 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
 
   // The route validated the body against eventBodySchema, so it is the typed payload of its type.
   const definition = staffDefinitionOf(body.type);
-  const registryFacts = gatherFacts(store, definition.facts?.(current.context, body));
-  const uploadFacts = gatherUploadFacts(
-    (id, sha256) => store.uploadOf.get({ challengeId: id, sha256 }) !== undefined,
+  const registryFacts = await gatherFacts(store, definition.facts?.(current.context, body));
+  const uploadFacts = await gatherUploadFacts(
+    async (id, sha256) => (await store.uploadOf.get({ challengeId: id, sha256 })) !== undefined,
     challengeId,
     definition.files?.(body),
   );
@@ -108,8 +108,8 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
   const { type: _type, ...payload } = body;
   // The view is computed before the transaction (its version is known) to keep the transaction short.
   const view = challengeView(next, { version: row.version + 1, machineVersion: MACHINE_VERSION }, caller);
-  const appended = store.transaction(() => {
-    const result = appendEvent(store, {
+  const appended = await store.transaction(async () => {
+    const result = await appendEvent(store, {
       challengeId,
       expectedVersion: row.version,
       headHash: row.headHash,
@@ -121,7 +121,7 @@ export function sendEvent(deps: EngineDeps, input: SendEventInput): SendEventRes
       at,
       next,
     });
-    rememberResponse(store, caller, input.idempotencyKey, requestHash, 200, view, at);
+    await rememberResponse(store, caller, input.idempotencyKey, requestHash, 200, view, at);
     return result;
   });
 

@@ -49,28 +49,29 @@ export const malformedUpload = (err: unknown): never => {
 };
 
 /** What a challenge holds already: its distinct uploads and their bytes. */
-function heldBy(db: Db, challengeId: string): { files: number; bytes: number } {
-  const row = db
+async function heldBy(db: Db, challengeId: string): Promise<{ files: number; bytes: number }> {
+  const row = await db
     .select({ files: sql<number>`count(*)`, bytes: sql<number>`coalesce(sum(${attachments.size}), 0)` })
     .from(attachments)
     .where(and(eq(attachments.challengeId, challengeId), isNull(attachments.removedAt)))
     .get();
-  return { files: row?.files ?? 0, bytes: row?.bytes ?? 0 };
+  // PostgreSQL answers count and sum as bigint and numeric (text): both read as numbers.
+  return { files: Number(row?.files ?? 0), bytes: Number(row?.bytes ?? 0) };
 }
 
-const alreadyHeld = (db: Db, challengeId: string, sha256: string) =>
-  db
+const alreadyHeld = async (db: Db, challengeId: string, sha256: string) =>
+  (await db
     .select({ sha256: attachments.sha256 })
     .from(attachments)
     .where(and(eq(attachments.challengeId, challengeId), eq(attachments.sha256, sha256), isNull(attachments.removedAt)))
-    .get() !== undefined;
+    .get()) !== undefined;
 
-const heldAnywhere = (db: Db, sha256: string) =>
-  db
+const heldAnywhere = async (db: Db, sha256: string) =>
+  (await db
     .select({ sha256: attachments.sha256 })
     .from(attachments)
     .where(and(eq(attachments.sha256, sha256), isNull(attachments.removedAt)))
-    .get() !== undefined;
+    .get()) !== undefined;
 
 const quotaFull = (what: string, whatZh: string) =>
   new AppError(
@@ -88,7 +89,7 @@ export async function uploadAttachment(
 ): Promise<UploadResult> {
   const { caller, file } = input;
   try {
-    const loaded = loadChallenge(deps, input.challengeId);
+    const loaded = await loadChallenge(deps, input.challengeId);
     if (!loaded) throw notFound('challenge', input.challengeId, '榜单');
     const ctx = loaded.snapshot.context;
     if (visibility(caller, ctx, stageOf(loaded.snapshot.value)) === 'none')
@@ -132,7 +133,7 @@ async function storeUpload(
   const limits = ctx.settings.uploads ?? defaultUploads;
   const maxFiles = limits.maxFilesPerChallenge ?? defaultUploadQuota.maxFilesPerChallenge;
   const maxTotal = limits.maxBytesPerChallenge ?? defaultUploadQuota.maxBytesPerChallenge;
-  const held = heldBy(deps.db, challengeId);
+  const held = await heldBy(deps.db, challengeId);
   if (held.files >= maxFiles)
     throw quotaFull(
       `it holds ${held.files} files, at most ${maxFiles}`,
@@ -169,39 +170,41 @@ async function storeUpload(
   }
   if (!stored) throw invalid(`The file's content is not ${contentType}.`, `文件内容与声明的类型 ${contentType} 不符。`);
   const filename = displayName(file.filename);
-  // Checked again where the row is written (synchronously, so no other upload interleaves):
-  // uploads that streamed side by side cannot together pass the quota.
-  if (!alreadyHeld(deps.db, challengeId, stored.sha256)) {
-    const now = heldBy(deps.db, challengeId);
-    if (now.files >= maxFiles || now.bytes + stored.size > maxTotal) {
-      // Bytes no challenge holds would never be swept (the sweep reads the upload rows).
-      if (!heldAnywhere(deps.db, stored.sha256)) rmSync(deps.files.pathOf(stored.sha256), { force: true });
-      throw quotaFull(`${now.files} files, ${now.bytes} bytes held`, `已有 ${now.files} 个文件、${now.bytes} 字节`);
+  // Checked again where the row is written (in one write transaction, so no other upload
+  // interleaves): uploads that streamed side by side cannot together pass the quota.
+  await deps.db.$port.withTransaction(async () => {
+    if (!(await alreadyHeld(deps.db, challengeId, stored.sha256))) {
+      const now = await heldBy(deps.db, challengeId);
+      if (now.files >= maxFiles || now.bytes + stored.size > maxTotal) {
+        // Bytes no challenge holds would never be swept (the sweep reads the upload rows).
+        if (!(await heldAnywhere(deps.db, stored.sha256))) rmSync(deps.files.pathOf(stored.sha256), { force: true });
+        throw quotaFull(`${now.files} files, ${now.bytes} bytes held`, `已有 ${now.files} 个文件、${now.bytes} 字节`);
+      }
     }
-  }
-  deps.db
-    .insert(attachments)
-    .values({
-      challengeId: challengeId,
-      sha256: stored.sha256,
-      size: stored.size,
-      filename,
-      contentType,
-      tokenId: who.tokenId,
-      role: who.role,
-      unit: who.unit,
-      uploadedAt: who.at,
-    })
-    // The same bytes again: a held file keeps its row as it was; a removed one is held again
-    // from now (its grace period starts anew).
-    .onConflictDoUpdate({
-      target: [attachments.challengeId, attachments.sha256],
-      set: {
-        uploadedAt: sql`CASE WHEN ${attachments.removedAt} IS NULL THEN ${attachments.uploadedAt} ELSE excluded.uploaded_at END`,
-        removedAt: null,
-      },
-    })
-    .run();
+    await deps.db
+      .insert(attachments)
+      .values({
+        challengeId: challengeId,
+        sha256: stored.sha256,
+        size: stored.size,
+        filename,
+        contentType,
+        tokenId: who.tokenId,
+        role: who.role,
+        unit: who.unit,
+        uploadedAt: who.at,
+      })
+      // The same bytes again: a held file keeps its row as it was; a removed one is held again
+      // from now (its grace period starts anew).
+      .onConflictDoUpdate({
+        target: [attachments.challengeId, attachments.sha256],
+        set: {
+          uploadedAt: sql`CASE WHEN ${attachments.removedAt} IS NULL THEN ${attachments.uploadedAt} ELSE excluded.uploaded_at END`,
+          removedAt: null,
+        },
+      })
+      .run();
+  });
   return { sha256: stored.sha256, size: stored.size, filename, contentType };
 }
 
@@ -215,7 +218,7 @@ export async function uploadPublicEvidence(
 ): Promise<UploadResult> {
   const { file } = input;
   try {
-    const loaded = loadChallenge(deps, input.challengeId);
+    const loaded = await loadChallenge(deps, input.challengeId);
     if (!loaded || !stageHasTag(stageOf(loaded.snapshot.value), 'published'))
       throw notFound('challenge', input.challengeId, '榜单');
     if (!loaded.snapshot.hasTag('noticeOpen'))

@@ -46,51 +46,57 @@ export default fp(
     const resolve = createTokenResolver(db, opts.adminToken);
     app.decorateRequest('caller', null as unknown as Caller);
     app.decorateRequest('signedIn', null);
-    // Callback-style hooks: they do no I/O that needs awaiting, and skip a promise per request.
+    // Callback-style hooks: the token's or session's look-up is the only promise (SQLite answers it at once).
     app.addHook('onRequest', (request, _reply, done) => {
       if (request.routeOptions.config.public || !request.url.startsWith('/api/')) return done();
       const header = request.headers.authorization;
       const secret = request.cookies?.[SESSION_COOKIE];
       if (!header && secret) {
-        const found = resolveSession(db, secret, clock.now());
-        if (!found) return done(unauthenticated('The session has ended; sign in again.', '登录已失效，请重新登录。'));
-        const wanted = request.headers[ROLE_HEADER];
-        const caller = callerOfSession(found.account, typeof wanted === 'string' ? wanted : undefined);
-        if (!caller)
-          return done(
-            forbidden(`This account does not hold the role ${String(wanted)}.`, `该账号不具有角色 ${String(wanted)}。`),
-          );
-        if (!SAFE_METHODS.has(request.method)) {
-          const sent = request.headers['x-csrf-token'];
-          if (!csrfMatches(found.session, typeof sent === 'string' ? sent : undefined))
+        resolveSession(db, secret, clock.now()).then((found) => {
+          if (!found) return done(unauthenticated('The session has ended; sign in again.', '登录已失效，请重新登录。'));
+          const wanted = request.headers[ROLE_HEADER];
+          const caller = callerOfSession(found.account, typeof wanted === 'string' ? wanted : undefined);
+          if (!caller)
             return done(
               forbidden(
-                'A write with the session cookie sends the session’s CSRF token in x-csrf-token.',
-                '使用登录会话提交修改时，须在请求头 x-csrf-token 中携带会话的 CSRF 令牌。',
+                `This account does not hold the role ${String(wanted)}.`,
+                `该账号不具有角色 ${String(wanted)}。`,
               ),
             );
-        }
-        if (found.account.mustChangePassword && !request.routeOptions.config.beforePasswordChange)
-          return done(
-            forbidden(
-              'The password was reset: change it first (PUT /api/v1/me/password).',
-              '密码已被重置，请先修改密码。',
-            ),
-          );
-        request.caller = caller;
-        request.signedIn = found;
-        return done();
+          if (!SAFE_METHODS.has(request.method)) {
+            const sent = request.headers['x-csrf-token'];
+            if (!csrfMatches(found.session, typeof sent === 'string' ? sent : undefined))
+              return done(
+                forbidden(
+                  'A write with the session cookie sends the session’s CSRF token in x-csrf-token.',
+                  '使用登录会话提交修改时，须在请求头 x-csrf-token 中携带会话的 CSRF 令牌。',
+                ),
+              );
+          }
+          if (found.account.mustChangePassword && !request.routeOptions.config.beforePasswordChange)
+            return done(
+              forbidden(
+                'The password was reset: change it first (PUT /api/v1/me/password).',
+                '密码已被重置，请先修改密码。',
+              ),
+            );
+          request.caller = caller;
+          request.signedIn = found;
+          return done();
+        }, done);
+        return;
       }
       const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (!match?.[1])
         return done(
           unauthenticated('Send Authorization: Bearer <token>.', '请在请求头中携带 Authorization: Bearer <令牌>。'),
         );
-      const caller = resolve(match[1], clock.now());
-      if (!caller)
-        return done(unauthenticated('The token is unknown, revoked or expired.', '令牌无效、已撤销或已过期。'));
-      request.caller = caller;
-      done();
+      resolve(match[1], clock.now()).then((caller) => {
+        if (!caller)
+          return done(unauthenticated('The token is unknown, revoked or expired.', '令牌无效、已撤销或已过期。'));
+        request.caller = caller;
+        done();
+      }, done);
     });
     app.addHook('preHandler', (request, _reply, done) => {
       const roles = request.routeOptions.config.roles;

@@ -24,6 +24,9 @@ export default fp(
   async (app: FastifyInstance) => {
     const record = createDenialRecorder(app.jiebang.db);
     app.addHook('onSend', (request, reply, payload, done) => {
+      const failed = (err: unknown) =>
+        // The refusal is answered whatever happens here; a failure to record it is logged loudly.
+        request.log.error({ err }, 'could not record a denial');
       const config = request.routeOptions.config;
       if (!config.recordsDenials || !recordedStatuses.has(reply.statusCode) || typeof payload !== 'string')
         return done(null, payload);
@@ -47,12 +50,13 @@ export default fp(
           message: (error.message ?? '').slice(0, 2000),
           requestId: request.id,
           ip: request.ip,
-        });
+        })
+          .catch(failed)
+          .finally(() => done(null, payload));
       } catch (err) {
-        // The refusal is answered whatever happens here; a failure to record it is logged loudly.
-        request.log.error({ err }, 'could not record a denial');
+        failed(err);
+        done(null, payload);
       }
-      done(null, payload);
     });
   },
   { name: 'denials', dependencies: ['engine', 'auth'] },

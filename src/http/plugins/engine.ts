@@ -37,17 +37,17 @@ declare module 'fastify' {
 export default fp(
   async (app: FastifyInstance, opts: EngineOptions) => {
     const { db, clock } = opts;
-    migrateDatabase(db, clock.now().toISOString());
-    rebuildPublicListingIfMissing(db, clock.now().toISOString());
+    await migrateDatabase(db, clock.now().toISOString());
+    await rebuildPublicListingIfMissing(db, clock.now().toISOString());
     const store = createStore(db);
     const cache = new SnapshotCache();
     // Issue 14: each group commit is timed for `jiebang_commit_seconds` (src/http/metrics.ts).
     const commitSeconds = app.hasDecorator('metrics') ? app.metrics.commitSeconds : undefined;
     const timed = {
-      transaction: <T>(fn: () => T): T => {
+      transaction: async <T>(fn: () => Promise<T>): Promise<T> => {
         const end = commitSeconds?.startTimer();
         try {
-          return store.transaction(fn);
+          return await store.transaction(fn);
         } finally {
           end?.();
         }
@@ -56,18 +56,22 @@ export default fp(
     const deps: EngineDeps = { store, cache, clock, commits: new GroupCommit(timed, () => cache.clear()) };
     if (commitSeconds) deps.onTimerFired = (type, outcome) => app.metrics.transitions.inc({ type, outcome });
     const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
-    deps.onTimersChanged = () => scheduler.arm();
+    deps.onTimersChanged = () => void scheduler.arm();
     const files = new FileStore(opts.filesDir);
     app.decorate('jiebang', { db, deps, scheduler, clock, files });
     // Unnamed uploads past their grace period lose their bytes: at start, then hourly.
     const sweep = () => {
-      const { removed } = sweepUnattachedUploads({ db, files }, clock.now());
-      if (removed.length > 0) app.log.info({ removed: removed.length }, 'removed never-attached uploads');
+      sweepUnattachedUploads({ db, files }, clock.now()).then(
+        ({ removed }) => {
+          if (removed.length > 0) app.log.info({ removed: removed.length }, 'removed never-attached uploads');
+        },
+        (err: unknown) => app.log.error({ err }, 'upload sweep failed; retrying on the next round'),
+      );
     };
     let sweeper: NodeJS.Timeout | undefined;
     if (opts.scheduler)
       app.addHook('onReady', async () => {
-        scheduler.start();
+        await scheduler.start();
         sweep();
         sweeper = setInterval(sweep, SWEEP_EVERY_MS);
         sweeper.unref();
@@ -75,7 +79,7 @@ export default fp(
     app.addHook('onClose', async () => {
       clearInterval(sweeper);
       scheduler.stop();
-      db.$client.close();
+      await db.$port.close();
     });
   },
   { name: 'engine' },

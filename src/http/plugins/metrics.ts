@@ -24,7 +24,7 @@ interface ErrorBody {
 
 export default fp(
   async (app: FastifyInstance) => {
-    const metrics = createMetrics(() => (app.hasDecorator('jiebang') ? app.jiebang?.db.$client : undefined));
+    const metrics = createMetrics(() => (app.hasDecorator('jiebang') ? app.jiebang?.db : undefined));
     app.decorate('metrics', metrics);
 
     app.addHook('preHandler', (request, reply, done) => {

@@ -33,7 +33,7 @@ declare module 'fastify' {
 export default fp(
   async (app: FastifyInstance, opts: NotifyOptions) => {
     const { db, clock } = app.jiebang;
-    const dispatcher = new Dispatcher(db.$client, clock, app.log.child({ component: 'dispatcher' }), {
+    const dispatcher = new Dispatcher(db, clock, app.log.child({ component: 'dispatcher' }), {
       retryBaseMs: opts.retryBaseMs,
       maxAttempts: opts.maxAttempts,
       timeoutMs: opts.timeoutMs ?? 10_000,
@@ -52,20 +52,27 @@ export default fp(
           }
         : {}),
     });
-    const reminders = new Reminders(db.$client, clock);
+    const reminders = new Reminders(db, clock);
     app.decorate('dispatcher', dispatcher);
     app.decorate('reminders', reminders);
     let sweeping: NodeJS.Timeout | undefined;
+    let closing = false;
     const sweep = () => {
-      try {
-        const { sent, more } = reminders.sweep();
-        if (sent > 0) app.log.info({ sent }, 'reminders sent');
-        sweeping = setTimeout(sweep, more ? 0 : REMINDER_SWEEP_MS);
-      } catch (err) {
-        app.log.error({ err }, 'reminder sweep failed; trying again');
-        sweeping = setTimeout(sweep, REMINDER_SWEEP_MS * 5);
-      }
-      sweeping.unref();
+      const again = (ms: number) => {
+        if (closing) return;
+        sweeping = setTimeout(sweep, ms);
+        sweeping.unref();
+      };
+      reminders.sweep().then(
+        ({ sent, more }) => {
+          if (sent > 0) app.log.info({ sent }, 'reminders sent');
+          again(more ? 0 : REMINDER_SWEEP_MS);
+        },
+        (err: unknown) => {
+          app.log.error({ err }, 'reminder sweep failed; trying again');
+          again(REMINDER_SWEEP_MS * 5);
+        },
+      );
     };
     if (opts.dispatch)
       app.addHook('onReady', async () => {
@@ -74,6 +81,7 @@ export default fp(
       });
     // preClose: before the engine's onClose closes the database.
     app.addHook('preClose', async () => {
+      closing = true;
       clearTimeout(sweeping);
       sweeping = undefined;
       await dispatcher.stop();

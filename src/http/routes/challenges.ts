@@ -111,7 +111,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = createChallenge(deps, {
+      const result = await createChallenge(deps, {
         body: request.body,
         caller: request.caller,
         idempotencyKey: request.headers['idempotency-key'],
@@ -164,7 +164,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const view = readChallenge(deps, request.params.id, request.caller);
+      const view = await readChallenge(deps, request.params.id, request.caller);
       return reply.header('etag', `"${view.version}"`).send(view);
     },
   );
@@ -208,7 +208,7 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(historyEntry) }), ...errors.read },
       },
     },
-    async (request) => ({ items: challengeHistory(db, request.caller, request.params.id) }),
+    async (request) => ({ items: await challengeHistory(db, request.caller, request.params.id) }),
   );
 
   app.get(

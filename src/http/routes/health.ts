@@ -35,7 +35,7 @@ const health: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => {
-      app.jiebang.db.get(sql`select 1`);
+      await app.jiebang.db.get(sql`select 1`);
       return { status: 'ok' as const, database: 'ok' as const, time: app.jiebang.clock.now().toISOString() };
     },
   );
@@ -57,13 +57,12 @@ const health: FastifyPluginAsyncZod = async (app) => {
       let overdueTimers = 0;
       try {
         // Timers of challenges still on an older machine wait, on purpose, for their migration.
-        const row = app.jiebang.db.$client
-          .prepare(
-            `SELECT count(*) AS n FROM timers t JOIN challenges c ON c.id = t.challenge_id
+        const [row] = await app.jiebang.db.$port.query<{ n: number }>(
+          `SELECT count(*) AS n FROM timers t JOIN challenges c ON c.id = t.challenge_id
               WHERE t.status = 'pending' AND t.due_ms < ? AND c.machine_version = ?`,
-          )
-          .get(now.getTime() - TIMERS_STUCK_AFTER_MS, MACHINE_VERSION) as { n: number };
-        overdueTimers = row.n;
+          [now.getTime() - TIMERS_STUCK_AFTER_MS, MACHINE_VERSION],
+        );
+        overdueTimers = Number(row?.n ?? 0);
       } catch (err) {
         app.log.error({ err }, 'readiness: the database did not answer');
         database = 'failed';

@@ -29,7 +29,7 @@ const addressParams = z.object({ address: z.string().email().max(320) });
 const staffRoles = rolesFor('manageNotifications');
 
 const mailRoutes: FastifyPluginAsyncZod = async (app) => {
-  const client = () => app.jiebang.db.$client;
+  const client = () => app.jiebang.db;
   const now = () => app.jiebang.clock.now().toISOString();
 
   app.put(
@@ -73,7 +73,7 @@ const mailRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(recipientSchema) }), ...errors.read },
       },
     },
-    async () => ({ items: listRecipients(client()) }),
+    async () => ({ items: await listRecipients(client()) }),
   );
 
   app.put(
@@ -88,14 +88,14 @@ const mailRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const recipient = getRecipient(client(), request.params.address);
+      const recipient = await getRecipient(client(), request.params.address);
       if (!mayManageOptOuts(request.caller, recipient, staffRoles.includes(request.caller.role)))
         throw new AppError(
           'FORBIDDEN',
           'Only staff or the unit or person this address stands for may change its mail.',
           '只有管理人员或该地址所代表的单位、人员可以修改其邮件设置。',
         );
-      return setOptOuts(client(), recipient.address, request.body.kinds, now());
+      return await setOptOuts(client(), recipient.address, request.body.kinds, now());
     },
   );
 
@@ -132,7 +132,7 @@ const mailRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => ({ items: listMail(client(), request.query.status, request.query.limit) }),
+    async (request) => ({ items: await listMail(client(), request.query.status, request.query.limit) }),
   );
 
   app.post(
@@ -151,7 +151,7 @@ const mailRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      resendDead(client(), 'mail', null, request.params.deliveryId);
+      await resendDead(client(), 'mail', null, request.params.deliveryId);
       return reply.code(202).send({ deliveryId: request.params.deliveryId, status: 'pending' as const });
     },
   );

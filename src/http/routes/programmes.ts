@@ -51,7 +51,7 @@ const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(programmeView) }), ...errors.read },
       },
     },
-    async () => ({ items: listProgrammes(db) }),
+    async () => ({ items: await listProgrammes(db) }),
   );
 };
 export default programmeRoutes;

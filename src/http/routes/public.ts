@@ -168,7 +168,7 @@ const publicRoutes: FastifyPluginAsyncZod<{ objectionsPerHour: number }> = async
     },
     async (request, reply) => {
       const now = clock.now();
-      const pdf = await noticePdf({ ...noticePrintout(db, request.params.id, now), at: now });
+      const pdf = await noticePdf({ ...(await noticePrintout(db, request.params.id, now)), at: now });
       return reply
         .type('application/pdf')
         .header('content-disposition', `inline; filename="notice-${request.params.id}.pdf"`)
@@ -258,7 +258,7 @@ const publicRoutes: FastifyPluginAsyncZod<{ objectionsPerHour: number }> = async
     },
     async (request, reply) => {
       const base = `${request.protocol}://${request.host}`;
-      const entries = feedEntries(db, 50);
+      const entries = await feedEntries(db, 50);
       const feed = new Feed({
         title: '揭榜挂帅 · 榜单与开榜公告',
         description: '乌鲁木齐市科技局“揭榜挂帅”项目：公开榜单与开榜公告',

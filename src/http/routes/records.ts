@@ -23,7 +23,7 @@ const recordRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: recordViewSchema, ...errors.write },
       },
     },
-    async (request, reply) => reply.code(201).send(addRecord(db, request.body, clock.now().toISOString())),
+    async (request, reply) => reply.code(201).send(await addRecord(db, request.body, clock.now().toISOString())),
   );
 
   app.get(

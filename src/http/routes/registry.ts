@@ -67,7 +67,7 @@ const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       const { caller } = request;
       if (!rolesFor('writeRegistry').includes(caller.role)) {
         // A unit registers its own people only, and never takes over another unit's person.
-        const existing = db.select().from(persons).where(eq(persons.id, request.params.id)).get();
+        const existing = await db.select().from(persons).where(eq(persons.id, request.params.id)).get();
         if (request.body.unit !== caller.unit || (existing && existing.unit !== caller.unit))
           throw forbidden(
             `A unit's account registers the people of its own unit (${caller.unit}) only.`,

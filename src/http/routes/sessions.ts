@@ -83,7 +83,8 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      if (request.signedIn) signOut(db, request.signedIn.session, request.signedIn.account, request.ip, clock.now());
+      if (request.signedIn)
+        await signOut(db, request.signedIn.session, request.signedIn.account, request.ip, clock.now());
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },
@@ -245,7 +246,7 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      accountById(db, request.params.id);
+      await accountById(db, request.params.id);
       await resetPassword(db, request.params.id, request.body.password, request.caller, clock.now().toISOString());
       return reply.code(204).send(null);
     },

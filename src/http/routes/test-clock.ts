@@ -55,7 +55,7 @@ const testClockRoutes: FastifyPluginAsyncZod = async (app) => {
           `测试时钟每次最多向前调整 ${MAX_ADVANCE_YEARS} 年（当前为 ${current.toISOString()}，最晚可至 ${limit.toISOString()}）。`,
           { issues: [{ path: 'body', message: `more than ${MAX_ADVANCE_YEARS} years ahead` }] },
         );
-      const { now, fired } = scheduler.advanceTo(target);
+      const { now, fired } = await scheduler.advanceTo(target);
       return { now: now.toISOString(), fired };
     },
   );

@@ -24,7 +24,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(issueToken(app.jiebang.db, request.body, app.jiebang.clock.now().toISOString())),
+      reply.code(201).send(await issueToken(app.jiebang.db, request.body, app.jiebang.clock.now().toISOString())),
   );
 
   app.delete(
@@ -39,7 +39,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      revokeToken(app.jiebang.db, request.params.id, app.jiebang.clock.now().toISOString());
+      await revokeToken(app.jiebang.db, request.params.id, app.jiebang.clock.now().toISOString());
       return reply.code(204).send(null);
     },
   );

@@ -49,7 +49,7 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 const config = { roles: rolesFor('manageNotifications') };
 
 const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
-  const client = () => app.jiebang.db.$client;
+  const client = () => app.jiebang.db;
   const now = () => app.jiebang.clock.now().toISOString();
 
   app.post(
@@ -68,7 +68,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(createWebhook(client(), request.body, request.caller?.tokenId ?? 'unknown', now())),
+      reply.code(201).send(await createWebhook(client(), request.body, request.caller?.tokenId ?? 'unknown', now())),
   );
 
   app.get(
@@ -81,7 +81,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(webhookSchema) }), ...errors.read },
       },
     },
-    async () => ({ items: listWebhooks(client()) }),
+    async () => ({ items: await listWebhooks(client()) }),
   );
 
   app.delete(
@@ -96,7 +96,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      deleteWebhook(client(), request.params.id, now());
+      await deleteWebhook(client(), request.params.id, now());
       return reply.code(204).send(null);
     },
   );
@@ -113,7 +113,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(deliverySchema) }), ...errors.read },
       },
     },
-    async (request) => ({ items: listDeliveries(client(), request.params.id, request.query.limit) }),
+    async (request) => ({ items: await listDeliveries(client(), request.params.id, request.query.limit) }),
   );
 
   app.post(
@@ -132,7 +132,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      retryDelivery(client(), request.params.id, request.params.deliveryId);
+      await retryDelivery(client(), request.params.id, request.params.deliveryId);
       return reply.code(202).send({ deliveryId: request.params.deliveryId, status: 'pending' as const });
     },
   );

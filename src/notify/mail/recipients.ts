@@ -3,9 +3,9 @@
  * address is registered by staff for a unit (issuer, solver, finance desk) or a person (an
  * expert); the unit's or person's own token may turn kinds of mail off and on again.
  */
-import type { Database } from 'better-sqlite3';
 import type { Caller } from '../../base/caller.js';
 import { AppError } from '../../base/errors.js';
+import type { Db } from '../../db/client.js';
 import type { MailKind } from './templates.js';
 
 export const recipientRoles = ['issuer', 'district', 'solver', 'expert', 'bureau', 'finance'] as const;
@@ -24,7 +24,11 @@ type Row = Omit<Recipient, 'optOuts'> & { optOuts: string };
 const columns = 'address, name, role, unit, person, opt_outs AS optOuts, updated_at AS updatedAt';
 const view = (row: Row): Recipient => ({ ...row, optOuts: JSON.parse(row.optOuts) as MailKind[] });
 
-export function putRecipient(client: Database, input: Omit<Recipient, 'updatedAt' | 'optOuts'>, at: string): Recipient {
+export async function putRecipient(
+  db: Db,
+  input: Omit<Recipient, 'updatedAt' | 'optOuts'>,
+  at: string,
+): Promise<Recipient> {
   if (
     (input.role === 'expert') !== (input.person !== null) ||
     (input.role !== 'expert' && input.role !== 'finance' && input.role !== 'bureau' && input.unit === null)
@@ -34,24 +38,23 @@ export function putRecipient(client: Database, input: Omit<Recipient, 'updatedAt
       'An expert names a person; an issuer or solver names a unit.',
       '专家须填写人员编号；发榜方、揭榜方须填写单位代码。',
     );
-  client
-    .prepare(
-      `INSERT INTO mail_recipients (address, name, role, unit, person, opt_outs, updated_at)
+  await db.$port.run(
+    `INSERT INTO mail_recipients (address, name, role, unit, person, opt_outs, updated_at)
        VALUES (@address, @name, @role, @unit, @person, '[]', @at)
        ON CONFLICT (address) DO UPDATE SET name = @name, role = @role, unit = @unit, person = @person, updated_at = @at`,
-    )
-    .run({ ...input, at });
-  return getRecipient(client, input.address);
+    { ...input, at },
+  );
+  return getRecipient(db, input.address);
 }
 
-export function getRecipient(client: Database, address: string): Recipient {
-  const row = client.prepare<[string], Row>(`SELECT ${columns} FROM mail_recipients WHERE address = ?`).get(address);
+export async function getRecipient(db: Db, address: string): Promise<Recipient> {
+  const [row] = await db.$port.query<Row>(`SELECT ${columns} FROM mail_recipients WHERE address = ?`, [address]);
   if (!row) throw new AppError('NOT_FOUND', `No mail recipient ${address}.`, `找不到邮件接收人 ${address}。`);
   return view(row);
 }
 
-export function listRecipients(client: Database): Recipient[] {
-  return client.prepare<[], Row>(`SELECT ${columns} FROM mail_recipients ORDER BY address`).all().map(view);
+export async function listRecipients(db: Db): Promise<Recipient[]> {
+  return (await db.$port.query<Row>(`SELECT ${columns} FROM mail_recipients ORDER BY address`)).map(view);
 }
 
 /** Staff, or the unit's or person's own token. */
@@ -61,11 +64,13 @@ export function mayManageOptOuts(caller: Caller, recipient: Recipient, staff: bo
   return recipient.unit !== null && caller.unit === recipient.unit && caller.role === recipient.role;
 }
 
-export function setOptOuts(client: Database, address: string, kinds: MailKind[], at: string): Recipient {
-  client
-    .prepare('UPDATE mail_recipients SET opt_outs = ?, updated_at = ? WHERE address = ?')
-    .run(JSON.stringify([...new Set(kinds)].sort()), at, address);
-  return getRecipient(client, address);
+export async function setOptOuts(db: Db, address: string, kinds: MailKind[], at: string): Promise<Recipient> {
+  await db.$port.run('UPDATE mail_recipients SET opt_outs = ?, updated_at = ? WHERE address = ?', [
+    JSON.stringify([...new Set(kinds)].sort()),
+    at,
+    address,
+  ]);
+  return getRecipient(db, address);
 }
 
 export interface OutboxMail {
@@ -83,14 +88,13 @@ export interface OutboxMail {
 }
 
 /** The mail outbox, newest first: what was sent, what waits (no SMTP, or retrying), what died. */
-export function listMail(client: Database, status: OutboxMail['status'] | undefined, limit: number): OutboxMail[] {
-  const rows = client
-    .prepare<[string | null, string | null, number], Omit<OutboxMail, 'kind' | 'subject'> & { body: string }>(
-      `SELECT delivery_id AS deliveryId, target AS "to", body, challenge_id AS challengeId, seq, status, attempts,
+export async function listMail(db: Db, status: OutboxMail['status'] | undefined, limit: number): Promise<OutboxMail[]> {
+  const rows = await db.$port.query<Omit<OutboxMail, 'kind' | 'subject'> & { body: string }>(
+    `SELECT delivery_id AS deliveryId, target AS "to", body, challenge_id AS challengeId, seq, status, attempts,
               last_error AS lastError, created_at AS createdAt, settled_at AS settledAt
-         FROM outbox WHERE channel = 'mail' AND (? IS NULL OR status = ?) ORDER BY id DESC LIMIT ?`,
-    )
-    .all(status ?? null, status ?? null, limit);
+         FROM outbox WHERE channel = 'mail' AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY id DESC LIMIT ?`,
+    [status ?? null, status ?? null, limit],
+  );
   return rows.map(({ body, ...row }) => {
     const { kind, subject } = JSON.parse(body) as { kind: MailKind; subject: string };
     return { ...row, kind, subject };

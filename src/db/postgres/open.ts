@@ -1,0 +1,157 @@
+/**
+ * The PostgreSQL adapter. The service's statements are written once in drizzle's SQLite builder;
+ * here drizzle's async proxy hands each one's SQL to node-postgres after two rewrites — `?`
+ * placeholders become `$n`, and a conflict target loses its table prefix — which is all that
+ * separates the SQL drizzle writes for SQLite from PostgreSQL's, on tables generated from the
+ * same model (src/db/postgres/schema.ts). Only PostgreSQL 12 features are used.
+ *
+ * Several processes may share the database: a write transaction first takes one advisory lock
+ * (held until it commits), so writers take their turn as SQLite's do, and the global chain's
+ * head, each challenge's version check, the timer claims and the idempotency keys are all read
+ * and written under it (docs/decisions.md).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { fileURLToPath } from 'node:url';
+import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle } from 'drizzle-orm/sqlite-proxy';
+import pg from 'pg';
+import type { Db, DbPort, SqlParams } from '../client.js';
+import * as schema from '../schema.js';
+
+/** The advisory lock every write transaction takes: "jiebang" as a 32-bit number. */
+export const WRITE_LOCK = 0x6a696562;
+/** Held while one process migrates, so processes that start together do not migrate twice. */
+const MIGRATION_LOCK = WRITE_LOCK + 1;
+
+const migrationsFolder = fileURLToPath(new URL('../../../migrations/postgres', import.meta.url));
+
+// bigint (global_seq, due_ms, counts) as a JavaScript number, as SQLite's integers are: every
+// value the service stores is far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * `?` → `$1, $2 …` outside quoted text and identifiers; with `names`, `@name` → `$n` too (the
+ * names in order of first use are pushed onto `names`).
+ */
+export function toPostgresSql(text: string, names?: string[]): string {
+  let n = 0;
+  let out = '';
+  let quote: string | null = null;
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i] as string;
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') {
+      n += 1;
+      out += `$${n}`;
+    } else if (ch === '@' && names) {
+      let name = '';
+      while (i + 1 < chars.length && /\w/.test(chars[i + 1] as string)) name += chars[++i];
+      let at = names.indexOf(name);
+      if (at === -1) at = names.push(name) - 1;
+      out += `$${at + 1}`;
+    } else out += ch;
+  }
+  // PostgreSQL names a conflict target's columns bare: on conflict ("units"."code") → ("code").
+  out = out.replace(/on conflict \(([^)]*)\)/g, (_m, cols: string) => `on conflict (${cols.replace(/"\w+"\./g, '')})`);
+  // Aliases keep their case as SQLite's do (unquoted, PostgreSQL folds them to lower case).
+  return out.replace(/\b(as|AS) ([a-z]+[A-Z]\w*)/g, '$1 "$2"');
+}
+
+const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+export function openPostgres(url: string): Db {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client that loses its server (a restart) is dropped from the pool, not thrown.
+  pool.on('error', () => {});
+  const current = new AsyncLocalStorage<{ client: pg.PoolClient; depth: number }>();
+  const run = (text: string, params: SqlParams, rowMode?: 'array') => {
+    let sqlText: string;
+    let values: unknown[];
+    if (Array.isArray(params)) {
+      sqlText = toPostgresSql(text);
+      values = params;
+    } else {
+      const names: string[] = [];
+      sqlText = toPostgresSql(text, names);
+      values = names.map((name) => params[name]);
+    }
+    const config = { text: sqlText, values, ...(rowMode ? { rowMode } : {}) };
+    const tx = current.getStore();
+    return tx ? tx.client.query(config) : pool.query(config);
+  };
+  const db = drizzle(
+    async (text, params, method) => {
+      const result = await run(text, params, 'array');
+      if (method === 'run') return { rows: [], changes: result.rowCount ?? 0 } as { rows: unknown[] };
+      if (method === 'get') return { rows: result.rows[0] as unknown[] };
+      return { rows: result.rows };
+    },
+    { schema },
+  );
+  const port: DbPort = {
+    dialect: 'postgres',
+    location: withoutPassword(url),
+    async withTransaction<T>(fn: () => Promise<T>): Promise<T> {
+      const outer = current.getStore();
+      if (outer) {
+        const name = `sp${outer.depth}`;
+        await outer.client.query(`SAVEPOINT ${name}`);
+        try {
+          const result = await current.run({ client: outer.client, depth: outer.depth + 1 }, fn);
+          await outer.client.query(`RELEASE SAVEPOINT ${name}`);
+          return result;
+        } catch (error) {
+          await outer.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+          await outer.client.query(`RELEASE SAVEPOINT ${name}`);
+          throw error;
+        }
+      }
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+        const result = await current.run({ client, depth: 1 }, fn);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async query<R>(text: string, params: SqlParams = []): Promise<R[]> {
+      return (await run(text, params)).rows as R[];
+    },
+    async run(text: string, params: SqlParams = []): Promise<number> {
+      return (await run(text, params)).rowCount ?? 0;
+    },
+    async *each<R>(text: string, params: SqlParams = []): AsyncIterable<R> {
+      yield* (await run(text, params)).rows as R[];
+    },
+    async migrateSchema() {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migrate(pgDrizzle(client), { migrationsFolder });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+  return Object.assign(db, { $port: port }) as unknown as Db;
+}

@@ -1,0 +1,17 @@
+/**
+ * End to end on PostgreSQL (the `postgres` vitest project): real server processes sharing one
+ * PostgreSQL database. An If-Match race through two processes gives one 200 and one 409, a
+ * deadline both schedulers see fires once, and 20 SIGKILLs of a process under load lose no
+ * acknowledged event, the log verifying afterwards.
+ */
+import { afterAll, describe } from 'vitest';
+import { crashTests } from './durability.suite.js';
+import { multiProcessTests } from './multi-process.suite.js';
+import { disposeAllServers } from './server-process.js';
+
+afterAll(disposeAllServers);
+
+describe.concurrent('real server processes on one PostgreSQL database', () => {
+  multiProcessTests();
+  crashTests();
+});
