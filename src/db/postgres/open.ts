@@ -70,7 +70,14 @@ export function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client that loses its server (a restart) is dropped from the pool, not thrown.
   pool.on('error', () => {});
-  const current = new AsyncLocalStorage<{ client: pg.PoolClient; depth: number }>();
+  // The transaction the running code is inside. A continuation started inside one may outlive it
+  // (a timer, a wake-up set from a commit): `live` is shared by its savepoints and cleared when it
+  // ends, so such code runs on its own, not on a connection gone back to the pool.
+  const current = new AsyncLocalStorage<{ client: pg.PoolClient; depth: number; live: { open: boolean } }>();
+  const inside = () => {
+    const tx = current.getStore();
+    return tx?.live.open ? tx : undefined;
+  };
   const run = (text: string, params: SqlParams, rowMode?: 'array') => {
     let sqlText: string;
     let values: unknown[];
@@ -83,7 +90,7 @@ export function openPostgres(url: string): Db {
       values = names.map((name) => params[name]);
     }
     const config = { text: sqlText, values, ...(rowMode ? { rowMode } : {}) };
-    const tx = current.getStore();
+    const tx = inside();
     return tx ? tx.client.query(config) : pool.query(config);
   };
   const db = drizzle(
@@ -99,12 +106,12 @@ export function openPostgres(url: string): Db {
     dialect: 'postgres',
     location: withoutPassword(url),
     async withTransaction<T>(fn: () => Promise<T>): Promise<T> {
-      const outer = current.getStore();
+      const outer = inside();
       if (outer) {
         const name = `sp${outer.depth}`;
         await outer.client.query(`SAVEPOINT ${name}`);
         try {
-          const result = await current.run({ client: outer.client, depth: outer.depth + 1 }, fn);
+          const result = await current.run({ ...outer, depth: outer.depth + 1 }, fn);
           await outer.client.query(`RELEASE SAVEPOINT ${name}`);
           return result;
         } catch (error) {
@@ -118,7 +125,10 @@ export function openPostgres(url: string): Db {
       try {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-        const result = await current.run({ client, depth: 1 }, fn);
+        const live = { open: true };
+        const result = await current.run({ client, depth: 1, live }, fn).finally(() => {
+          live.open = false;
+        });
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -46,7 +46,9 @@ export function sqliteClientOf(db: Db): Database.Database {
 function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: () => void): DbPort {
   // One connection serves every request, so a transaction must know whether the code running
   // is inside it (a savepoint) or another request that has to wait its turn: the async context says.
-  const inside = new AsyncLocalStorage<{ depth: number }>();
+  // A continuation started inside a transaction may outlive it (a timer, a wake-up set from a
+  // commit): `live` is cleared when the transaction ends, so such code begins its own.
+  const inside = new AsyncLocalStorage<{ depth: number; live: { open: boolean } }>();
   let turn: Promise<unknown> = Promise.resolve();
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
@@ -76,12 +78,13 @@ function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: 
     dialect: 'sqlite',
     location,
     async withTransaction<T>(fn: () => Promise<T>): Promise<T> {
-      const outer = inside.getStore();
+      const found = inside.getStore();
+      const outer = found?.live.open ? found : undefined;
       if (outer) {
         const sp = savepoint(outer.depth);
         sp.open.run();
         try {
-          const result = await inside.run({ depth: outer.depth + 1 }, fn);
+          const result = await inside.run({ depth: outer.depth + 1, live: outer.live }, fn);
           sp.release.run();
           return result;
         } catch (error) {
@@ -99,7 +102,10 @@ function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: 
       try {
         begin.run();
         try {
-          const result = await inside.run({ depth: 1 }, fn);
+          const live = { open: true };
+          const result = await inside.run({ depth: 1, live }, fn).finally(() => {
+            live.open = false;
+          });
           commit.run();
           return result;
         } catch (error) {
