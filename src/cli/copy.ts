@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { isPostgresUrl, openDatabase } from '../db/client.js';
 import { copyDatabase } from '../db/copy.js';
 import { verifyLog } from '../engine/audit/verify.js';
+import { reindexPublicSearch } from '../engine/public/listing.js';
 import { openForAudit } from './audit-database.js';
 
 export function registerCopyCommand(program: Command): void {
@@ -21,6 +22,8 @@ export function registerCopyCommand(program: Command): void {
       const to = openDatabase(flags.to);
       try {
         await copyDatabase(from, to, (table, rows) => console.log(`${table}: ${rows} rows`));
+        // The public search is each dialect's own table: written from the copied public rows.
+        console.log(`public search: ${await reindexPublicSearch(to)} calls indexed`);
         const [source, copy] = [await verifyLog(from), await verifyLog(to)];
         const [sourceHead, copyHead] = [await globalHead(from), await globalHead(to)];
         console.log(

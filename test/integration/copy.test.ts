@@ -12,6 +12,7 @@ import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { copyDatabase } from '../../src/db/copy.js';
 import { verifyLog } from '../../src/engine/audit/verify.js';
+import { reindexPublicSearch } from '../../src/engine/public/listing.js';
 import { manualClock } from '../../src/engine/time/clock.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
@@ -77,6 +78,10 @@ describe('jiebang copy --from <sqlite> --to <postgres>', () => {
         expect(b.map(key).sort(), table).toEqual(a.map(key).sort());
       }
 
+      // The public search is each dialect's own table: written anew from the copied public rows.
+      expect(rows.public_challenges).toBeGreaterThan(0);
+      expect(await reindexPublicSearch(fresh)).toBe(rows.public_challenges);
+
       // The service on the copy: the parties' tokens work, and the chains go on.
       const before = await headOf(fresh);
       const app = await buildApp({
@@ -92,8 +97,15 @@ describe('jiebang copy --from <sqlite> --to <postgres>', () => {
         headers: { authorization: `Bearer ${p.issuer}` },
         payload: { type: 'UPDATE', summary: '迁移后继续' },
       });
+      const [published] = await fresh.$port.query<{ id: string; title: string }>(
+        'SELECT id, title FROM public_challenges ORDER BY id LIMIT 1',
+      );
+      const word = [...(published?.title.match(/\p{Script=Han}+/u)?.[0] ?? '')].slice(0, 2).join('');
+      const found = await app.inject({ method: 'GET', url: `/api/v1/public/challenges?q=${encodeURIComponent(word)}` });
       await app.close();
       expect(reply.statusCode, reply.body).toBe(200);
+      expect(word).toHaveLength(2);
+      expect((found.json() as { items: { id: string }[] }).items.map((i) => i.id)).toContain(published?.id);
       expect(await headOf(fresh)).toMatchObject({ globalSeq: (before?.globalSeq ?? 0) + 1 });
       expect(await verifyLog(fresh)).toEqual({ ok: true, checkedEvents: (rows.events ?? 0) + 1 });
     } finally {

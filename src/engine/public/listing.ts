@@ -171,6 +171,32 @@ export async function writePublicFields(db: Db, id: string, fields: PublicFields
   );
 }
 
+/**
+ * The search text of every public row, written anew from the rows themselves (`jiebang copy`:
+ * the rows move table for table, the search table is each dialect's own). Returns how many.
+ */
+export async function reindexPublicSearch(db: Db): Promise<number> {
+  const rows = await db.$port.query<{
+    id: string;
+    title: string;
+    summary: string;
+    indicators: string;
+    issuerName: string;
+    domain: string;
+  }>('SELECT id, title, summary, indicators, issuer_name AS issuerName, domain FROM public_challenges ORDER BY id');
+  await db.$port.withTransaction(async () => {
+    await db.$port.run('DELETE FROM public_challenges_fts');
+    for (const r of rows)
+      await writeSearchText(
+        db,
+        r.id,
+        r.title,
+        [r.summary, ...(JSON.parse(r.indicators) as string[]), r.issuerName, r.domain].join('\n'),
+      );
+  });
+  return rows.length;
+}
+
 /** In the commit's transaction: the public row := the new snapshot's; untouched when its public part did not change. */
 export async function syncPublicListing(
   db: Db,
