@@ -50,7 +50,9 @@ export async function listChallenges(db: Db, caller: Caller, f: ChallengeFilter)
   // Set by RECTIFICATION_OVERDUE; the bureau's decision ends the challenge (an outcome), which ends the listing.
   if (f.overdue === 'rectification')
     where.push(
-      sql`json_extract(${challenges.snapshot}, '$.context.rectifyOverdueSince') IS NOT NULL AND json_extract(${challenges.snapshot}, '$.context.outcome') IS NULL`,
+      db.$port.dialect === 'sqlite'
+        ? sql`json_extract(${challenges.snapshot}, '$.context.rectifyOverdueSince') IS NOT NULL AND json_extract(${challenges.snapshot}, '$.context.outcome') IS NULL`
+        : sql`(${challenges.snapshot}::jsonb #>> '{context,rectifyOverdueSince}') IS NOT NULL AND (${challenges.snapshot}::jsonb #>> '{context,outcome}') IS NULL`,
     );
   if (f.cursor) where.push(gt(challenges.id, decodeCursor(f.cursor)));
   const rows = await db
