@@ -17,7 +17,6 @@ const sqliteOnly = [
   'test/integration/model-paths.test.ts',
   'test/integration/participations.test.ts',
   'test/integration/replay.test.ts',
-  'test/integration/uploads.test.ts',
 ];
 
 export default defineConfig({

@@ -4,10 +4,9 @@
  * uploaded to that challenge (P-7, a fact stored in the event).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { sweepUnattachedUploads } from '../../src/engine/write/sweep-uploads.js';
 import { code, outsiderToken, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
@@ -22,12 +21,12 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-const filesDir = () => join(dirname(h.dbFile), 'files');
+const filesDir = () => h.app.jiebang.files.dir;
 const attachmentRows = (id: string) =>
-  sqliteClientOf(h.app.jiebang.db).prepare('SELECT * FROM attachments WHERE challenge_id = ?').all(id) as {
-    sha256: string;
-    filename: string;
-  }[];
+  h.app.jiebang.db.$port.query<{ sha256: string; filename: string }>(
+    'SELECT * FROM attachments WHERE challenge_id = ? ORDER BY sha256',
+    [id],
+  );
 
 describe('POST /challenges/:id/attachments', () => {
   it('stores the file under its SHA-256, never under the client path, and records the upload', async () => {
@@ -40,10 +39,10 @@ describe('POST /challenges/:id/attachments', () => {
     const stored = join(filesDir(), sha256.slice(0, 2), sha256);
     expect(readFileSync(stored)).toEqual(content);
     expect(existsSync(join(filesDir(), 'passwd.pdf'))).toBe(false);
-    expect(attachmentRows(s.id)).toMatchObject([{ sha256, filename: 'passwd.pdf' }]);
+    expect(await attachmentRows(s.id)).toMatchObject([{ sha256, filename: 'passwd.pdf' }]);
     // The same file again: one stored copy, one row.
     expect((await upload(h, p.issuer, s.id, content)).status).toBe(201);
-    expect(attachmentRows(s.id)).toHaveLength(1);
+    expect(await attachmentRows(s.id)).toHaveLength(1);
   });
 
   it('refuses a type the programme does not allow, and content that is not its declared type', async () => {
@@ -54,7 +53,7 @@ describe('POST /challenges/:id/attachments', () => {
     const fake = await upload(h, p.issuer, s.id, Buffer.from('MZ not a pdf'), 'a.pdf', 'application/pdf');
     expect(fake.status).toBe(400);
     expect(fake.body.error.message).toContain('not application/pdf');
-    expect(attachmentRows(s.id)).toEqual([]);
+    expect(await attachmentRows(s.id)).toEqual([]);
   });
 
   it('holds a challenge to its quota of files and of bytes (programme settings), all uploaders together', async () => {
@@ -86,7 +85,7 @@ describe('POST /challenges/:id/attachments', () => {
     const fourth = await upload(h, p.issuer, s.id, pdfOf('e'));
     expect(fourth.status).toBe(413);
     expect(fourth.body.error.message).toContain('at most 3');
-    expect(attachmentRows(s.id)).toHaveLength(3);
+    expect(await attachmentRows(s.id)).toHaveLength(3);
     // Another challenge has its own quota.
     const other = await new ChallengeDriver(h, p).create(techDraft({ programmeId: 'quota-2026' }));
     expect((await upload(h, p.issuer, other.id, pdfOf('e'))).status).toBe(201);
@@ -107,7 +106,7 @@ describe('POST /challenges/:id/attachments', () => {
     const r = await upload(h, p.issuer, s.id, big);
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('PAYLOAD_TOO_LARGE');
-    expect(attachmentRows(s.id)).toEqual([]);
+    expect(await attachmentRows(s.id)).toEqual([]);
     expect((await upload(h, p.issuer, s.id, pdfOf('small'))).status).toBe(201);
     const png = await upload(
       h,
@@ -129,7 +128,7 @@ describe('POST /challenges/:id/attachments', () => {
     expect((await upload(h, p.issuer, 'no-such-challenge', pdfOf('x'))).status).toBe(404);
     const denials = await h.request('GET', `/api/v1/denials?challenge=${s.id}&eventType=UPLOAD`, p.auditor);
     expect(denials.body.items).toHaveLength(3);
-    expect(attachmentRows(s.id)).toEqual([]);
+    expect(await attachmentRows(s.id)).toEqual([]);
   });
 
   it('a request that is not multipart, or carries no file, is 400', async () => {
