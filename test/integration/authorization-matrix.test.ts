@@ -28,14 +28,11 @@ import { loadChallenge } from '../../src/engine/load-challenge.js';
 import { handledEvents } from '../../src/engine/read/view.js';
 import { eventPayloads } from '../helpers/event-payloads.js';
 import {
-  bidBody,
   code,
-  EXPERTS,
   outsiderExpertToken,
   outsiderToken,
   type Parties,
   registerParties,
-  sha,
   token,
   UNITS,
 } from '../helpers/fixtures.js';
