@@ -9,6 +9,7 @@ import { staffEventTypes } from '../machines/challenge/events.js';
 import { wlmq2026 } from '../machines/programme.js';
 import { eventPayloads } from '../test/helpers/event-payloads.js';
 import { techDraft, transferDraft, UNITS } from '../test/helpers/fixtures.js';
+import { publicObjector, unitApplication } from '../test/helpers/open-call-fixtures.js';
 
 export function openapiExamples(): Record<string, Record<string, unknown>> {
   return {
@@ -38,6 +39,18 @@ export function openapiExamples(): Record<string, Record<string, unknown>> {
       expert: { name: '专家一', role: 'expert', person: 'e1' },
     },
     putMailOptOuts: { noPanelMail: { kinds: ['panelAssigned'] } },
+    registerUnit: { enterprise: unitApplication() },
+    decideRegistration: {
+      approve: { approve: true },
+      refuse: { approve: false, reason: '统一社会信用代码与营业执照不符。' },
+    },
+    signIn: { unitAccount: { username: 'fengdian', password: 'Wind2026power' } },
+    changePassword: { change: { currentPassword: 'Wind2026power', newPassword: 'Storage2027wind' } },
+    createAccount: {
+      expert: { username: 'zhuanjia1', password: 'Expert2026review', name: '专家一', role: 'expert', person: 'e1' },
+    },
+    resetPassword: { reset: { password: 'Reset2026temporary' } },
+    fileObjection: { named: publicObjector },
   };
 }
 

@@ -356,6 +356,9 @@ export function scopedContext(caller: Caller, ctx: ChallengeContext, seen: Visib
   );
   return {
     ...ctx,
+    // The issuer's people are named by person id (often a national ID number): a public call
+    // shows its demand, not who works on it (the public routes never carry them either).
+    draft: { ...ctx.draft, leader: '', team: [] },
     attachments: [],
     bids,
     scores: ownScores,

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { AppError } from '../base/errors.js';
 
 export interface StoredFile {
   sha256: string;
@@ -78,6 +79,8 @@ export class FileStore {
       await unlink(tmp).catch(() => undefined);
       if (err instanceof FileTooLarge) throw err;
       if (sourceError && (sourceError as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new FileTooLarge();
+      // The service's own reason for cutting the stream (the request deadline) is said as it is.
+      if (sourceError instanceof AppError) throw sourceError;
       if (sourceError) throw new UploadBroken(sourceError.message);
       throw err;
     }

@@ -5,8 +5,8 @@
  * fresh profile, driven by playwright-core.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
@@ -21,6 +21,21 @@ export function ensureChromium(): void {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get did not install ${CHROMIUM}`);
+}
+
+/**
+ * Screenshots are for people to look at: without a Chinese font Chromium draws every character
+ * as a box. When fontconfig knows none, the Noto Sans SC that the PDF notice already ships (npm
+ * `@embedpdf/fonts-sc`) is made known to it, for this user only.
+ */
+export function ensureChineseFont(): void {
+  if (execSync('fc-list :lang=zh family', { encoding: 'utf8' }).trim() !== '') return;
+  const fonts = join(ROOT, 'node_modules', '@embedpdf', 'fonts-sc', 'fonts');
+  const target = join(homedir(), '.local', 'share', 'fonts', 'jiebang');
+  mkdirSync(target, { recursive: true });
+  for (const face of ['NotoSansHans-Regular.otf', 'NotoSansHans-Bold.otf'])
+    copyFileSync(join(fonts, face), join(target, face));
+  execSync(`fc-cache -f ${JSON.stringify(target)}`);
 }
 
 const newest = (dir: string): number =>

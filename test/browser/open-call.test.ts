@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { code, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
-import { type Browser, ensureChromium, ensureWebBuilt, launchBrowser, SCREENSHOTS } from './browser.js';
+import {
+  type Browser,
+  ensureChineseFont,
+  ensureChromium,
+  ensureWebBuilt,
+  launchBrowser,
+  SCREENSHOTS,
+} from './browser.js';
 
 let h: Harness;
 let p: Parties;
@@ -19,6 +26,7 @@ let base: string;
 
 beforeAll(async () => {
   ensureChromium();
+  ensureChineseFont();
   ensureWebBuilt();
   h = await startHarness();
   p = await registerParties(h);

@@ -46,17 +46,21 @@ const programmeSchema = z.looseObject({ id: z.string(), settings: z.looseObject(
 
 /**
  * wlmq-2026's settings with windows around the server's now: submission opened an hour ago and
- * closes in 10 days, recommendation 2 days after that.
+ * closes in 10 days, recommendation 2 days after that. These tests run on the real clock, so
+ * their deadlines may fall in a year the national schedule does not list yet (X-1 refuses those):
+ * the test programme declares the next two years known, with weekends as their only days off.
  */
 async function putProgramme(t: Transport, id: string): Promise<void> {
   const now = Date.parse(await serviceNow(t));
   const closesAt = now + 10 * DAY_MS;
+  const thisYear = new Date(now).getUTCFullYear();
   const body = await succeeded(
     t.request('PUT', `/api/v1/programmes/${id}`, t.adminToken, {
       ...wlmq2026,
       name: `${wlmq2026.name}（端到端测试 ${id}）`,
       submission: { opensAt: new Date(now - HOUR_MS).toISOString(), closesAt: new Date(closesAt).toISOString() },
       recommendationClosesAt: new Date(closesAt + 2 * DAY_MS).toISOString(),
+      calendar: { ...wlmq2026.calendar, years: [thisYear + 1, thisYear + 2] },
     }),
     `PUT programme ${id}`,
   );

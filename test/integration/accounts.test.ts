@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { manualClock } from '../../src/engine/time/clock.js';
 import { code, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, type Json, startHarness } from '../helpers/harness.js';
+import { NEW_UNIT, unitApplication } from '../helpers/open-call-fixtures.js';
 import { anonymous } from '../helpers/public.js';
 
 let h: Harness;
@@ -20,18 +21,7 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-const NEW_UNIT = code(77);
-const application = (over: { unit?: Record<string, unknown>; account?: Record<string, unknown> } = {}) => ({
-  unit: {
-    code: NEW_UNIT,
-    name: '新疆风电运维科技有限公司',
-    type: 'enterprise',
-    inCity: true,
-    legalPerson: true,
-    ...over.unit,
-  },
-  account: { username: 'fengdian', password: 'Wind2026power', name: '王五', mobile: '13912345678', ...over.account },
-});
+const application = unitApplication;
 
 interface Session {
   cookie: string;

@@ -29,14 +29,11 @@ import { handledEvents } from '../../src/engine/read/view.js';
 import { type PersistedSnapshot, restore } from '../../src/engine/snapshots.js';
 import { eventPayloads } from '../helpers/event-payloads.js';
 import {
-  bidBody,
   code,
-  EXPERTS,
   outsiderExpertToken,
   outsiderToken,
   type Parties,
   registerParties,
-  sha,
   token,
   UNITS,
 } from '../helpers/fixtures.js';

@@ -240,30 +240,11 @@ describe('request timeout', () => {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = app.server.address() as { port: number };
       const body = JSON.stringify({ role: 'auditor', label: 'x'.repeat(150) });
-      const started = Date.now();
-      const answer = await new Promise<string>((resolve) => {
-        let sent = 0;
-        let drip: NodeJS.Timeout | undefined;
-        const socket = connect(port, '127.0.0.1', () => {
-          socket.write(
-            `POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
-          );
-          // One byte every 50 ms: the whole body would take about 8 s.
-          drip = setInterval(() => {
-            if (sent < body.length && !socket.destroyed) socket.write(body.charAt(sent++));
-          }, 50);
-        });
-        let text = '';
-        socket.on('data', (chunk) => {
-          text += chunk.toString();
-        });
-        socket.on('error', () => undefined);
-        socket.on('close', () => {
-          clearInterval(drip);
-          resolve(text);
-        });
-      });
-      const elapsed = Date.now() - started;
+      const { answer, elapsed } = await drip(
+        port,
+        `POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+        body,
+      );
       expect(answer.startsWith('HTTP/1.1 408'), answer).toBe(true);
       const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
       expect(json.error).toMatchObject({ code: 'REQUEST_TIMEOUT', requestId: expect.any(String) });
@@ -272,6 +253,31 @@ describe('request timeout', () => {
       expect(elapsed).toBeLessThan(1900);
     } finally {
       await app.close();
+    }
+  });
+
+  it('a slow upload (multipart) is cut at the same deadline, with 408 REQUEST_TIMEOUT in the error shape', async () => {
+    const slow = await startHarness(undefined, { requestTimeoutMs: 1000 });
+    try {
+      const parties = await registerParties(slow);
+      const c = await new ChallengeDriver(slow, parties).create();
+      await slow.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = slow.app.server.address() as { port: number };
+      const boundary = 'jiebangslowupload';
+      const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 ${'x'.repeat(200)}\r\n--${boundary}--\r\n`;
+      const { answer, elapsed, answeredAfter } = await drip(
+        port,
+        `POST /api/v1/challenges/${c.id}/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${parties.issuer}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+        body,
+      );
+      expect(answer.startsWith('HTTP/1.1 408'), answer).toBe(true);
+      const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(json.error).toMatchObject({ code: 'REQUEST_TIMEOUT', requestId: expect.any(String) });
+      // Node's own backstop (requestTimeout, checked on an interval) would answer a bare 408 later.
+      expect(answeredAfter).toBeLessThan(5000);
+      expect(elapsed).toBeLessThan(5000);
+    } finally {
+      await slow.close();
     }
   });
 
@@ -312,3 +318,36 @@ describe('request timeout', () => {
     }
   });
 });
+
+/**
+ * Sends a request's head at once and its body one byte every 50 ms on a raw socket; resolves with
+ * all the server answered once it closes the connection, and how long that took.
+ */
+function drip(
+  port: number,
+  head: string,
+  body: string,
+): Promise<{ answer: string; elapsed: number; answeredAfter: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let sent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(head);
+      timer = setInterval(() => {
+        if (sent < body.length && !socket.destroyed) socket.write(body.charAt(sent++));
+      }, 50);
+    });
+    let answer = '';
+    let answeredAfter = -1;
+    socket.on('data', (chunk) => {
+      if (answeredAfter < 0) answeredAfter = Date.now() - started;
+      answer += chunk.toString();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ answer, elapsed: Date.now() - started, answeredAfter });
+    });
+  });
+}

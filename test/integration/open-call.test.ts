@@ -10,6 +10,7 @@ import { rebuildPublicListing } from '../../src/engine/public/listing.js';
 import { type Parties, registerParties, techDraft, UNITS } from '../helpers/fixtures.js';
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { publicObjector } from '../helpers/open-call-fixtures.js';
 import { anonymous } from '../helpers/public.js';
 import { multipartBody, pdfOf } from '../helpers/uploads.js';
 
@@ -30,7 +31,7 @@ const ids = async (query = '') => (await list(query)).items.map((i) => i.id);
 const search = (q: string) => ids(`?q=${encodeURIComponent(q)}`);
 const objection = (id: string, body: Record<string, unknown>) =>
   anonymous(h, 'POST', `/api/v1/public/challenges/${id}/objections`, body);
-const objector = { name: '张三', contact: '13800000000', text: '中选团队的业绩材料与事实不符。' };
+const objector = publicObjector;
 
 describe('the public list', () => {
   it('shows a published call without a token, and never an unpublished one (404, absent from list, search and feed)', async () => {

@@ -106,6 +106,18 @@ describe('reads: each party sees what concerns it', () => {
     expect(b.details.attachments).toEqual([]);
   });
 
+  it("a public call names none of the issuer's people to other units; the issuer and the bureau still see them", async () => {
+    const other: Json = (await get(s.id, p.solverB)).body;
+    expect(other.details.draft.leader).toBe('');
+    expect(other.details.draft.team).toEqual([]);
+    expect(JSON.stringify(other)).not.toContain('p-lead');
+    for (const who of [p.issuer, p.bureau]) {
+      const full: Json = (await get(s.id, who)).body;
+      expect(full.details.draft.leader).toMatch(/^p-lead/);
+      expect(full.details.draft.team).toContain(full.details.draft.leader);
+    }
+  });
+
   it('an unpublished challenge of another unit does not exist for others: 404 on read and history, absent from lists', async () => {
     const draft = await new ChallengeDriver(h, p).create();
     const otherIssuer = await outsiderToken(h, 'issuer', code(31));

@@ -27,7 +27,7 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       // Fastify's own 4xx (not multipart at all) pass through; a broken body is a 400, not a 500.
-      const part = await request.file().catch((err: { statusCode?: number }) => {
+      const part = await app.fileWithinDeadline(request, reply).catch((err: { statusCode?: number }) => {
         if (err instanceof AppError || (err.statusCode !== undefined && err.statusCode < 500)) throw err;
         return malformedUpload(err);
       });

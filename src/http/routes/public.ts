@@ -224,7 +224,7 @@ const publicRoutes: FastifyPluginAsyncZod<{ objectionsPerHour: number }> = async
       },
     },
     async (request, reply) => {
-      const part = await request.file().catch((err: { statusCode?: number }) => {
+      const part = await app.fileWithinDeadline(request, reply).catch((err: { statusCode?: number }) => {
         if (err instanceof AppError || (err.statusCode !== undefined && err.statusCode < 500)) throw err;
         return malformedUpload(err);
       });
