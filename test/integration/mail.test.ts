@@ -103,7 +103,14 @@ describe('mail', () => {
     expect(selected?.text).toContain('入选');
     expect(selected?.from?.text).toContain('noreply@kjj.example.cn');
     expect(inbox('issuer@example.cn')[0]?.text).toContain('bid-1');
-    expect(outbox.body.items.every((m: { status: string }) => m.status === 'delivered')).toBe(true);
+    // A row is settled after the mail server answered: on PostgreSQL a moment after the mail arrives.
+    await vi.waitFor(
+      async () => {
+        const now = await h.request('GET', '/api/v1/mail/outbox?limit=500', p.bureau);
+        expect(now.body.items.every((m: { status: string }) => m.status === 'delivered')).toBe(true);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     // Nothing more arrives later: each once.
     await new Promise((r) => setTimeout(r, 200));
     expect(smtp.messages).toHaveLength(total);
