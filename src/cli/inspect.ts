@@ -92,10 +92,13 @@ export interface InspectFollowOptions extends Omit<InspectReplayOptions, 'challe
 /** Follows the database live until stopped. */
 export async function inspectFollow(options: InspectFollowOptions): Promise<Omit<InspectSession, 'sent'>> {
   const db = openDatabase(options.dbPath);
+  // The head is read before the inspector is announced ready: what is committed after that is sent.
+  const [head] = await db.$port.query<{ n: number | null }>('SELECT max(global_seq) AS n FROM events');
   const relay = await startRelay(options);
   await options.ready?.();
   const follower = followCommits({
     db,
+    after: Number(head?.n ?? 0),
     inspector: relay.inspector,
     intervalMs: options.intervalMs,
     ...(options.onStep ? { onStep: options.onStep } : {}),

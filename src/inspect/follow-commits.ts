@@ -21,6 +21,8 @@ export interface FollowCommitsOptions {
   onStep?: (challengeId: string, seq: number, type: string) => void;
   /** A look that failed (e.g. the database is busy); the next look tries again from the same place. */
   onError?: (err: unknown) => void;
+  /** Follow what is committed after this global sequence number; unset: after the first look's head. */
+  after?: number;
 }
 
 export interface Follower {
@@ -39,7 +41,7 @@ export function followCommits(options: FollowCommitsOptions): Follower {
     .orderBy(asc(events.globalSeq))
     .limit(500)
     .prepare();
-  let after: number | undefined;
+  let after: number | undefined = options.after;
   const latest = new Map<string, { seq: number; snapshot: ChallengeSnapshot }>();
 
   const rebuild = async (challengeId: string, upTo: number): Promise<ChallengeSnapshot | undefined> =>
