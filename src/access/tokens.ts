@@ -83,6 +83,8 @@ export async function revokeToken(db: Db, id: string, now: string): Promise<void
   if (changesOf(result) === 0) throw notFound('token', id, '令牌');
 }
 
+type TokenRow = typeof tokens.$inferSelect;
+
 export function createTokenResolver(db: Db, adminToken: string | undefined) {
   const byHash = db
     .select()
@@ -90,11 +92,20 @@ export function createTokenResolver(db: Db, adminToken: string | undefined) {
     .where(eq(tokens.tokenHash, sql.placeholder('hash')))
     .prepare();
   const adminHash = adminToken ? hashOf(adminToken) : undefined;
+  const inFlight = new Map<string, Promise<TokenRow | undefined>>();
   /** The caller a secret stands for, or undefined when it is unknown, revoked or expired. */
   return async (secret: string, now: Date): Promise<Caller | undefined> => {
     const hash = hashOf(secret);
     if (adminHash && timingSafeEqual(hash, adminHash)) return { tokenId: 'admin-env', role: 'admin' };
-    const row = await byHash.get({ hash: hash.toString('hex') });
+    const key = hash.toString('hex');
+    // Requests with the same token at once share one look-up: one query, not one each, and on
+    // PostgreSQL (where answers may come back in any order) they go on in the order they came.
+    let lookup = inFlight.get(key);
+    if (!lookup) {
+      lookup = Promise.resolve(byHash.get({ hash: key })).finally(() => inFlight.delete(key));
+      inFlight.set(key, lookup);
+    }
+    const row = await lookup;
     if (!row || row.revokedAt !== null) return undefined;
     if (row.expiresAt !== null && Date.parse(row.expiresAt) <= now.getTime()) return undefined;
     return {
