@@ -224,21 +224,8 @@ describe('rate limit and log', () => {
 
 describe('request timeout', () => {
   it('a slow authenticated body is cut at the deadline with 408 REQUEST_TIMEOUT in the error shape', async () => {
-    const app = await buildApp({
-      config: {
-        dbPath: `${h.dbFile}-slow`,
-        adminToken: ADMIN_TOKEN,
-        testClock: false,
-        logLevel: 'silent',
-        requestTimeoutMs: 1000,
-      },
-      db: openDatabase(`${h.dbFile}-slow`),
-      scheduler: false,
-      logger: false,
-    });
+    const { app, port } = await listeningWithTimeout(`${h.dbFile}-slow`);
     try {
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      const { port } = app.server.address() as { port: number };
       const body = JSON.stringify({ role: 'auditor', label: 'x'.repeat(150) });
       const { answer, elapsed } = await drip(
         port,
@@ -282,21 +269,8 @@ describe('request timeout', () => {
   });
 
   it('a client that never finishes its request is cut off after the timeout (Node closes it, at most with a 408)', async () => {
-    const app = await buildApp({
-      config: {
-        dbPath: `${h.dbFile}-to`,
-        adminToken: ADMIN_TOKEN,
-        testClock: false,
-        logLevel: 'silent',
-        requestTimeoutMs: 1000,
-      },
-      db: openDatabase(`${h.dbFile}-to`),
-      scheduler: false,
-      logger: false,
-    });
+    const { app, port } = await listeningWithTimeout(`${h.dbFile}-to`);
     try {
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      const { port } = app.server.address() as { port: number };
       const started = Date.now();
       const answer = await new Promise<string>((resolve) => {
         const socket = connect(port, '127.0.0.1', () =>
@@ -350,4 +324,16 @@ function drip(
       resolve({ answer, elapsed: Date.now() - started, answeredAfter });
     });
   });
+}
+
+/** A service on a file of its own, listening on a free port, whose request deadline is 1 s. */
+async function listeningWithTimeout(dbFile: string) {
+  const app = await buildApp({
+    config: { dbPath: dbFile, adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'silent', requestTimeoutMs: 1000 },
+    db: openDatabase(dbFile),
+    scheduler: false,
+    logger: false,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, port: (app.server.address() as { port: number }).port };
 }
