@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { clausesOf, staffEventDefinitions } from '../../../machines/challenge/events.js';
 import { challengeMachine } from '../../../machines/challenge/machine.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
+import { sendersOf } from '../../access/policy.js';
 import { machineDefinition } from '../../chart/definition.js';
 import { machineDiagram } from '../../chart/diagram.js';
 import { errors } from '../schemas.js';
@@ -21,6 +23,40 @@ const machineRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => ({ id: challengeMachine.id, version: MACHINE_VERSION, definition }),
+  );
+
+  // Each staff event's payload as JSON Schema, derived from its one definition (stages/): the
+  // console renders its forms from these, so a new event or field needs no page written for it.
+  const events = staffEventDefinitions.map((d) => ({
+    type: d.type,
+    senders: sendersOf(d.type),
+    clauses: [...clausesOf(d.type)],
+    schema: z.toJSONSchema(d.payload, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  }));
+  app.get(
+    '/machine/events',
+    {
+      schema: {
+        tags: ['machine'],
+        summary: 'Every event staff send, with its senders, the clauses it checks and its payload as JSON Schema',
+        description:
+          'Derived from the event definitions (machines/challenge/stages/): the body of `POST /challenges/:id/events` is `{type, …payload}` with the payload as the schema says.',
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                type: z.string(),
+                senders: z.array(z.string()),
+                clauses: z.array(z.string()),
+                schema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the payload'),
+              }),
+            ),
+          }),
+          ...errors.read,
+        },
+      },
+    },
+    async () => ({ items: events }),
   );
 
   const diagram = machineDiagram();
