@@ -5,7 +5,7 @@
  * offer each kind of task. Only challenges the caller may read are looked at, through the same
  * policy as `GET /challenges` (src/access/policy.ts), so nothing outside its sight is counted.
  */
-import { and, asc, notInArray, or, type SQL, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, or, type SQL } from 'drizzle-orm';
 import { workingDaysLeft } from '../../../machines/calendar.js';
 import { deadlinesOf } from '../../../machines/challenge/deadlines.js';
 import type { StaffEventType } from '../../../machines/challenge/events.js';
