@@ -133,3 +133,23 @@ describe('GET /stats', () => {
     }
   });
 });
+
+describe('GET /challenges/:id/attachments/:sha256', () => {
+  it('gives the file back to those who see the challenge whole, and to no one else', async () => {
+    const sha = await draft.uploaded(p.issuer, '申报书');
+    for (const reader of [p.issuer, p.bureau, p.auditor, p.district]) {
+      const r = await h.request('GET', `/api/v1/challenges/${draft.id}/attachments/${sha}`, reader);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toBe('application/pdf');
+      expect(String(r.headers['content-disposition'])).toContain(encodeURIComponent('申报书.pdf'));
+      expect(String(r.body)).toContain('%PDF');
+    }
+    // A draft is another unit's secret: absent to the solver and to another issuer.
+    for (const outsiderReader of [p.solverA, outsider])
+      expect((await h.request('GET', `/api/v1/challenges/${draft.id}/attachments/${sha}`, outsiderReader)).status).toBe(
+        404,
+      );
+    // Not a file of this challenge: 404 even for the bureau.
+    expect((await h.request('GET', `/api/v1/challenges/${matching.id}/attachments/${sha}`, p.bureau)).status).toBe(404);
+  });
+});
