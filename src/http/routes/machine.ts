@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { clausesOf, staffEventDefinitions } from '../../../machines/challenge/events.js';
 import { challengeMachine } from '../../../machines/challenge/machine.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
-import { sendersOf } from '../../access/policy.js';
 import { machineDefinition } from '../../chart/definition.js';
 import { machineDiagram } from '../../chart/diagram.js';
+import { eventForms } from '../../chart/event-schemas.js';
 import { errors } from '../schemas.js';
 
 /** The statechart as JSON config (importable into Stately Studio) and as a Mermaid diagram. */
@@ -25,14 +24,7 @@ const machineRoutes: FastifyPluginAsyncZod = async (app) => {
     async () => ({ id: challengeMachine.id, version: MACHINE_VERSION, definition }),
   );
 
-  // Each staff event's payload as JSON Schema, derived from its one definition (stages/): the
-  // console renders its forms from these, so a new event or field needs no page written for it.
-  const events = staffEventDefinitions.map((d) => ({
-    type: d.type,
-    senders: sendersOf(d.type),
-    clauses: [...clausesOf(d.type)],
-    schema: z.toJSONSchema(d.payload, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
-  }));
+  const events = eventForms();
   app.get(
     '/machine/events',
     {
