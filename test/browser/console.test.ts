@@ -261,7 +261,7 @@ describe('the console in the browser', () => {
       for (const path of pages) {
         await page.goto(`${base}${path}`);
         await page.waitForLoadState('networkidle');
-        const text = await page.locator('body').innerText();
+        const text = (await page.locator('body').textContent()) ?? '';
         expect(text, path).not.toContain('未公开的氢能储运草稿');
       }
     };

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { code, outsiderToken, type Parties, registerParties, techDraft, UNITS } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { ChallengeDriver, runOutTheNotices } from '../helpers/lifecycle.js';
 
 let h: Harness;
 let p: Parties;
@@ -151,5 +151,72 @@ describe('GET /challenges/:id/attachments/:sha256', () => {
       );
     // Not a file of this challenge: 404 even for the bureau.
     expect((await h.request('GET', `/api/v1/challenges/${matching.id}/attachments/${sha}`, p.bureau)).status).toBe(404);
+  });
+});
+
+describe('GET /stats: money and what is overdue (L-1, acceptance, rectification)', () => {
+  let w: { h: Harness; p: Parties; silent: ChallengeDriver; rectify: ChallengeDriver };
+  beforeAll(async () => {
+    const h2 = await startHarness('2026-05-06T10:00:00+08:00');
+    const p2 = await registerParties(h2);
+    const silent = await new ChallengeDriver(h2, p2).create(techDraft({ title: '无声的项目', periodMonths: 6 }));
+    const rectify = await new ChallengeDriver(h2, p2).create(techDraft({ title: '整改的项目', periodMonths: 6 }));
+    for (const s of [silent, rectify]) await s.toAnnouncement();
+    await runOutTheNotices([silent, rectify]);
+    // Silent: paid and disbursed in part, started on 1 June (planned end 1 Dec 2026), never reports.
+    await silent.registerContract('bid-1');
+    await silent.pay('bid-1', 1_000_000);
+    await silent.disburse('bid-1', 150_000);
+    await silent.startImplementation('2026-06-01');
+    await rectify.registerContractsAndStart('2026-06-01');
+    await rectify.submitFinalReport('bid-1');
+    w = { h: h2, p: p2, silent, rectify };
+  });
+  afterAll(async () => w?.h.close());
+
+  const stats = async () => {
+    const r = await w.h.request('GET', '/api/v1/stats', w.p.auditor);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body;
+  };
+
+  it('sums the money agreed, paid and disbursed, and the fiscal support the caps allow (H-4)', async () => {
+    // Two tracks agreed at 3,000,000 each; 40 % of it, within the 3,000,000 cap, per challenge.
+    expect((await stats()).money).toEqual({
+      agreedCny: 6_000_000,
+      paidByIssuerCny: 1_000_000,
+      disbursedCny: 150_000,
+      fiscalSupportCapCny: 2_400_000,
+    });
+  });
+
+  it('lists each overdue challenge from the instant it is overdue, not a millisecond earlier', async () => {
+    await w.h.at('2026-08-10T10:00:00.000+08:00');
+    await w.rectify.decideAcceptance('rectify', '限期整改');
+    await w.h.at('2026-11-10T15:59:59.999Z');
+    expect((await stats()).overdue).toEqual([]);
+    await w.h.at('2026-11-10T16:00:00.000Z');
+    const rectification = { challengeId: w.rectify.id, kind: 'rectification', since: '2026-11-10T16:00:00.000Z' };
+    expect((await stats()).overdue).toEqual([rectification]);
+
+    // The silent project's final report was due within 6 months of its planned end (X-3): 1 June 2027.
+    await w.h.at('2027-06-01T15:59:59.999Z');
+    expect((await stats()).overdue).toEqual([rectification]);
+    await w.h.at('2027-06-01T16:00:00.000Z');
+    const acceptance = { challengeId: w.silent.id, kind: 'acceptance', since: '2027-06-01T16:00:00.000Z' };
+    expect((await stats()).overdue).toEqual([rectification, acceptance]);
+
+    // A year after the planned end without acceptance, both are marked overdue (X-9), counting
+    // against their units (L-1): the one in rectification has no acceptance either.
+    await w.h.at('2027-12-02T00:00:00.000+08:00');
+    expect((await stats()).overdue).toEqual([
+      rectification,
+      acceptance,
+      { challengeId: w.silent.id, kind: 'L-1', since: '2027-12-01T16:00:00.000Z' },
+      { challengeId: w.rectify.id, kind: 'L-1', since: '2027-12-01T16:00:00.000Z' },
+    ]);
+    // A decision ends the case: it is no longer listed.
+    await w.rectify.decideAcceptance('failed', '逾期未完成整改');
+    expect((await stats()).overdue.map((o: { kind: string }) => o.kind)).toEqual(['acceptance', 'L-1']);
   });
 });
