@@ -232,7 +232,18 @@ describe('the console in the browser', () => {
     const page = await signedIn('fabang', 'Issuer2026desk');
     await openFromInbox(page, '新型储能电站智能运维平台');
     await page.getByRole('cell', { name: 'bid-1' }).waitFor();
-    const form = await action(page, '达成揭榜协议');
+    let form = await action(page, '达成揭榜协议');
+    await form.getByLabel('揭榜方案编号').fill('bid-1');
+    await form.getByLabel('约定研发经费（元）').fill('3000000');
+    // Meanwhile another solver bids: the page's version is stale, and the console says so.
+    await s.bid(p.solverB, 'bid-2', { members: [UNITS.solverB], leader: 'b-lead', team: ['b-lead', 'b-m1'] });
+    await form.getByRole('button', { name: '达成揭榜协议' }).click();
+    await form.getByRole('alert').filter({ hasText: '该榜单已被他人更新' }).waitFor();
+    await shot(page, '8a-conflict');
+    await form.getByRole('button', { name: '重新载入' }).click();
+    await page.getByRole('cell', { name: 'bid-2' }).waitFor();
+    await page.getByText('已重新载入最新的榜单信息。').waitFor();
+    form = await action(page, '达成揭榜协议');
     await form.getByLabel('揭榜方案编号').fill('bid-1');
     await form.getByLabel('约定研发经费（元）').fill('3000000');
     await form.getByRole('button', { name: '达成揭榜协议' }).click();
@@ -240,7 +251,39 @@ describe('the console in the browser', () => {
     await expect.poll(() => page.getByRole('cell', { name: '300 万元' }).count()).toBeGreaterThan(0);
     await shot(page, '8-issuer-agreed');
     const view = await s.view();
-    expect(view.details.bids).toEqual([expect.objectContaining({ bidId: 'bid-1', agreedFundingCny: 3_000_000 })]);
+    expect(view.details.bids).toEqual([
+      expect.objectContaining({ bidId: 'bid-1', agreedFundingCny: 3_000_000 }),
+      expect.objectContaining({ bidId: 'bid-2', agreedFundingCny: null }),
+    ]);
+    await signOut(page);
+  });
+
+  it('an issuer attaches a file to its draft inline, and downloads it again', async () => {
+    const s = await new ChallengeDriver(h, p).create(techDraft({ title: '煤化工废水零排放技术' }));
+    const page = await signedIn('fabang', 'Issuer2026desk');
+    await openFromInbox(page, '煤化工废水零排放技术');
+    const form = await action(page, '上传附件');
+    await form.locator('.el-select', { has: page.getByLabel('类别') }).click();
+    await page.getByRole('option', { name: '申报书' }).click();
+    await form
+      .getByRole('group', { name: '文件' })
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: '申报书.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.7\n申报书\n%%EOF\n'),
+      });
+    await form.getByText('已上传：申报书.pdf').waitFor();
+    await form.getByRole('button', { name: '上传附件' }).click();
+    await page.getByText('已办理：上传附件').waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载申报书' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('申报书.pdf');
+    await shot(page, '8b-attached');
+    const view = await s.view();
+    expect(view.details.attachments).toEqual([expect.objectContaining({ kind: 'applicationForm' })]);
     await signOut(page);
   });
 
