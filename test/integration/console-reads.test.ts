@@ -5,6 +5,7 @@
  * challenge, a task or a count it may not see.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staffEventTypes } from '../../machines/challenge/events.js';
 import { code, outsiderToken, type Parties, registerParties, techDraft, UNITS } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver, runOutTheNotices } from '../helpers/lifecycle.js';
@@ -131,6 +132,20 @@ describe('GET /stats', () => {
       const r = await h.request('GET', '/api/v1/stats', other);
       expect(r.status).toBe(403);
     }
+  });
+});
+
+describe('GET /machine/events', () => {
+  it('serves every staff event with its senders, clauses and payload JSON Schema, to any token', async () => {
+    const r = await h.request('GET', '/api/v1/machine/events', p.solverA);
+    expect(r.status).toBe(200);
+    expect(r.body.items.map((e: { type: string }) => e.type)).toEqual([...staffEventTypes]);
+    const agree = r.body.items.find((e: { type: string }) => e.type === 'AGREE');
+    expect(agree).toMatchObject({
+      senders: ['issuer'],
+      schema: { type: 'object', required: ['bidId', 'agreedFundingCny'], additionalProperties: false },
+    });
+    expect(agree.clauses.length).toBeGreaterThan(0);
   });
 });
 
