@@ -5,6 +5,7 @@
  * expert scores; an issuer agrees to a bid; a solver signs in and finds no other unit's draft
  * anywhere in the pages. Screenshots go to test-results/screenshots/.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,9 +193,15 @@ describe('the console in the browser', () => {
       page.getByRole('button', { name: '下载按阶段数据（CSV）' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('统计-按阶段.csv');
-    const csv = await (await import('node:fs/promises')).readFile((await download.path()) as string, 'utf8');
+    const csv = await readFile((await download.path()) as string, 'utf8');
     expect(csv.startsWith('\uFEFF阶段,榜单数\r\n')).toBe(true);
     expect(csv).toContain('揭榜对接,1');
+    const [byDistrict] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载按推荐单位数据（CSV）' }).click(),
+    ]);
+    const districts = await readFile((await byDistrict.path()) as string, 'utf8');
+    expect(districts).toMatch(/^\uFEFF推荐单位,榜单数\r\n乌鲁木齐市某区科技局,\d+\r\n$/);
     await shot(page, '5-dashboard');
     expect(errors).toEqual([]);
     await signOut(page);

@@ -169,7 +169,7 @@ describe('GET /challenges/:id/attachments/:sha256', () => {
   });
 });
 
-describe('GET /stats: money and what is overdue (L-1, acceptance, rectification)', () => {
+describe('GET /stats: money, and what is overdue by kind', () => {
   let w: { h: Harness; p: Parties; silent: ChallengeDriver; rectify: ChallengeDriver };
   beforeAll(async () => {
     const h2 = await startHarness('2026-05-06T10:00:00+08:00');
@@ -195,7 +195,7 @@ describe('GET /stats: money and what is overdue (L-1, acceptance, rectification)
     return r.body;
   };
 
-  it('sums the money agreed, paid and disbursed, and the fiscal support the caps allow (H-4)', async () => {
+  it('sums the money agreed, paid and disbursed, and the fiscal support the caps allow', async () => {
     // Two tracks agreed at 3,000,000 each; 40 % of it, within the 3,000,000 cap, per challenge.
     expect((await stats()).money).toEqual({
       agreedCny: 6_000_000,
