@@ -104,7 +104,7 @@ async function signOut(page: Page) {
 
 /** Opens the challenge from the inbox, as a person would. */
 async function openFromInbox(page: Page, title: string) {
-  await page.getByRole('link', { name: '工作台' }).click();
+  await page.getByRole('link', { name: '工作台', exact: true }).click();
   await page.getByRole('heading', { name: '待办' }).waitFor();
   await page.getByRole('link', { name: title }).click();
   await page.getByRole('heading', { name: title }).waitFor();
@@ -129,7 +129,7 @@ describe('the console in the browser', () => {
     const page = await signedIn('kejiju', 'Bureau2026desk');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.getByRole('link', { name: '工作台' }).click();
+    await page.getByRole('link', { name: '工作台', exact: true }).click();
     await page.getByRole('link', { name: '荒漠光伏组件清洗机器人研发' }).waitFor();
     await expect.poll(() => page.getByText('形式审查通过：1').count()).toBe(1);
     await shot(page, '1-bureau-inbox');
