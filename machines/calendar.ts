@@ -115,3 +115,19 @@ export function atOrBefore(a: string, b: string): boolean {
 export function justAfter(instantIso: string): string {
   return new Date(Date.parse(instantIso) + 1).toISOString();
 }
+
+/**
+ * The working days left before a deadline, as a person counts them on the Beijing calendar: the
+ * working days after today's date up to and including the deadline's date (0 on the day itself,
+ * or when it has passed). Today is not counted, as `nthWorkingDayAfter` does not count it.
+ */
+export function workingDaysLeft(nowInstant: string, dueInstant: string, calendar: WorkingCalendar): number {
+  const due = beijingDate(dueInstant);
+  let date = beijingDate(nowInstant);
+  let counted = 0;
+  while (date < due) {
+    date = addDays(date, 1);
+    if (isWorkingDay(date, calendar)) counted += 1;
+  }
+  return counted;
+}

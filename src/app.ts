@@ -35,6 +35,7 @@ import notifyPlugin from './http/plugins/notify.js';
 import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
+import consoleRoutes from './http/routes/console.js';
 import denialRoutes from './http/routes/denials.js';
 import healthRoutes from './http/routes/health.js';
 import machineRoutes from './http/routes/machine.js';
@@ -206,6 +207,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(registryRoutes);
       await api.register(recordRoutes);
       await api.register(challengeRoutes);
+      await api.register(consoleRoutes);
       await api.register(auditRoutes);
       await api.register(attachmentRoutes);
       await api.register(machineRoutes);

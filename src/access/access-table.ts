@@ -48,6 +48,8 @@ const operationLabels: Record<Operation, string> = {
   decideRegistrations: "decide units' self-registrations (`GET /registrations`, `POST …/decision`)",
   manageAccounts: 'create staff and expert accounts, reset passwords (`POST /accounts`)',
   readAccounts: 'read accounts and their sign-in log (`GET /accounts`, `GET /accounts/log`)',
+  readInbox: 'the challenges it can act on now (`GET /inbox`)',
+  readStats: 'the dashboard numbers over every challenge (`GET /stats`)',
 };
 
 const actsForLabels: Record<RolePolicy['actsFor'], string> = {

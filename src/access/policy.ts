@@ -39,7 +39,11 @@ export type Operation =
   /** Issue 12: create staff and expert accounts, reset passwords. */
   | 'manageAccounts'
   /** Issue 12: read the accounts and their log of sign-ins, failures, lock-outs and changes. */
-  | 'readAccounts';
+  | 'readAccounts'
+  /** Issue 13: the console's inbox, the challenges the caller can act on now (`GET /inbox`). */
+  | 'readInbox'
+  /** Issue 13: the bureau's dashboard numbers over every challenge (`GET /stats`). */
+  | 'readStats';
 
 export interface RolePolicy {
   /** Whom a token of the role acts for: a unit (its code), a person (an expert), or nobody in particular. */
@@ -71,6 +75,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     operations: [
       'writeRegistry',
       'readRecords',
+      'readInbox',
       'managePrograms',
       'manageTokens',
       'useTestClock',
@@ -92,6 +97,8 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
       'decideRegistrations',
       'manageAccounts',
       'readAccounts',
+      'readInbox',
+      'readStats',
     ],
     seesInFull: 'every',
     scores: 'all',
@@ -99,14 +106,14 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   district: {
     actsFor: 'unit',
-    operations: ['readChallenges'],
+    operations: ['readChallenges', 'readInbox'],
     seesInFull: 'districtUnit',
     scores: 'none',
     history: 'none',
   },
   issuer: {
     actsFor: 'unit',
-    operations: ['createChallenge', 'readChallenges', 'readReconciliation', 'writeOwnPeople'],
+    operations: ['createChallenge', 'readChallenges', 'readReconciliation', 'writeOwnPeople', 'readInbox'],
     seesInFull: 'issuerUnit',
     scores: 'none',
     history: 'issuerUnit',
@@ -114,23 +121,29 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
   },
   solver: {
     actsFor: 'unit',
-    operations: ['readChallenges', 'writeOwnPeople'],
+    operations: ['readChallenges', 'writeOwnPeople', 'readInbox'],
     seesInFull: 'none',
     scores: 'none',
     history: 'none',
     uploads: 'trackHolder',
   },
-  expert: { actsFor: 'person', operations: ['readChallenges'], seesInFull: 'none', scores: 'own', history: 'none' },
+  expert: {
+    actsFor: 'person',
+    operations: ['readChallenges', 'readInbox'],
+    seesInFull: 'none',
+    scores: 'own',
+    history: 'none',
+  },
   finance: {
     actsFor: 'office',
-    operations: ['readChallenges', 'readReconciliation'],
+    operations: ['readChallenges', 'readReconciliation', 'readInbox'],
     seesInFull: 'every',
     scores: 'none',
     history: 'none',
   },
   auditor: {
     actsFor: 'office',
-    operations: [...staffReads, 'readReconciliation', 'verify', 'readAccounts'],
+    operations: [...staffReads, 'readReconciliation', 'verify', 'readAccounts', 'readStats'],
     seesInFull: 'every',
     scores: 'all',
     history: 'every',

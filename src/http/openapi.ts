@@ -34,8 +34,12 @@ export const operationIds: Record<string, string> = {
   'GET /api/v1/challenges/{id}/reconciliation': 'getReconciliation',
   'GET /api/v1/audit/verify': 'verifyLog',
   'POST /api/v1/challenges/{id}/attachments': 'uploadAttachment',
+  'GET /api/v1/challenges/{id}/attachments/{sha256}': 'downloadAttachment',
   'GET /api/v1/machine': 'getMachine',
   'GET /api/v1/machine/diagram': 'getMachineDiagram',
+  'GET /api/v1/machine/events': 'getMachineEvents',
+  'GET /api/v1/inbox': 'getInbox',
+  'GET /api/v1/stats': 'getStats',
   'GET /api/v1/denials': 'listDenials',
   'POST /api/v1/webhooks': 'createWebhook',
   'GET /api/v1/webhooks': 'listWebhooks',
@@ -74,6 +78,7 @@ const textAnswers: Record<string, string> = {
   'GET /metrics': 'text/plain',
   'GET /api/v1/public/challenges/{id}/notice.pdf': 'application/pdf',
   'GET /api/v1/public/feed.atom': 'application/atom+xml',
+  'GET /api/v1/challenges/{id}/attachments/{sha256}': 'application/octet-stream',
 };
 
 /** Answers carrying a challenge (ETag) and writes that take an Idempotency-Key (the replay marker). */

@@ -6,6 +6,7 @@ import {
   isWorkingDay,
   nthWorkingDayAfter,
   startOfBeijingDay,
+  workingDaysLeft,
 } from '../../machines/calendar.js';
 
 const calendar = { holidays: ['2026-10-01', '2026-10-02', '2026-10-05'], workdays: ['2026-10-10'] };
@@ -55,5 +56,19 @@ describe('calendar months', () => {
     expect(addMonths('2027-08-31', 6)).toBe('2028-02-29');
     expect(addMonths('2026-11-30', -3)).toBe('2026-08-30');
     expect(addMonths('2026-01-15', -1)).toBe('2025-12-15');
+  });
+});
+
+describe('working days left before a deadline (the inbox)', () => {
+  it('counts the working days after today up to the deadline day, skipping holidays and counting make-up days', () => {
+    // Wednesday 30 Sept: 1, 2 and 5 Oct are holidays, Sat 10 Oct a working day; Fri 9 Oct 17:00 Beijing.
+    expect(workingDaysLeft('2026-09-30T09:00:00+08:00', '2026-10-09T17:00:00+08:00', calendar)).toBe(4);
+    expect(workingDaysLeft('2026-09-30T09:00:00+08:00', '2026-10-10T17:00:00+08:00', calendar)).toBe(5);
+  });
+
+  it('is 0 on the deadline day itself and after it, 1 the working day before', () => {
+    expect(workingDaysLeft('2026-10-09T08:00:00+08:00', '2026-10-09T23:59:59+08:00', calendar)).toBe(0);
+    expect(workingDaysLeft('2026-10-12T08:00:00+08:00', '2026-10-09T23:59:59+08:00', calendar)).toBe(0);
+    expect(workingDaysLeft('2026-10-08T23:59:59+08:00', '2026-10-09T00:00:00+08:00', calendar)).toBe(1);
   });
 });

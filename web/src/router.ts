@@ -14,18 +14,33 @@ export const router = createRouter({
     { path: '/register', name: 'register', component: () => import('./pages/RegisterPage.vue') },
     { path: '/sign-in', name: 'signIn', component: () => import('./pages/SignInPage.vue') },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { signedIn: true } },
+    // The console (issue 13): one frame, its pages as children, one entry a line.
     {
-      path: '/console/registrations',
-      name: 'registrations',
-      component: () => import('./pages/console/RegistrationsPage.vue'),
+      path: '/console',
+      component: () => import('./pages/console/ConsoleLayout.vue'),
       meta: { signedIn: true },
+      children: [
+        { path: '', name: 'inbox', component: () => import('./pages/console/InboxPage.vue') },
+        { path: 'dashboard', name: 'dashboard', component: () => import('./pages/console/DashboardPage.vue') },
+        {
+          path: 'registrations',
+          name: 'registrations',
+          component: () => import('./pages/console/RegistrationsPage.vue'),
+        },
+        {
+          path: 'challenges/:id',
+          name: 'consoleChallenge',
+          component: () => import('./pages/console/ChallengePage.vue'),
+          props: true,
+        },
+      ],
     },
     { path: '/:rest(.*)*', name: 'notFound', component: () => import('./pages/NotFound.vue') },
   ],
 });
 
 router.beforeEach(async (to) => {
-  if (!to.meta.signedIn) return true;
+  if (!to.matched.some((r) => r.meta.signedIn)) return true;
   const me = await session.load();
   return me ? true : { name: 'signIn', query: { next: to.fullPath } };
 });

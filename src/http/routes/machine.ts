@@ -4,6 +4,7 @@ import { challengeMachine } from '../../../machines/challenge/machine.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { machineDefinition } from '../../chart/definition.js';
 import { machineDiagram } from '../../chart/diagram.js';
+import { eventForms } from '../../chart/event-schemas.js';
 import { errors } from '../schemas.js';
 
 /** The statechart as JSON config (importable into Stately Studio) and as a Mermaid diagram. */
@@ -21,6 +22,33 @@ const machineRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => ({ id: challengeMachine.id, version: MACHINE_VERSION, definition }),
+  );
+
+  const events = eventForms();
+  app.get(
+    '/machine/events',
+    {
+      schema: {
+        tags: ['machine'],
+        summary: 'Every event staff send, with its senders, the clauses it checks and its payload as JSON Schema',
+        description:
+          'Derived from the event definitions (machines/challenge/stages/): the body of `POST /challenges/:id/events` is `{type, …payload}` with the payload as the schema says.',
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                type: z.string(),
+                senders: z.array(z.string()),
+                clauses: z.array(z.string()),
+                schema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the payload'),
+              }),
+            ),
+          }),
+          ...errors.read,
+        },
+      },
+    },
+    async () => ({ items: events }),
   );
 
   const diagram = machineDiagram();

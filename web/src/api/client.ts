@@ -9,7 +9,16 @@ export interface ApiErrorBody {
     message: string;
     message_zh: string;
     issues?: { path: string; message: string }[];
+    violations?: Violation[];
   };
+}
+
+/** One violated clause of a refusal; `path` names the field concerned where the API knows it. */
+export interface Violation {
+  clause: string;
+  message: string;
+  message_zh: string;
+  path?: string;
 }
 
 export class ApiError extends Error {
@@ -34,10 +43,22 @@ export const setCsrfToken = (token: string | undefined) => {
   csrfToken = token;
 };
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** Which of its roles a unit account acts as (issuer or solver), sent as `x-jiebang-role`. */
+let actingRole: string | undefined;
+export const setActingRole = (role: string | undefined) => {
+  actingRole = role;
+};
+
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (actingRole) headers['x-jiebang-role'] = actingRole;
   const res = await fetch(`/api/v1${path}`, {
     method,
     headers,
@@ -57,6 +78,7 @@ export async function upload<T>(path: string, file: File): Promise<T> {
   form.append('file', file, file.name);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (actingRole) headers['x-jiebang-role'] = actingRole;
   const res = await fetch(`/api/v1${path}`, { method: 'POST', body: form, headers, credentials: 'same-origin' });
   const json = await res.json().catch(() => undefined);
   if (!res.ok) throw new ApiError(res.status, (json as ApiErrorBody | undefined)?.error);

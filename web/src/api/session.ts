@@ -1,6 +1,6 @@
 /** Who is signed in, shared by the pages (GET /me once, then kept). */
 import { reactive } from 'vue';
-import { api, setCsrfToken } from './client';
+import { api, setActingRole, setCsrfToken } from './client';
 
 export interface Me {
   id?: string;
@@ -13,7 +13,19 @@ export interface Me {
   csrfToken?: string;
 }
 
-const state = reactive<{ me: Me | null; loaded: boolean }>({ me: null, loaded: false });
+const state = reactive<{ me: Me | null; loaded: boolean; role: string | undefined }>({
+  me: null,
+  loaded: false,
+  role: undefined,
+});
+const ROLE_KEY = 'jiebang.role';
+
+/** The role the account acts as: the one chosen in this tab if it still holds it, else its first. */
+function settleRole(me: Me | null) {
+  const chosen = sessionStorage.getItem(ROLE_KEY) ?? undefined;
+  state.role = me ? (chosen && me.roles.includes(chosen) ? chosen : me.role) : undefined;
+  setActingRole(me && me.roles.length > 1 ? state.role : undefined);
+}
 
 export const session = {
   state,
@@ -25,6 +37,7 @@ export const session = {
     } catch {
       state.me = null;
     }
+    settleRole(state.me);
     state.loaded = true;
     return state.me;
   },
@@ -33,11 +46,20 @@ export const session = {
     state.me = me;
     state.loaded = true;
     setCsrfToken(me.csrfToken);
+    sessionStorage.removeItem(ROLE_KEY);
+    settleRole(me);
     return me;
+  },
+  /** Acts as another of the account's roles (an account of a unit that both issues and solves). */
+  switchRole(role: string): void {
+    sessionStorage.setItem(ROLE_KEY, role);
+    settleRole(state.me);
   },
   async signOut(): Promise<void> {
     await api('DELETE', '/sessions');
     state.me = null;
     setCsrfToken(undefined);
+    sessionStorage.removeItem(ROLE_KEY);
+    settleRole(null);
   },
 };
