@@ -20,6 +20,26 @@ export const router = createRouter({
       component: () => import('./pages/console/RegistrationsPage.vue'),
       meta: { signedIn: true },
     },
+    {
+      path: '/console/challenges/:id/history',
+      name: 'timeMachine',
+      component: () => import('./pages/audit/TimeMachinePage.vue'),
+      props: true,
+      meta: { signedIn: true },
+    },
+    {
+      path: '/console/challenges/:id/statechart',
+      name: 'challengeStatechart',
+      component: () => import('./pages/audit/StatechartPage.vue'),
+      props: true,
+      meta: { signedIn: true },
+    },
+    {
+      path: '/console/statechart',
+      name: 'statechart',
+      component: () => import('./pages/audit/StatechartPage.vue'),
+      meta: { signedIn: true },
+    },
     { path: '/:rest(.*)*', name: 'notFound', component: () => import('./pages/NotFound.vue') },
   ],
 });
