@@ -253,6 +253,12 @@ describe('the living statechart', () => {
       .poll(() => page.locator('[data-active="true"]').getAttribute('data-state-path'))
       .toBe('publication.demandReview');
     expect(await page.locator('[data-taken="true"]').count()).toBe(3);
+    // `jiebang inspect --replay <id>` opens the challenge's page in replay mode.
+    await page.goto(`${base}/console/challenges/${c.id}/statechart?replay=1`);
+    await expect
+      .poll(() => page.getByTestId('replay-step').textContent())
+      .toMatch(/^第 1 \/ \d+ 号事件：创建需求 CREATE$/);
+    expect(await page.locator('[data-active="true"]').getAttribute('data-state-path')).toBe('collection.draft');
     const origin = new URL(base).origin;
     expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);
     await page.close();

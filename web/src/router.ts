@@ -31,7 +31,7 @@ export const router = createRouter({
       path: '/console/challenges/:id/statechart',
       name: 'challengeStatechart',
       component: () => import('./pages/audit/StatechartPage.vue'),
-      props: true,
+      props: (route) => ({ id: route.params.id, replay: route.query.replay === '1' }),
       meta: { signedIn: true },
     },
     {
