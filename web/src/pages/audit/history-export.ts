@@ -3,9 +3,9 @@
  * (`GET …/history`): CSV with Chinese headers (UTF-8 with a byte-order mark, so Excel opens it
  * as Chinese) and JSON Lines, one history entry per line exactly as the API answered it.
  */
-import type { HistoryEntry } from '../../api/audit-types';
-import { eventNames, roleNames, statePathName } from './names';
-import { statePath } from './statechart-graph';
+import type { HistoryEntry } from '../../api/audit-types.js';
+import { eventNames, roleNames, statePathName } from './names.js';
+import { statePath } from './statechart-graph.js';
 
 export const CSV_HEADERS = [
   '序号',
