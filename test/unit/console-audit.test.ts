@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { machineDefinition } from '../../src/chart/definition.js';
 import { machineTransitions } from '../../src/chart/machine-graph.js';
 import type { HistoryEntry, MachineNode } from '../../web/src/api/audit-types.js';
-import { CSV_HEADERS, historyCsv, historyJsonLines } from '../../web/src/pages/audit/history-export.js';
-import { differences } from '../../web/src/pages/audit/state-diff.js';
-import { chartOf, statePath, stepsOf, takenEdges } from '../../web/src/pages/audit/statechart-graph.js';
+import { CSV_HEADERS, historyCsv, historyJsonLines } from '../../web/src/pages/console/audit/history-export.js';
+import { differences } from '../../web/src/pages/console/audit/state-diff.js';
+import { chartOf, statePath, stepsOf, takenEdges } from '../../web/src/pages/console/audit/statechart-graph.js';
 
 const chart = chartOf(machineDefinition() as MachineNode);
 

@@ -3,7 +3,7 @@
  * (`GET …/history`): CSV with Chinese headers (UTF-8 with a byte-order mark, so Excel opens it
  * as Chinese) and JSON Lines, one history entry per line exactly as the API answered it.
  */
-import type { HistoryEntry } from '../../api/audit-types.js';
+import type { HistoryEntry } from '../../../api/audit-types.js';
 import { eventNames, roleNames, statePathName } from './names.js';
 import { statePath } from './statechart-graph.js';
 

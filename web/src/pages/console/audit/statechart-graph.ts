@@ -5,7 +5,7 @@
  * where it is (they only record data; listed beside it, as docs/process.md does). Each edge
  * carries its event and the clauses its rules check. Pure: no Vue, no layout.
  */
-import type { MachineNode, MachineTransitionConfig, StateValue } from '../../api/audit-types.js';
+import type { MachineNode, MachineTransitionConfig, StateValue } from '../../../api/audit-types.js';
 import { eventName, subStateName } from './names.js';
 
 export interface ChartNode {
