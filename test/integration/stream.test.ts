@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { manualClock } from '../../src/engine/time/clock.js';
-import { type Parties, registerParties } from '../helpers/fixtures.js';
+import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { openStream, type SseStream } from '../helpers/sse.js';
@@ -156,7 +156,7 @@ describe('heartbeats and shutdown', () => {
         method: 'POST',
         url: '/api/v1/challenges',
         headers: { authorization: `Bearer ${own.issuer}` },
-        payload: (await import('../helpers/fixtures.js')).techDraft(),
+        payload: techDraft(),
       });
       expect(created.statusCode).toBe(201);
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
