@@ -34,6 +34,7 @@ export default defineConfig({
           name: 'sqlite',
           include: ['test/**/*.test.ts'],
           exclude: ['test/integration/copy.test.ts', 'test/integration/outbox-claims.test.ts'],
+          globalSetup: ['test/setup/browser-prerequisites.ts'],
         },
       },
       {

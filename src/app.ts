@@ -46,6 +46,7 @@ import recordRoutes from './http/routes/records.js';
 import registrationRoutes from './http/routes/registrations.js';
 import registryRoutes from './http/routes/registry.js';
 import sessionRoutes from './http/routes/sessions.js';
+import streamRoutes, { type StreamOptions } from './http/routes/stream.js';
 import testClockRoutes from './http/routes/test-clock.js';
 import tokenRoutes from './http/routes/tokens.js';
 import webRoutes from './http/routes/web.js';
@@ -77,6 +78,8 @@ export interface BuildOptions {
   dispatcher?: boolean;
   /** Pino options or false; the server passes its own. */
   logger?: boolean | Record<string, unknown>;
+  /** Issue 13: the event stream's poll for other processes' commits and its heartbeat (defaults 500 ms, 15 s). */
+  stream?: Partial<StreamOptions>;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -209,6 +212,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(challengeRoutes);
       await api.register(consoleRoutes);
       await api.register(auditRoutes);
+      await api.register(streamRoutes, options.stream ?? {});
       await api.register(attachmentRoutes);
       await api.register(machineRoutes);
       await api.register(denialRoutes);

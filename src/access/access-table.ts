@@ -31,7 +31,7 @@ const head = (first: string) => [row(first, [...roles]), `|---|${roles.map(() =>
 
 const operationLabels: Record<Operation, string> = {
   createChallenge: 'create a challenge (`POST /challenges`)',
-  readChallenges: 'read challenges (`GET /challenges`, `GET /challenges/:id`)',
+  readChallenges: 'read challenges (`GET /challenges`, `GET /challenges/:id`, its event stream `GET …/stream`)',
   readReconciliation: 'money per track against its caps (`GET …/reconciliation`; the issuer: its own challenges)',
   readPointInTime: 'state at a point of the history (`GET …/state`)',
   verify: 'verify a history or the whole log (`GET …/verify`, `GET /audit/verify`)',

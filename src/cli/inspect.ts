@@ -1,5 +1,7 @@
 /**
- * `jiebang inspect`: starts the local relay of `@statelyai/inspect/server` (which serves a page
+ * `jiebang inspect`. By default (issue 13) it opens the service's own statechart page — the
+ * machine drawn from its definition, one challenge live or replayed (src/inspect/local-page.ts);
+ * nothing but the service is needed. With `--hosted`, the earlier way: it starts the local relay of `@statelyai/inspect/server` (which serves a page
  * that embeds the Stately inspector UI and opens it in the browser), connects a WebSocket
  * inspector to it, and either follows the server's database live — every transition committed
  * from now on, staff events and timers (src/inspect/follow-commits.ts) — or, with
@@ -16,6 +18,7 @@ import { loadConfig } from '../base/config.js';
 import { openDatabase } from '../db/client.js';
 import { createStore } from '../engine/store.js';
 import { followCommits } from '../inspect/follow-commits.js';
+import { checkService, localPageUrl, openInBrowser } from '../inspect/local-page.js';
 import { replayToInspector } from '../inspect/replay-to-inspector.js';
 import { createSanitizer } from '../inspect/sanitize.js';
 
@@ -139,23 +142,48 @@ export async function inspectReplay(options: InspectReplayOptions): Promise<Insp
   };
 }
 
+export interface InspectLocalOptions {
+  service: string;
+  challengeId?: string;
+  replay: boolean;
+  open: boolean;
+}
+
+/** The default: checks the service answers and opens its statechart page; returns the page's address. */
+export async function inspectLocal(options: InspectLocalOptions): Promise<string> {
+  await checkService(options.service);
+  const url = localPageUrl({
+    service: options.service,
+    ...(options.challengeId !== undefined ? { challengeId: options.challengeId } : {}),
+    replay: options.replay,
+  });
+  if (options.open) openInBrowser(url);
+  return url;
+}
+
 export function registerInspectCommand(program: Command): void {
   program
     .command('inspect')
     .description(
-      'show transitions in the XState inspector: live from the database, or --replay one challenge (local relay, personal data sanitised)',
+      "watch the statechart: by default the service's own page (one challenge live with --challenge, or --replay its history); --hosted: the Stately inspector through a local relay (live from the database, or --replay; personal data sanitised)",
     )
+    .option('--challenge <challenge>', 'local page: show this challenge live')
     .option('--replay <challenge>', "replay this challenge's stored history instead of following live")
-    .option('--pace <duration>', 'replay: pause between events, e.g. 500ms or 2s', '500ms')
-    .option('--interval <duration>', 'live: how often to look for new commits', '250ms')
-    .option('--port <port>', 'port of the local relay and its page', '8080')
-    .option('--delay <duration>', 'replay: wait before the first event, for the browser to connect', '3s')
-    .option('--ui <url>', 'inspector UI the relay page embeds (default: the Stately inspector page)')
+    .option('--url <url>', 'local page: the running service (default http://HOST:PORT of its environment)')
+    .option('--hosted', 'use the hosted Stately inspector UI through the local relay instead of the local page')
+    .option('--pace <duration>', 'hosted replay: pause between events, e.g. 500ms or 2s', '500ms')
+    .option('--interval <duration>', 'hosted live: how often to look for new commits', '250ms')
+    .option('--port <port>', 'hosted: port of the local relay and its page', '8080')
+    .option('--delay <duration>', 'hosted replay: wait before the first event, for the browser to connect', '3s')
+    .option('--ui <url>', 'hosted: inspector UI the relay page embeds (default: the Stately inspector page)')
     .option('--no-open', 'do not open the browser')
-    .option('--exit', 'replay: exit when done instead of keeping the relay up')
+    .option('--exit', 'hosted replay: exit when done instead of keeping the relay up')
     .action(
       async (opts: {
+        challenge?: string;
         replay?: string;
+        url?: string;
+        hosted?: boolean;
         pace: string;
         interval: string;
         port: string;
@@ -164,6 +192,22 @@ export function registerInspectCommand(program: Command): void {
         open: boolean;
         exit?: boolean;
       }) => {
+        if (!opts.hosted) {
+          const config = loadConfig();
+          const service = opts.url ?? `http://${config.host}:${config.port}`;
+          const challengeId = opts.replay ?? opts.challenge;
+          const url = await inspectLocal({
+            service,
+            ...(challengeId !== undefined ? { challengeId } : {}),
+            replay: opts.replay !== undefined,
+            open: opts.open,
+          });
+          console.log(`statechart page: ${url}`);
+          console.log(
+            'sign in with a staff account (bureau or auditor reads every history); --hosted for the Stately inspector',
+          );
+          return;
+        }
         const port = Number(opts.port);
         const common = { dbPath: loadConfig().dbPath, port, open: opts.open, ...(opts.ui ? { ui: opts.ui } : {}) };
         const announce = async () =>

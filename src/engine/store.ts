@@ -18,6 +18,7 @@ import {
   timers,
   units,
 } from '../db/schema.js';
+import { signalCommitted } from './write/commit-signal.js';
 
 const p = sql.placeholder;
 
@@ -264,7 +265,8 @@ export function createStore(db: Db) {
      * it wrote. SQLite: BEGIN IMMEDIATE; PostgreSQL: under the writers' advisory lock (src/db/).
      */
     transaction<T>(fn: () => Promise<T>): Promise<T> {
-      return db.$port.withTransaction(fn);
+      // Issue 13: the event streams look for new events once it is over (committed or not).
+      return db.$port.withTransaction(fn).finally(signalCommitted);
     },
   };
 }

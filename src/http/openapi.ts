@@ -32,6 +32,7 @@ export const operationIds: Record<string, string> = {
   'GET /api/v1/challenges/{id}/state': 'getStateAt',
   'GET /api/v1/challenges/{id}/verify': 'verifyChallenge',
   'GET /api/v1/challenges/{id}/reconciliation': 'getReconciliation',
+  'GET /api/v1/challenges/{id}/stream': 'streamChallengeEvents',
   'GET /api/v1/audit/verify': 'verifyLog',
   'POST /api/v1/challenges/{id}/attachments': 'uploadAttachment',
   'GET /api/v1/challenges/{id}/attachments/{sha256}': 'downloadAttachment',
@@ -75,6 +76,7 @@ export const operationIds: Record<string, string> = {
 /** Answers that are text, not JSON. */
 const textAnswers: Record<string, string> = {
   'GET /api/v1/machine/diagram': 'text/plain',
+  'GET /api/v1/challenges/{id}/stream': 'text/event-stream',
   'GET /metrics': 'text/plain',
   'GET /api/v1/public/challenges/{id}/notice.pdf': 'application/pdf',
   'GET /api/v1/public/feed.atom': 'application/atom+xml',

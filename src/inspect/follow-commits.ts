@@ -73,7 +73,7 @@ export function followCommits(options: FollowCommitsOptions): Follower {
     options.onStep?.(row.challengeId, row.seq, row.type);
   };
 
-  const poll = async () => {
+  const pollOnce = async () => {
     // Start from now: what was committed before is what `--replay` is for.
     after ??=
       (
@@ -93,7 +93,19 @@ export function followCommits(options: FollowCommitsOptions): Follower {
       if (rows.length < 500) return sent;
     }
   };
+  // One look at a time: a look slower than the interval (PostgreSQL under load) would otherwise
+  // overlap the next, both read the rows after the same `after` and send them twice.
+  let queue: Promise<unknown> = Promise.resolve();
+  let pending = 0;
+  const poll = (): Promise<number> => {
+    pending++;
+    const next = queue.then(pollOnce).finally(() => pending--);
+    queue = next.catch(() => undefined);
+    return next;
+  };
   const timer = setInterval(() => {
+    // A tick while a look is still on its way adds nothing: that look reads to the end.
+    if (pending > 0) return;
     poll().catch((err: unknown) => options.onError?.(err));
   }, options.intervalMs);
   return {

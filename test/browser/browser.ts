@@ -48,7 +48,12 @@ const newest = (dir: string): number =>
 
 export function ensureWebBuilt(): void {
   const index = join(ROOT, 'web', 'dist', 'index.html');
-  const sources = Math.max(newest(join(ROOT, 'web', 'src')), statSync(join(ROOT, 'web', 'index.html')).mtimeMs);
+  // The lock file too: a package added to web/ after the last build changes what Vite bundles.
+  const sources = Math.max(
+    newest(join(ROOT, 'web', 'src')),
+    statSync(join(ROOT, 'web', 'index.html')).mtimeMs,
+    statSync(join(ROOT, 'package-lock.json')).mtimeMs,
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execSync('npm run web:build', { cwd: ROOT, stdio: 'inherit' });
 }

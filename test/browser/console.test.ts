@@ -13,14 +13,7 @@ import { type Parties, registerParties, techDraft, token, UNITS } from '../helpe
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { anonymous } from '../helpers/public.js';
-import {
-  type Browser,
-  ensureChineseFont,
-  ensureChromium,
-  ensureWebBuilt,
-  launchBrowser,
-  SCREENSHOTS,
-} from './browser.js';
+import { type Browser, launchBrowser, SCREENSHOTS } from './browser.js';
 
 let h: Harness;
 let p: Parties;
@@ -46,9 +39,6 @@ async function staffAccount(body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  ensureChromium();
-  ensureChineseFont();
-  ensureWebBuilt();
   h = await startHarness();
   // The cast's issuer and the university sign in with the accounts of their self-registration.
   const bureau = await token(h, 'bureau');

@@ -10,14 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { code, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
-import {
-  type Browser,
-  ensureChineseFont,
-  ensureChromium,
-  ensureWebBuilt,
-  launchBrowser,
-  SCREENSHOTS,
-} from './browser.js';
+import { type Browser, launchBrowser, SCREENSHOTS } from './browser.js';
 
 let h: Harness;
 let p: Parties;
@@ -25,9 +18,6 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  ensureChromium();
-  ensureChineseFont();
-  ensureWebBuilt();
   h = await startHarness();
   p = await registerParties(h);
   base = await h.app.listen({ port: 0, host: '127.0.0.1' });

@@ -4,6 +4,7 @@
  * timer that both schedulers see still fires exactly once.
  */
 import { describe, expect, it } from 'vitest';
+import { openStream } from '../helpers/sse.js';
 import { challengeIn, matchingClosingIn, pollView, secondProcess, startWorld, worldDraft } from './world.js';
 
 const TIMEOUT_MS = 120_000;
@@ -37,6 +38,31 @@ export function multiProcessTests(): void {
         expect(history.map((e) => e.type)).toEqual(['CREATE', 'UPDATE']);
         const winner = replies.findIndex((r) => r.status === 200);
         expect(history[1]?.payload).toEqual({ summary: winner === 0 ? 'through A' : 'through B' });
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "issue 13: a stream on one process sends the events another process commits (the feed's own poll)",
+      async ({ onTestFinished }) => {
+        const a = await startWorld(onTestFinished);
+        const b = await secondProcess(a, onTestFinished);
+        const onA = await challengeIn(a).create(worldDraft(a));
+        const stream = await openStream(`${a.server.baseUrl}/api/v1/challenges/${onA.id}/stream`, {
+          authorization: `Bearer ${a.parties.auditor}`,
+        });
+        onTestFinished(async () => stream.close());
+        await stream.waitForComment('事件流已连接 (stream open)');
+        const onB = challengeIn(b);
+        onB.id = onA.id;
+        await onB.ok(a.parties.issuer, { type: 'UPDATE', summary: 'through B' });
+        await stream.waitForEvents(1);
+        expect(stream.events[0]?.id).toBe('2');
+        expect(JSON.parse(stream.events[0]?.data ?? '{}')).toMatchObject({
+          seq: 2,
+          type: 'UPDATE',
+          stage: 'collection',
+        });
       },
       TIMEOUT_MS,
     );
