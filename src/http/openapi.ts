@@ -33,6 +33,8 @@ export const operationIds: Record<string, string> = {
   'GET /api/v1/challenges/{id}/verify': 'verifyChallenge',
   'GET /api/v1/challenges/{id}/reconciliation': 'getReconciliation',
   'GET /api/v1/audit/verify': 'verifyLog',
+  'GET /api/v1/audit/public-key': 'getSigningPublicKey',
+  'GET /api/v1/public/checkpoints': 'listSignedCheckpoints',
   'POST /api/v1/challenges/{id}/attachments': 'uploadAttachment',
   'GET /api/v1/machine': 'getMachine',
   'GET /api/v1/machine/diagram': 'getMachineDiagram',
