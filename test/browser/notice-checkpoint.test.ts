@@ -73,7 +73,7 @@ describe('in the browser', () => {
 
     // Follow the page's own link to the key, and check the signature with OpenSSL's command line.
     await page.getByRole('link', { name: '验签公钥' }).click();
-    const key = JSON.parse(await page.locator('body').innerText());
+    const key = JSON.parse((await page.locator('body').textContent()) ?? '');
     const dir = mkdtempSync(join(tmpdir(), 'notice-checkpoint-'));
     writeFileSync(join(dir, 'pub.pem'), key.publicKeyPem);
     writeFileSync(

@@ -60,6 +60,23 @@ describe('SM3 (GB/T 32905)', () => {
     );
   });
 
+  it("gives docs/audit.md's worked example of an event hash and its global link", () => {
+    const row =
+      '{"actor":{"id":"tok-1","role":"issuer","unit":"91650100MA77XXXX1A"},"at":"2026-05-06T02:00:00.000Z","challengeId":"wlmq-2026-0001","facts":null,"machineVersion":"2","payload":{"title":"棉花采收智能装备攻关"},"seq":2,"stateAfter":{"collection":"draft"},"type":"UPDATE"}';
+    const doc = readFileSync('docs/audit.md', 'utf8');
+    expect(doc).toContain(row);
+    const prev = `5d0c${'0'.repeat(60)}`;
+    expect(Buffer.byteLength(prev + row)).toBe(342);
+    const hash = chainDigest('sm3', prev + row);
+    expect(hash).toBe('0779b895c97a287d0265281675eb8d8e8d00ce4ea345e5a720006e80b6f75afc');
+    expect(chainDigest('sha256', prev + row)).toBe('5e7f554e26987b2103bb54d3fadcee3887d629fa46d9ed9b7f513ea458ce796a');
+    expect(chainDigest('sm3', '0'.repeat(64) + hash)).toBe(
+      'dc4d9665f2989ec91d377057cce1179e7c1e73bc64321b30cf1c480d3b9bc2d4',
+    );
+    for (const value of [hash, 'dc4d9665f2989ec91d377057cce1179e7c1e73bc64321b30cf1c480d3b9bc2d4'])
+      expect(doc).toContain(value);
+  });
+
   it('agrees with `openssl dgst -sm3` on UTF-8 text, Chinese included', () => {
     const text = '{"title":"揭榜挂帅"}';
     const out = execFileSync('openssl', ['dgst', '-sm3', '-r', file('text.txt', text)]).toString();
