@@ -38,7 +38,21 @@ export class HashSchedule {
   }
 }
 
+/**
+ * Whether the database has issue 16's tables: a copy taken before its migration (verify and
+ * export open copies read-only, never migrating them) has none, and is SHA-256 throughout.
+ */
+export async function hasHashSwitches(port: DbPort): Promise<boolean> {
+  const rows = await port.query<{ found: string | null }>(
+    port.dialect === 'postgres'
+      ? "SELECT to_regclass('hash_switches')::text AS found"
+      : "SELECT name AS found FROM sqlite_master WHERE type = 'table' AND name = 'hash_switches'",
+  );
+  return rows.length > 0 && rows[0]?.found != null;
+}
+
 export async function loadHashSchedule(port: DbPort): Promise<HashSchedule> {
+  if (!(await hasHashSwitches(port))) return new HashSchedule([]);
   const rows = await port.query<HashSwitch>(
     `SELECT after_global_seq AS afterGlobalSeq, after_global_hash AS afterGlobalHash, algorithm,
             recorded_at AS recordedAt FROM hash_switches ORDER BY after_global_seq`,

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteClientOf } from '../../src/db/sqlite/open.js';
-import type { VerifyRow } from '../../src/engine/audit/verify.js';
+import { type VerifyRow, verifyLog } from '../../src/engine/audit/verify.js';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
@@ -282,5 +282,43 @@ describe('SM2-signed checkpoints', () => {
     expect(opensslVerifies(oldKey.publicKeyPem, textOf(items[0]), items[0].signature, oldKey.distId)).toBe(true);
     expect(opensslVerifies(newKey.publicKeyPem, textOf(items[1]), items[1].signature, newKey.distId)).toBe(true);
     expect((await verifyAll()).ok).toBe(true);
+  });
+});
+
+describe('moving a database from before issue 16', () => {
+  /** Takes the database back to before migration 0012 (PostgreSQL: 0004), as a deployment of the previous version left it. */
+  async function backToBeforeIssue16() {
+    const migrations = testStore === 'postgres' ? 'drizzle.__drizzle_migrations' : '__drizzle_migrations';
+    for (const table of ['hash_switches', 'signing_keys', 'checkpoint_signatures'])
+      await port().run(`DROP TABLE ${table}`);
+    await port().run('ALTER TABLE checkpoints DROP COLUMN hash_algorithm');
+    await port().run(`DELETE FROM ${migrations} WHERE created_at = (SELECT max(created_at) FROM ${migrations})`);
+  }
+
+  it('verifies the old log as it was, then signs its checkpoints and switches to SM3 by a recorded step', async () => {
+    const a = await new ChallengeDriver(h, p).create();
+    await h.at('2026-05-07T09:00:00+08:00');
+    await a.ok(p.issuer, { type: 'UPDATE', title: '第二天' });
+    await backToBeforeIssue16();
+    // The auditors' verify reads a copy from before the migration as it is (SHA-256, unsigned).
+    expect(await verifyLog(h.app.jiebang.db)).toMatchObject({ ok: true });
+
+    logLines.length = 0;
+    await h.restart({ hashAlgorithm: 'sm3' });
+    expect(logLines.some((l) => String(l.msg).includes('signed the daily checkpoints that had no signature'))).toBe(
+      true,
+    );
+    const items = (await h.app.inject({ method: 'GET', url: '/api/v1/public/checkpoints' })).json().items;
+    expect(items.map((c: { day: string; hashAlgorithm: string }) => [c.day, c.hashAlgorithm])).toEqual([
+      ['2026-05-06', 'sha256'],
+    ]);
+    const before = await headSeq();
+    await a.ok(p.issuer, { type: 'UPDATE', title: '迁移后' });
+    const switches = await port().query<{ afterGlobalSeq: number; algorithm: string }>(
+      'SELECT after_global_seq AS "afterGlobalSeq", algorithm FROM hash_switches',
+    );
+    expect(switches.map((s) => [Number(s.afterGlobalSeq), s.algorithm])).toEqual([[before, 'sm3']]);
+    expect(await verifyAll()).toMatchObject({ ok: true });
+    expect(await verifyOne(a.id)).toMatchObject({ ok: true });
   });
 });

@@ -10,7 +10,7 @@ import { reconcile } from '../../../machines/challenge/reconciliation.js';
 import { notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
 import type { StoredEventRow } from '../canonical.js';
-import { loadHashSchedule } from '../hash-schedule.js';
+import { hasHashSwitches, loadHashSchedule } from '../hash-schedule.js';
 import type { PersistedSnapshot } from '../snapshots.js';
 
 /** An exported event: every stored column; payload, facts, actor and stateAfter as the canonical JSON text that was hashed. */
@@ -86,10 +86,15 @@ export async function exportEvents(
 /** Every stored daily checkpoint, then the current head of the global chain (not yet closed). */
 export async function exportCheckpoints(db: Db): Promise<ExportedCheckpoint[]> {
   const port = db.$port;
+  // A copy from before issue 16: SHA-256 throughout, nothing signed.
   const stored = await port.query<ExportedCheckpoint>(
-    `SELECT c.day, 'checkpoint' AS kind, c.global_seq AS globalSeq, c.global_hash AS globalHash, c.recorded_at AS recordedAt,
-            c.hash_algorithm AS hashAlgorithm, coalesce(s.signature, '') AS signature
-     FROM checkpoints c LEFT JOIN checkpoint_signatures s ON s.day = c.day ORDER BY c.day`,
+    (await hasHashSwitches(port))
+      ? `SELECT c.day, 'checkpoint' AS kind, c.global_seq AS globalSeq, c.global_hash AS globalHash, c.recorded_at AS recordedAt,
+                c.hash_algorithm AS hashAlgorithm, coalesce(s.signature, '') AS signature
+         FROM checkpoints c LEFT JOIN checkpoint_signatures s ON s.day = c.day ORDER BY c.day`
+      : `SELECT day, 'checkpoint' AS kind, global_seq AS globalSeq, global_hash AS globalHash, recorded_at AS recordedAt,
+                'sha256' AS hashAlgorithm, '' AS signature
+         FROM checkpoints ORDER BY day`,
   );
   const [head] = await port.query<{ globalSeq: number; globalHash: string; at: string }>(
     'SELECT global_seq AS globalSeq, global_hash AS globalHash, at FROM events ORDER BY global_seq DESC LIMIT 1',

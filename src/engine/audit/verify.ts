@@ -32,7 +32,7 @@ import {
   type StoredEventRow,
   storedRowHash,
 } from '../canonical.js';
-import { HashSchedule, isHashAlgorithm, loadHashSchedule } from '../hash-schedule.js';
+import { HashSchedule, hasHashSwitches, isHashAlgorithm, loadHashSchedule } from '../hash-schedule.js';
 import { type PersistedSnapshot, persist } from '../snapshots.js';
 import { checkpointSignatureRows, signatureProblem } from './checkpoint-signatures.js';
 import { ReplayError, Replayer } from './replay.js';
@@ -387,8 +387,10 @@ export async function verifyLog(db: Db, options: VerifyOptions = {}): Promise<Ve
   }
 
   // Pass 2: the global chain and its checkpoints.
-  const checkpoints = await port.query<{ day: string; globalSeq: number; globalHash: string; hashAlgorithm: string }>(
-    'SELECT day, global_seq AS globalSeq, global_hash AS globalHash, hash_algorithm AS hashAlgorithm FROM checkpoints',
+  // A copy from before issue 16 has no hash_algorithm column nor signatures: SHA-256, unsigned.
+  const gm = await hasHashSwitches(port);
+  const checkpoints = await port.query<{ day: string; globalSeq: number; globalHash: string; hashAlgorithm?: string }>(
+    `SELECT day, global_seq AS globalSeq, global_hash AS globalHash${gm ? ', hash_algorithm AS hashAlgorithm' : ''} FROM checkpoints`,
   );
   const chain = new GlobalChainChecker(
     checkpoints.map((c) => ({ ...c, globalSeq: Number(c.globalSeq) })),
@@ -406,7 +408,7 @@ export async function verifyLog(db: Db, options: VerifyOptions = {}): Promise<Ve
   }
   const orphan = chain.finish();
   if (orphan) return { ok: false, checkedEvents, firstDivergence: orphan };
-  const unsigned = await checkSignatures(db);
+  const unsigned = gm ? await checkSignatures(db) : null;
   if (unsigned) return { ok: false, checkedEvents, firstDivergence: unsigned };
   options.onProgress?.(total, total);
   return { ok: true, checkedEvents };
