@@ -5,7 +5,7 @@
  * anyone, checked by OpenSSL's command line, and an altered checkpoint or signature fails both
  * OpenSSL and verify.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -320,5 +320,51 @@ describe('moving a database from before issue 16', () => {
     expect(switches.map((s) => [Number(s.afterGlobalSeq), s.algorithm])).toEqual([[before, 'sm3']]);
     expect(await verifyAll()).toMatchObject({ ok: true });
     expect(await verifyOne(a.id)).toMatchObject({ ok: true });
+  });
+});
+
+describe('the checkpoint checks shown in docs/audit.md §3b', () => {
+  const doc = () => readFileSync('docs/audit.md', 'utf8');
+  const block = (lang: string) => {
+    const match = new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(doc());
+    if (!match?.[1]) throw new Error(`docs/audit.md has no \`\`\`${lang} block`);
+    return match[1];
+  };
+
+  it('the OpenSSL commands and the sm-crypto snippet accept a served checkpoint, and refuse it altered', async () => {
+    const a = await new ChallengeDriver(h, p).create();
+    await h.at('2026-05-07T09:00:00+08:00');
+    await a.ok(p.issuer, { type: 'UPDATE', title: '第二天' });
+    const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const work = mkdtempSync(join(tmpdir(), 'gm-doc-'));
+    const shell = block('sh').replaceAll('https://jiebang.example', base);
+    // Asynchronously: the commands fetch from this very process, whose event loop must keep serving.
+    const ran = await new Promise<string>((resolve) =>
+      execFile('bash', ['-e', '-c', shell], { cwd: work, timeout: 30_000 }, (_err, stdout) => resolve(stdout)),
+    );
+    expect(ran).toContain('Signature Verified Successfully');
+
+    // The same commands on a downloaded file whose hash was altered: OpenSSL refuses it.
+    const lines = shell.split('\n');
+    const offline = lines.filter((l) => !l.startsWith('curl')).join('\n');
+    const saved = JSON.parse(readFileSync(join(work, 'checkpoints.json'), 'utf8'));
+    const c = saved.items[0];
+    saved.items[0] = { ...c, globalHash: `${c.globalHash.slice(0, -1)}${c.globalHash.endsWith('0') ? '1' : '0'}` };
+    writeFileSync(join(work, 'checkpoints.json'), JSON.stringify(saved));
+    const refused = spawnSync('bash', ['-c', offline], { cwd: work });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout.toString()).not.toContain('Signature Verified Successfully');
+
+    // The second implementation, as the page shows it, in a separate Node process.
+    const key = (await h.app.inject({ method: 'GET', url: '/api/v1/audit/public-key' })).json();
+    const snippet = (checkpoint: unknown) =>
+      `const publicKeyPem = ${JSON.stringify(key.publicKeyPem)}; const distId = ${JSON.stringify(key.distId)};
+       const c = ${JSON.stringify(checkpoint)};\n${block('js')}\nconsole.log(ok);`;
+    const node = (checkpoint: unknown) =>
+      spawnSync(process.execPath, ['-e', snippet(checkpoint)], { cwd: process.cwd() })
+        .stdout.toString()
+        .trim();
+    expect(node(c)).toBe('true');
+    expect(node(saved.items[0])).toBe('false');
   });
 });
