@@ -35,6 +35,7 @@ import notifyPlugin from './http/plugins/notify.js';
 import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
+import checkpointRoutes from './http/routes/checkpoints.js';
 import consoleRoutes from './http/routes/console.js';
 import denialRoutes from './http/routes/denials.js';
 import healthRoutes from './http/routes/health.js';
@@ -67,6 +68,8 @@ export interface BuildOptions {
         | 'maxAttempts'
         | 'objectionsPerHour'
         | 'trustProxy'
+        | 'hashAlgorithm'
+        | 'signingKeyPath'
       >
     >;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
@@ -95,6 +98,18 @@ const filesDirOf = (config: BuildOptions['config']) => {
   // PostgreSQL: every process must name the same shared folder (JIEBANG_FILES, docs/decisions.md).
   if (isPostgresUrl(config.dbPath)) return join('data', 'files');
   return join(dirname(config.dbPath), 'files');
+};
+
+/**
+ * Issue 16: the SM2 signing key lives in the data folder unless JIEBANG_SIGNING_KEY says where:
+ * beside the SQLite file; for PostgreSQL beside the shared files folder (every process must read
+ * the same key); an in-memory database gets a key that lives as long as the process.
+ */
+const signingKeyPathOf = (config: BuildOptions['config']): string | undefined => {
+  if (config.signingKeyPath) return config.signingKeyPath;
+  if (config.dbPath === ':memory:') return undefined;
+  if (isPostgresUrl(config.dbPath)) return join(dirname(filesDirOf(config)), 'signing-key.pem');
+  return join(dirname(config.dbPath), 'signing-key.pem');
 };
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
@@ -189,6 +204,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     clock: options.clock ?? (config.testClock ? testClock() : systemClock()),
     scheduler: options.scheduler ?? true,
     filesDir: filesDirOf(config),
+    hashAlgorithm: config.hashAlgorithm ?? 'sha256',
+    signingKeyPath: signingKeyPathOf(config),
   });
   await app.register(notifyPlugin, {
     dispatch: options.dispatcher ?? true,
@@ -213,6 +230,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(consoleRoutes);
       await api.register(auditRoutes);
       await api.register(streamRoutes, options.stream ?? {});
+      await api.register(checkpointRoutes);
       await api.register(attachmentRoutes);
       await api.register(machineRoutes);
       await api.register(denialRoutes);

@@ -27,6 +27,8 @@ export const configSchema = z.object({
   JIEBANG_MAIL_FROM: z.string().min(3).default('揭榜挂帅 <noreply@localhost>'),
   JIEBANG_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   JIEBANG_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  JIEBANG_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
+  JIEBANG_SIGNING_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -61,6 +63,10 @@ export type Config = {
   retryBaseMs: number;
   /** Attempts before a delivery becomes a dead letter. */
   maxAttempts: number;
+  /** Issue 16: the hash of the chains for events from now on (api.md "Cryptography"). */
+  hashAlgorithm: 'sha256' | 'sm3';
+  /** Issue 16: the SM2 private key (PEM) that signs checkpoints; default: in the data folder. */
+  signingKeyPath: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -88,5 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAttempts: e.JIEBANG_WEBHOOK_MAX_ATTEMPTS,
     objectionsPerHour: e.JIEBANG_OBJECTIONS_PER_HOUR,
     trustProxy: e.JIEBANG_TRUST_PROXY,
+    hashAlgorithm: e.JIEBANG_HASH,
+    signingKeyPath: e.JIEBANG_SIGNING_KEY,
   };
 }

@@ -120,6 +120,41 @@ export const checkpoints = sqliteTable('checkpoints', {
   globalSeq: integer('global_seq').notNull(),
   globalHash: text('global_hash').notNull(),
   recordedAt: text('recorded_at').notNull(),
+  /** Issue 16: the hash the event at `global_seq` was chained with (rows before it: sha256). */
+  hashAlgorithm: text('hash_algorithm').notNull().default('sha256'),
+});
+
+/**
+ * Issue 16: the recorded switch points of the chains' hash (JIEBANG_HASH). Every event whose
+ * global_seq is past `after_global_seq` is hashed — in its challenge's chain and in the global
+ * chain — with `algorithm`, up to the next switch; events before the first switch with sha256.
+ * `after_global_hash` is the head of the global chain at the switch, so a switch row cannot be
+ * moved along the log unnoticed. Written in the transaction of the first event under the new
+ * hash; append-only.
+ */
+export const hashSwitches = sqliteTable('hash_switches', {
+  afterGlobalSeq: integer('after_global_seq').primaryKey(),
+  afterGlobalHash: text('after_global_hash').notNull(),
+  algorithm: text('algorithm').notNull(),
+  recordedAt: text('recorded_at').notNull(),
+});
+
+/** Issue 16: every SM2 public key that has signed checkpoints, so old signatures keep verifying. */
+export const signingKeys = sqliteTable('signing_keys', {
+  /** The SM3 of the key's DER SubjectPublicKeyInfo, lowercase hex. */
+  keyId: text('key_id').primaryKey(),
+  publicKeyPem: text('public_key_pem').notNull(),
+  distId: text('dist_id').notNull(),
+  firstUsedAt: text('first_used_at').notNull(),
+});
+
+/** Issue 16: the SM2 signature of each daily checkpoint (api.md "Cryptography"); append-only. */
+export const checkpointSignatures = sqliteTable('checkpoint_signatures', {
+  day: text('day').primaryKey(),
+  keyId: text('key_id').notNull(),
+  /** Base64 DER of SM2-with-SM3 over `day|globalSeq|globalHash|hashAlgorithm`. */
+  signature: text('signature').notNull(),
+  signedAt: text('signed_at').notNull(),
 });
 
 export const idempotencyKeys = sqliteTable(

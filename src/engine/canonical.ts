@@ -16,6 +16,20 @@ export function canonicalJson(value: unknown): string {
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** The hashes the chains may use (issue 16, api.md "Cryptography": `JIEBANG_HASH`). */
+export const HASH_ALGORITHMS = ['sha256', 'sm3'] as const;
+export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
+/** Events recorded before any switch point were chained with SHA-256. */
+export const ORIGINAL_HASH: HashAlgorithm = 'sha256';
+
+/**
+ * The chains' one hash: lowercase hex of `algorithm` (SHA-256, or SM3 of GB/T 32905 from Node's
+ * OpenSSL) over the UTF-8 bytes of `text`. Both give 32 bytes, 64 hex characters, so a chain
+ * crosses a switch point with no change of format.
+ */
+export const chainDigest = (algorithm: HashAlgorithm, text: string): string =>
+  createHash(algorithm).update(text).digest('hex');
+
 /** The prev_hash of a challenge's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -32,9 +46,13 @@ export interface HashedEventFields {
   stateAfter: unknown;
 }
 
-/** hash = sha256(prev_hash ‖ canonical JSON of the row's fields). */
-export function eventHash(prevHash: string, fields: HashedEventFields): string {
-  return sha256Hex(prevHash + canonicalJson(fields));
+/** hash = H(prev_hash ‖ canonical JSON of the row's fields), H the algorithm in effect for the event. */
+export function eventHash(
+  prevHash: string,
+  fields: HashedEventFields,
+  algorithm: HashAlgorithm = ORIGINAL_HASH,
+): string {
+  return chainDigest(algorithm, prevHash + canonicalJson(fields));
 }
 
 /**
@@ -75,8 +93,15 @@ export function canonicalRowText(row: StoredEventText): string {
 }
 
 /** The hash a stored row must carry, given the hash of the challenge's previous event. */
-export const storedRowHash = (prevHash: string, row: StoredEventText): string =>
-  sha256Hex(prevHash + canonicalRowText(row));
+export const storedRowHash = (
+  prevHash: string,
+  row: StoredEventText,
+  algorithm: HashAlgorithm = ORIGINAL_HASH,
+): string => chainDigest(algorithm, prevHash + canonicalRowText(row));
 
 /** The global chain: each event's `global_hash` chains its `hash` onto the previous event's. */
-export const globalChainHash = (prevGlobalHash: string, hash: string): string => sha256Hex(prevGlobalHash + hash);
+export const globalChainHash = (
+  prevGlobalHash: string,
+  hash: string,
+  algorithm: HashAlgorithm = ORIGINAL_HASH,
+): string => chainDigest(algorithm, prevGlobalHash + hash);

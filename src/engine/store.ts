@@ -4,12 +4,15 @@
  * the engine calls these inside its one transaction.
  */
 import { and, asc, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Sm2Signer } from '../crypto/sm2.js';
 import type { Db } from '../db/client.js';
 import {
   attachments,
   challenges,
+  checkpointSignatures,
   checkpoints,
   events,
+  hashSwitches,
   idempotencyKeys,
   participations,
   persons,
@@ -18,11 +21,20 @@ import {
   timers,
   units,
 } from '../db/schema.js';
+import type { HashAlgorithm } from './canonical.js';
 import { signalCommitted } from './write/commit-signal.js';
 
 const p = sql.placeholder;
 
-export function createStore(db: Db) {
+/** Issue 16: how the commit chains and signs (src/engine/write/global-link.ts). */
+export interface ChainSettings {
+  /** JIEBANG_HASH; unset: keep the hash in effect (a command that appends never switches it). */
+  hashAlgorithm?: HashAlgorithm;
+  /** Signs each daily checkpoint as it is recorded; unset: left for the service to sign at start. */
+  signer?: Sm2Signer;
+}
+
+export function createStore(db: Db, chain: ChainSettings = {}) {
   const statements = {
     /** Issue 5: a file uploaded to a challenge and still held (facts for P-7; issue 11 removes unnamed ones). */
     uploadOf: db
@@ -133,7 +145,34 @@ export function createStore(db: Db) {
       .prepare(),
     insertCheckpoint: db
       .insert(checkpoints)
-      .values({ day: p('day'), globalSeq: p('globalSeq'), globalHash: p('globalHash'), recordedAt: p('at') })
+      .values({
+        day: p('day'),
+        globalSeq: p('globalSeq'),
+        globalHash: p('globalHash'),
+        recordedAt: p('at'),
+        hashAlgorithm: p('hashAlgorithm'),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+    /** Issue 16: the last recorded switch of the chains' hash (none: SHA-256 throughout). */
+    hashInEffect: db
+      .select({ algorithm: hashSwitches.algorithm })
+      .from(hashSwitches)
+      .orderBy(desc(hashSwitches.afterGlobalSeq))
+      .limit(1)
+      .prepare(),
+    insertHashSwitch: db
+      .insert(hashSwitches)
+      .values({
+        afterGlobalSeq: p('afterGlobalSeq'),
+        afterGlobalHash: p('afterGlobalHash'),
+        algorithm: p('algorithm'),
+        recordedAt: p('at'),
+      })
+      .prepare(),
+    insertCheckpointSignature: db
+      .insert(checkpointSignatures)
+      .values({ day: p('day'), keyId: p('keyId'), signature: p('signature'), signedAt: p('at') })
       .onConflictDoNothing()
       .prepare(),
     history: db
@@ -259,6 +298,7 @@ export function createStore(db: Db) {
   };
   return {
     db,
+    chain,
     ...statements,
     /**
      * Runs `fn` in one write transaction (a savepoint inside another): a throw rolls back all

@@ -34,6 +34,8 @@ export const operationIds: Record<string, string> = {
   'GET /api/v1/challenges/{id}/reconciliation': 'getReconciliation',
   'GET /api/v1/challenges/{id}/stream': 'streamChallengeEvents',
   'GET /api/v1/audit/verify': 'verifyLog',
+  'GET /api/v1/audit/public-key': 'getSigningPublicKey',
+  'GET /api/v1/public/checkpoints': 'listSignedCheckpoints',
   'POST /api/v1/challenges/{id}/attachments': 'uploadAttachment',
   'GET /api/v1/challenges/{id}/attachments/{sha256}': 'downloadAttachment',
   'GET /api/v1/machine': 'getMachine',

@@ -48,6 +48,8 @@ export interface Harness extends Transport {
   /** Moves the clock to an instant (forward only), firing due timers on the way. */
   at(instant: string): Promise<void>;
   now(): string;
+  /** Stops the app and starts it again on the same database, with these settings changed (issue 16: JIEBANG_HASH). */
+  restart(settings: Partial<BuildOptions['config']>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,23 +66,28 @@ export async function startHarness(
   const database = await freshDatabase(dir, store);
   const dbFile = database.location;
   const clock = manualClock(new Date(start));
-  const app = await buildApp({
-    // Tests send thousands of requests a minute with one token: the rate limit has its own test.
-    config: {
-      dbPath: dbFile,
-      adminToken: ADMIN_TOKEN,
-      testClock: true,
-      logLevel: 'silent',
-      rateLimitPerMinute: 1_000_000,
-      filesDir: join(dir, 'files'),
-      ...extra,
-    },
-    db: openDatabase(dbFile),
-    clock,
-    scheduler: false,
-    logger: logStream ? { level: 'info', stream: logStream } : false,
-  });
-  await app.ready();
+  // Tests send thousands of requests a minute with one token: the rate limit has its own test.
+  let config: BuildOptions['config'] = {
+    dbPath: dbFile,
+    adminToken: ADMIN_TOKEN,
+    testClock: true,
+    logLevel: 'silent',
+    rateLimitPerMinute: 1_000_000,
+    filesDir: join(dir, 'files'),
+    ...extra,
+  };
+  const build = async () => {
+    const built = await buildApp({
+      config,
+      db: openDatabase(dbFile),
+      clock,
+      scheduler: false,
+      logger: logStream ? { level: 'info', stream: logStream } : false,
+    });
+    await built.ready();
+    return built;
+  };
+  let app = await build();
 
   const request: Harness['request'] = async (method, url, token, payload, headers = {}) => {
     const res = await app.inject({
@@ -120,6 +127,12 @@ export async function startHarness(
       await moveClockTo(harness, instant);
     },
     now: () => clock.now().toISOString(),
+    async restart(settings) {
+      await app.close();
+      config = { ...config, ...settings };
+      app = await build();
+      harness.app = app;
+    },
     async close() {
       // Every test is also a replay test: each challenge it left must replay to every stored
       // state_after and to its stored snapshot exactly (design.md, determinism).

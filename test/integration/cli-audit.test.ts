@@ -26,6 +26,8 @@ beforeAll(async () => {
   a = await new ChallengeDriver(h, p).create();
   b = await new ChallengeDriver(h, p).create();
   await a.toMatching();
+  // Issue 16: the log starts under SHA-256 and goes on under SM3, so every check below crosses a switch.
+  await h.restart({ hashAlgorithm: 'sm3' });
   await h.at('2026-05-08T09:00:00+08:00');
   await b.submit();
 }, 60_000);
@@ -148,7 +150,41 @@ describe('jiebang export', () => {
     ]);
     expect(lines[1]).toMatchObject({ globalSeq: head.global_seq, globalHash: head.global_hash });
     const csv = await jiebang('export', '--checkpoints', '--format', 'csv', '--zh');
-    expect(csv.stdout.replace(/^\uFEFF/, '').split('\n')[0]).toBe('日期,类型,全局序号,全局链哈希,记录时间');
+    expect(csv.stdout.replace(/^\uFEFF/, '').split('\n')[0]).toBe(
+      '日期,类型,全局序号,全局链哈希,记录时间,哈希算法,SM2签名',
+    );
+    // The checkpoint closed on an event chained with SHA-256 and is signed; the head is under SM3.
+    expect(lines[0]).toMatchObject({ hashAlgorithm: 'sha256', signature: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) });
+    expect(lines[1]).toMatchObject({ hashAlgorithm: 'sm3', signature: '' });
+  });
+
+  it('verify exits 1 naming a checkpoint whose SM2 signature was altered', async () => {
+    const row = sql().prepare('SELECT day, signature FROM checkpoint_signatures').get() as {
+      day: string;
+      signature: string;
+    };
+    const ddl = (
+      sql().prepare("SELECT sql FROM sqlite_master WHERE name = 'checkpoint_signatures_no_update'").get() as {
+        sql: string;
+      }
+    ).sql;
+    const setSignature = (signature: string) => {
+      sql().exec('DROP TRIGGER checkpoint_signatures_no_update');
+      sql().prepare('UPDATE checkpoint_signatures SET signature = ? WHERE day = ?').run(signature, row.day);
+      sql().exec(ddl);
+    };
+    const der = Buffer.from(row.signature, 'base64');
+    der[der.length - 1] = (der[der.length - 1] ?? 0) ^ 0x01;
+    setSignature(der.toString('base64'));
+    try {
+      const text = await jiebang('verify', '--no-progress');
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain('signature');
+      expect(text.stdout).toContain(`the SM2 signature of the checkpoint of ${row.day} does not verify`);
+    } finally {
+      setSignature(row.signature);
+    }
+    expect((await jiebang('verify', '--no-progress')).code).toBe(0);
   });
 
   it('refuses to guess what to export', async () => {
@@ -198,5 +234,36 @@ describe('the standalone checker of docs/audit.md', () => {
     } finally {
       setPayload(row.payload);
     }
+  });
+
+  it('checks the SM3 side of the switch too, and names an edited event there', async () => {
+    const file = script();
+    const [switchPoint] = sql().prepare('SELECT after_global_seq FROM hash_switches').all() as {
+      after_global_seq: number;
+    }[];
+    const row = sql()
+      .prepare('SELECT global_seq, seq, payload FROM events WHERE challenge_id = ? ORDER BY seq DESC LIMIT 1')
+      .get(b.id) as { global_seq: number; seq: number; payload: string };
+    expect(row.global_seq).toBeGreaterThan(switchPoint?.after_global_seq ?? Number.POSITIVE_INFINITY);
+    const ddl = (
+      sql().prepare("SELECT sql FROM sqlite_master WHERE name = 'events_no_update'").get() as { sql: string }
+    ).sql;
+    const setPayload = (payload: string) => {
+      sql().exec('DROP TRIGGER events_no_update');
+      sql().prepare('UPDATE events SET payload = ? WHERE global_seq = ?').run(payload, row.global_seq);
+      sql().exec(ddl);
+    };
+    const edited = row.payload.replace('true', 'trus'); // one byte
+    expect(edited).not.toBe(row.payload);
+    setPayload(edited);
+    try {
+      const bad = await run('python3', [file, h.dbFile]).catch((e) => e);
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toContain(`challenge ${b.id} seq ${row.seq}`);
+    } finally {
+      setPayload(row.payload);
+    }
+    const good = await run('python3', [file, h.dbFile]);
+    expect(good.stdout).toContain('ok:');
   });
 });

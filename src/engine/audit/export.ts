@@ -4,11 +4,13 @@
  * a programme of any size exports in flat memory. JSON-valued columns are kept as the exact
  * canonical JSON text the hash covers, so an export can be re-hashed byte for byte.
  */
+
 import { beijingDate } from '../../../machines/calendar.js';
 import { reconcile } from '../../../machines/challenge/reconciliation.js';
 import { notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
 import type { StoredEventRow } from '../canonical.js';
+import { hasHashSwitches, loadHashSchedule } from '../hash-schedule.js';
 import type { PersistedSnapshot } from '../snapshots.js';
 
 /** An exported event: every stored column; payload, facts, actor and stateAfter as the canonical JSON text that was hashed. */
@@ -38,6 +40,10 @@ export interface ExportedCheckpoint {
   globalSeq: number;
   globalHash: string;
   recordedAt: string;
+  /** Issue 16: the hash the event at globalSeq was chained with. */
+  hashAlgorithm: string;
+  /** Issue 16: base64 SM2 signature of `day|globalSeq|globalHash|hashAlgorithm`; empty for the open head and a checkpoint not yet signed. */
+  signature: string;
 }
 
 export const checkpointColumns: { key: keyof ExportedCheckpoint; en: string; zh: string }[] = [
@@ -46,6 +52,8 @@ export const checkpointColumns: { key: keyof ExportedCheckpoint; en: string; zh:
   { key: 'globalSeq', en: 'globalSeq', zh: '全局序号' },
   { key: 'globalHash', en: 'globalHash', zh: '全局链哈希' },
   { key: 'recordedAt', en: 'recordedAt', zh: '记录时间' },
+  { key: 'hashAlgorithm', en: 'hashAlgorithm', zh: '哈希算法' },
+  { key: 'signature', en: 'signature', zh: 'SM2签名' },
 ];
 
 const COLUMNS = `challenge_id AS challengeId, seq, global_seq AS globalSeq, type, payload, facts, actor, at,
@@ -78,8 +86,15 @@ export async function exportEvents(
 /** Every stored daily checkpoint, then the current head of the global chain (not yet closed). */
 export async function exportCheckpoints(db: Db): Promise<ExportedCheckpoint[]> {
   const port = db.$port;
+  // A copy from before issue 16: SHA-256 throughout, nothing signed.
   const stored = await port.query<ExportedCheckpoint>(
-    "SELECT day, 'checkpoint' AS kind, global_seq AS globalSeq, global_hash AS globalHash, recorded_at AS recordedAt FROM checkpoints ORDER BY day",
+    (await hasHashSwitches(port))
+      ? `SELECT c.day, 'checkpoint' AS kind, c.global_seq AS globalSeq, c.global_hash AS globalHash, c.recorded_at AS recordedAt,
+                c.hash_algorithm AS hashAlgorithm, coalesce(s.signature, '') AS signature
+         FROM checkpoints c LEFT JOIN checkpoint_signatures s ON s.day = c.day ORDER BY c.day`
+      : `SELECT day, 'checkpoint' AS kind, global_seq AS globalSeq, global_hash AS globalHash, recorded_at AS recordedAt,
+                'sha256' AS hashAlgorithm, '' AS signature
+         FROM checkpoints ORDER BY day`,
   );
   const [head] = await port.query<{ globalSeq: number; globalHash: string; at: string }>(
     'SELECT global_seq AS globalSeq, global_hash AS globalHash, at FROM events ORDER BY global_seq DESC LIMIT 1',
@@ -93,6 +108,8 @@ export async function exportCheckpoints(db: Db): Promise<ExportedCheckpoint[]> {
       globalSeq: head.globalSeq,
       globalHash: head.globalHash,
       recordedAt: head.at,
+      hashAlgorithm: (await loadHashSchedule(port)).algorithmAt(Number(head.globalSeq)),
+      signature: '',
     },
   ];
 }

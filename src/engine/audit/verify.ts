@@ -10,6 +10,11 @@
  *    snapshot match the last event and the replay; no event lacks its challenge row.
  * 2. the whole log in global_seq order: each global_hash chains its hash onto the previous
  *    event's global_hash, and every stored daily checkpoint names a link of that chain.
+ * 3. issue 16: every checkpoint's SM2 signature verifies under the key that made it.
+ *
+ * Each event is hashed, in both chains, with the hash in effect at its global_seq: SHA-256 up to
+ * the first recorded switch point (`hash_switches`), then the switch's. A switch point must sit
+ * on a link of the global chain (its `after_global_hash`), and name a known hash.
  *
  * Rows are read raw through the port's `each` (SQLite streams them with better-sqlite3's
  * `.iterate()`: drizzle's prepared statements have no streaming read), and verify only reads.
@@ -19,8 +24,17 @@ import type { MachineRegistry } from '../../../machines/challenge/versions.js';
 import { machineRegistry } from '../../../machines/challenge/versions.js';
 import { notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
-import { canonicalJson, GENESIS_HASH, globalChainHash, type StoredEventRow, storedRowHash } from '../canonical.js';
+import {
+  canonicalJson,
+  GENESIS_HASH,
+  globalChainHash,
+  type HashAlgorithm,
+  type StoredEventRow,
+  storedRowHash,
+} from '../canonical.js';
+import { HashSchedule, hasHashSwitches, isHashAlgorithm, loadHashSchedule } from '../hash-schedule.js';
 import { type PersistedSnapshot, persist } from '../snapshots.js';
+import { checkpointSignatureRows, signatureProblem } from './checkpoint-signatures.js';
 import { ReplayError, Replayer } from './replay.js';
 
 /** The check that failed. */
@@ -33,7 +47,9 @@ export type DivergenceCheck =
   | 'head'
   | 'snapshot'
   | 'globalHash'
-  | 'checkpoint';
+  | 'checkpoint'
+  | 'hashSwitch'
+  | 'signature';
 
 export interface Divergence {
   challengeId: string;
@@ -78,6 +94,7 @@ export class ChallengeChecker {
   constructor(
     readonly challengeId: string,
     registry: MachineRegistry = machineRegistry,
+    private readonly schedule: HashSchedule = new HashSchedule([]),
   ) {
     this.replayer = new Replayer(registry);
   }
@@ -105,7 +122,7 @@ export class ChallengeChecker {
         expected: this.prevHash,
         found: row.prevHash,
       });
-    const hash = storedRowHash(row.prevHash, row);
+    const hash = storedRowHash(row.prevHash, row, this.schedule.algorithmAt(row.globalSeq));
     if (hash !== row.hash)
       return at('hash', `the stored hash of event ${row.seq} does not match its contents: the row was altered`, {
         expected: hash,
@@ -178,14 +195,43 @@ export class ChallengeChecker {
 export class GlobalChainChecker {
   private prev = GENESIS_HASH;
   /** global_seq → the checkpoints that name it (at most one a day, so few). */
-  private readonly pending = new Map<number, { day: string; globalHash: string }[]>();
+  private readonly pending = new Map<number, { day: string; globalHash: string; hashAlgorithm?: string }[]>();
 
-  constructor(checkpoints: Iterable<{ day: string; globalSeq: number; globalHash: string }>) {
+  /** after_global_seq → the switch point recorded there. */
+  private readonly switches = new Map<number, { afterGlobalHash: string; algorithm: string }>();
+
+  constructor(
+    checkpoints: Iterable<{ day: string; globalSeq: number; globalHash: string; hashAlgorithm?: string }>,
+    private readonly schedule: HashSchedule = new HashSchedule([]),
+  ) {
     for (const c of checkpoints) this.pending.set(c.globalSeq, [...(this.pending.get(c.globalSeq) ?? []), c]);
+    for (const s of schedule.switches) this.switches.set(s.afterGlobalSeq, s);
+  }
+
+  /** Switch points are checked before any event: the one at 0 must start on the genesis hash; each must name a known hash. */
+  start(): Divergence | null {
+    for (const s of this.schedule.switches) {
+      if (!isHashAlgorithm(s.algorithm))
+        return switchDivergence(
+          s.afterGlobalSeq,
+          `the hash switch after global_seq ${s.afterGlobalSeq} names "${s.algorithm}", which is no hash the chains may use`,
+        );
+    }
+    const first = this.switches.get(0);
+    if (first && first.afterGlobalHash !== GENESIS_HASH)
+      return switchDivergence(
+        0,
+        'the hash switch before the first event names another head than the empty log',
+        GENESIS_HASH,
+        first.afterGlobalHash,
+      );
+    this.switches.delete(0);
+    return null;
   }
 
   check(row: Pick<VerifyRow, 'globalSeq' | 'challengeId' | 'seq' | 'hash' | 'globalHash'>): Divergence | null {
-    const expected = globalChainHash(this.prev, row.hash);
+    const algorithm = this.schedule.algorithmAt(row.globalSeq);
+    const expected = globalChainHash(this.prev, row.hash, algorithm);
     if (row.globalHash !== expected)
       return {
         challengeId: row.challengeId,
@@ -207,14 +253,42 @@ export class GlobalChainChecker {
           expected: row.globalHash,
           found: c.globalHash,
         };
+      if (c.hashAlgorithm !== undefined && c.hashAlgorithm !== algorithm)
+        return {
+          challengeId: row.challengeId,
+          seq: row.seq,
+          globalSeq: row.globalSeq,
+          check: 'checkpoint',
+          what: `the checkpoint of ${c.day} names another hash than the one its event was chained with`,
+          expected: algorithm,
+          found: c.hashAlgorithm,
+        };
     }
+    const switched = this.switches.get(row.globalSeq);
+    if (switched && switched.afterGlobalHash !== row.globalHash)
+      return {
+        ...switchDivergence(
+          row.globalSeq,
+          `the hash switch after global_seq ${row.globalSeq} names another head of the global chain than the log holds`,
+          row.globalHash,
+          switched.afterGlobalHash,
+        ),
+        challengeId: row.challengeId,
+        seq: row.seq,
+      };
+    this.switches.delete(row.globalSeq);
     this.pending.delete(row.globalSeq);
     this.prev = row.globalHash;
     return null;
   }
 
-  /** A checkpoint that named no event of the log: the event it closed on is gone. */
+  /** A checkpoint or switch point that named no event of the log: the event it closed on is gone. */
   finish(): Divergence | null {
+    for (const [afterGlobalSeq] of this.switches)
+      return switchDivergence(
+        afterGlobalSeq,
+        `the hash switch after global_seq ${afterGlobalSeq} names an event that is not in the log`,
+      );
     for (const [globalSeq, list] of this.pending) {
       const c = list[0];
       if (c)
@@ -229,6 +303,35 @@ export class GlobalChainChecker {
     }
     return null;
   }
+}
+
+function switchDivergence(globalSeq: number, what: string, expected?: string, found?: string): Divergence {
+  return {
+    challengeId: '',
+    seq: 0,
+    globalSeq,
+    check: 'hashSwitch',
+    what,
+    ...(expected === undefined ? {} : { expected }),
+    ...(found === undefined ? {} : { found }),
+  };
+}
+
+/** Issue 16: the first checkpoint signature that does not verify under its key. */
+async function checkSignatures(db: Db): Promise<Divergence | null> {
+  for (const row of await checkpointSignatureRows(db.$port)) {
+    const problem = signatureProblem(row);
+    if (problem)
+      return {
+        challengeId: '',
+        seq: 0,
+        globalSeq: row.globalSeq,
+        check: 'signature',
+        what: problem,
+        found: row.signature,
+      };
+  }
+  return null;
 }
 
 export interface VerifyOptions {
@@ -252,12 +355,13 @@ export async function verifyLog(db: Db, options: VerifyOptions = {}): Promise<Ve
     if (options.onProgress && done % every === 0) options.onProgress(done, total);
   };
 
+  const schedule = await loadHashSchedule(port);
   // Pass 1: each challenge on its own.
   const heads = port.each<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM challenges ORDER BY id`);
   const eventsSql = `SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`;
   let checkedEvents = 0;
   for await (const head of heads) {
-    const found = await checkChallenge(head, port.each<VerifyRow>(eventsSql, [head.id]), registry, () => {
+    const found = await checkChallenge(head, port.each<VerifyRow>(eventsSql, [head.id]), registry, schedule, () => {
       checkedEvents += 1;
       tick();
     });
@@ -283,10 +387,17 @@ export async function verifyLog(db: Db, options: VerifyOptions = {}): Promise<Ve
   }
 
   // Pass 2: the global chain and its checkpoints.
-  const checkpoints = await port.query<{ day: string; globalSeq: number; globalHash: string }>(
-    'SELECT day, global_seq AS globalSeq, global_hash AS globalHash FROM checkpoints',
+  // A copy from before issue 16 has no hash_algorithm column nor signatures: SHA-256, unsigned.
+  const gm = await hasHashSwitches(port);
+  const checkpoints = await port.query<{ day: string; globalSeq: number; globalHash: string; hashAlgorithm?: string }>(
+    `SELECT day, global_seq AS globalSeq, global_hash AS globalHash${gm ? ', hash_algorithm AS hashAlgorithm' : ''} FROM checkpoints`,
   );
-  const chain = new GlobalChainChecker(checkpoints);
+  const chain = new GlobalChainChecker(
+    checkpoints.map((c) => ({ ...c, globalSeq: Number(c.globalSeq) })),
+    schedule,
+  );
+  const started = chain.start();
+  if (started) return { ok: false, checkedEvents, firstDivergence: started };
   const log = port.each<Pick<VerifyRow, 'globalSeq' | 'challengeId' | 'seq' | 'hash' | 'globalHash'>>(
     'SELECT global_seq AS globalSeq, challenge_id AS challengeId, seq, hash, global_hash AS globalHash FROM events ORDER BY global_seq',
   );
@@ -297,6 +408,8 @@ export async function verifyLog(db: Db, options: VerifyOptions = {}): Promise<Ve
   }
   const orphan = chain.finish();
   if (orphan) return { ok: false, checkedEvents, firstDivergence: orphan };
+  const unsigned = gm ? await checkSignatures(db) : null;
+  if (unsigned) return { ok: false, checkedEvents, firstDivergence: unsigned };
   options.onProgress?.(total, total);
   return { ok: true, checkedEvents };
 }
@@ -306,9 +419,10 @@ async function checkChallenge(
   head: HeadRow,
   rows: Iterable<VerifyRow> | AsyncIterable<VerifyRow>,
   registry: MachineRegistry,
+  schedule: HashSchedule,
   onEvent: () => void,
 ): Promise<Divergence | null> {
-  const checker = new ChallengeChecker(head.id, registry);
+  const checker = new ChallengeChecker(head.id, registry, schedule);
   for await (const row of rows) {
     const found = checker.check(row);
     if (found) return found;
@@ -339,10 +453,13 @@ export async function verifyChallenge(
         [globalSeq],
       )
     )[0]?.globalHash;
+  const schedule = await loadHashSchedule(port);
   let checkedEvents = 0;
-  const checker = new ChallengeChecker(id, registry);
+  const checker = new ChallengeChecker(id, registry, schedule);
   for (const row of rows) {
-    const found = checker.check(row) ?? globalLink(row, (await previousLink(row.globalSeq)) ?? GENESIS_HASH);
+    const found =
+      checker.check(row) ??
+      globalLink(row, (await previousLink(row.globalSeq)) ?? GENESIS_HASH, schedule.algorithmAt(row.globalSeq));
     if (found) return { ok: false, checkedEvents, firstDivergence: found };
     checkedEvents += 1;
   }
@@ -350,8 +467,8 @@ export async function verifyChallenge(
   return found ? { ok: false, checkedEvents, firstDivergence: found } : { ok: true, checkedEvents };
 }
 
-function globalLink(row: VerifyRow, prevGlobalHash: string): Divergence | null {
-  const expected = globalChainHash(prevGlobalHash, row.hash);
+function globalLink(row: VerifyRow, prevGlobalHash: string, algorithm: HashAlgorithm): Divergence | null {
+  const expected = globalChainHash(prevGlobalHash, row.hash, algorithm);
   if (row.globalHash === expected) return null;
   return {
     challengeId: row.challengeId,

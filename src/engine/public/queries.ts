@@ -3,9 +3,11 @@
  * Chinese full-text search, one public challenge, its notice, and the Atom feed's entries. Every
  * answer is built from `public_challenges` alone, so nothing but public fields can reach it.
  */
+import { beijingDate } from '../../../machines/calendar.js';
 import type { ProgrammeSettings } from '../../../machines/programme.js';
 import { AppError, notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
+import type { SignedCheckpoint } from '../audit/checkpoint-signatures.js';
 import { matchExpression, searchQuery } from './cjk-bigrams.js';
 import type { PublicFields } from './listing.js';
 
@@ -211,6 +213,22 @@ export interface PublicNotice {
   selected: { bidId: string; leadUnitName: string; memberUnitNames: string[]; panelScore: number | null }[];
   noticeEndsAt: string | null;
   objectionsOpen: boolean;
+  /**
+   * Issue 16: the first signed daily checkpoint that covers the notice (of the Beijing day it was
+   * announced, or a later one); null until that day's checkpoint is recorded, with the first
+   * event of a later day.
+   */
+  checkpoint: SignedCheckpoint | null;
+}
+
+/** The first signed checkpoint of `day` or later: it covers every event recorded up to the end of `day`. */
+async function checkpointCovering(db: Db, day: string): Promise<SignedCheckpoint | null> {
+  const [row] = await db.$port.query<SignedCheckpoint>(
+    `SELECT c.day, c.global_seq AS globalSeq, c.global_hash AS globalHash, c.hash_algorithm AS hashAlgorithm, s.signature
+     FROM checkpoints c JOIN checkpoint_signatures s ON s.day = c.day WHERE c.day >= ? ORDER BY c.day LIMIT 1`,
+    [day],
+  );
+  return row ? { ...row, globalSeq: Number(row.globalSeq) } : null;
 }
 
 async function noticeOf(db: Db, row: Row, now: Date): Promise<PublicNotice | null> {
@@ -232,6 +250,7 @@ async function noticeOf(db: Db, row: Row, now: Date): Promise<PublicNotice | nul
     })),
     noticeEndsAt: endsAt,
     objectionsOpen: row.notice_open === 1 && endsAt !== null && now.getTime() <= Date.parse(endsAt),
+    checkpoint: row.notice_at === null ? null : await checkpointCovering(db, beijingDate(row.notice_at)),
   };
 }
 

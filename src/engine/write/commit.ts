@@ -4,7 +4,6 @@
  * the new state, and settle the timer that fired. Nothing else happens inside.
  */
 
-import { beijingDate } from '../../../machines/calendar.js';
 import { type Deadline, deadlinesOf } from '../../../machines/challenge/deadlines.js';
 import type { Actor, EventFacts } from '../../../machines/challenge/events.js';
 import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
@@ -18,6 +17,7 @@ import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../cano
 import { syncPublicListing } from '../public/listing.js';
 import { persist } from '../snapshots.js';
 import type { Store } from '../store.js';
+import { linkGlobally } from './global-link.js';
 
 export interface AppendInput {
   challengeId: string;
@@ -65,8 +65,9 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
     machineVersion,
     stateAfter: next.value,
   };
-  const hash = eventHash(prevHash, fields);
-  const globalHash = await chainGlobally(store, hash, at);
+  const link = await linkGlobally(store, at);
+  const hash = eventHash(prevHash, fields, link.algorithm);
+  const globalHash = globalChainHash(link.prevGlobalHash, hash, link.algorithm);
   const row = {
     id: challengeId,
     ...listColumns(next),
@@ -126,23 +127,6 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
     next,
   });
   return { version, hash, timersChanged };
-}
-
-/**
- * The event's link in the global chain, after the last event of the whole log. The first event
- * of a new Beijing day first records the day before's checkpoint: the head of the chain as that
- * day ended (one indexed read per event, and one insert a day).
- */
-async function chainGlobally(store: Store, hash: string, at: string): Promise<string> {
-  const head = await store.globalHead.get();
-  if (head && beijingDate(head.at) < beijingDate(at))
-    await store.insertCheckpoint.run({
-      day: beijingDate(head.at),
-      globalSeq: head.globalSeq,
-      globalHash: head.globalHash,
-      at,
-    });
-  return globalChainHash(head?.globalHash ?? GENESIS_HASH, hash);
 }
 
 type ListColumns = { kind: string; domain: string; issuerUnit: string; districtUnit: string; stage: string };

@@ -42,6 +42,8 @@ export const divergenceSchema = z
       'snapshot',
       'globalHash',
       'checkpoint',
+      'hashSwitch',
+      'signature',
     ]),
     what: z.string(),
     expected: z.string().optional(),

@@ -20,6 +20,7 @@ import {
 import { lodgePublicObjection } from '../../engine/write/public-objection.js';
 import { malformedUpload, uploadPublicEvidence } from '../../engine/write/upload-attachment.js';
 import { errorSchema } from '../schemas.js';
+import { signedCheckpointSchema } from './checkpoints.js';
 
 const e = errorSchema;
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -55,6 +56,9 @@ const noticeSchema = z
     ),
     noticeEndsAt: z.string().nullable(),
     objectionsOpen: z.boolean(),
+    checkpoint: signedCheckpointSchema
+      .nullable()
+      .describe('issue 16: the first signed daily checkpoint covering the notice; null until it is recorded'),
   })
   .meta({ id: 'PublicNotice' });
 
