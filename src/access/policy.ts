@@ -58,6 +58,11 @@ export interface RolePolicy {
   history: 'every' | 'issuerUnit' | 'none';
   /** Where it may upload files (`POST …/attachments`), if anywhere. */
   uploads?: Scope;
+  /**
+   * Issue 16: personal data (names, ID numbers, phones, e-mail addresses, objectors' contacts)
+   * wherever the role reads it: in `full`, or `masked` (张*, 138****5678, 110101********1234).
+   */
+  personalData: 'full' | 'masked';
 }
 
 const staffReads: readonly Operation[] = ['readChallenges', 'readPointInTime', 'readDenials', 'readRecords'];
@@ -81,6 +86,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'none',
     scores: 'none',
     history: 'none',
+    personalData: 'full',
   },
   bureau: {
     actsFor: 'office',
@@ -96,6 +102,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'every',
     scores: 'all',
     history: 'every',
+    personalData: 'full',
   },
   district: {
     actsFor: 'unit',
@@ -103,6 +110,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'districtUnit',
     scores: 'none',
     history: 'none',
+    personalData: 'masked',
   },
   issuer: {
     actsFor: 'unit',
@@ -111,6 +119,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     scores: 'none',
     history: 'issuerUnit',
     uploads: 'issuerUnit',
+    personalData: 'masked',
   },
   solver: {
     actsFor: 'unit',
@@ -119,14 +128,23 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     scores: 'none',
     history: 'none',
     uploads: 'trackHolder',
+    personalData: 'masked',
   },
-  expert: { actsFor: 'person', operations: ['readChallenges'], seesInFull: 'none', scores: 'own', history: 'none' },
+  expert: {
+    actsFor: 'person',
+    operations: ['readChallenges'],
+    seesInFull: 'none',
+    scores: 'own',
+    history: 'none',
+    personalData: 'masked',
+  },
   finance: {
     actsFor: 'office',
     operations: ['readChallenges', 'readReconciliation'],
     seesInFull: 'every',
     scores: 'none',
     history: 'none',
+    personalData: 'masked',
   },
   auditor: {
     actsFor: 'office',
@@ -134,8 +152,13 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'every',
     scores: 'all',
     history: 'every',
+    personalData: 'full',
   },
 };
+
+/** Issue 16: whether the caller reads personal data in full (else masked); no caller (public): masked. */
+export const readsPersonalDataInFull = (role: TokenRole | undefined): boolean =>
+  role !== undefined && rolePolicies[role].personalData === 'full';
 
 /** The roles a route needing `operation` admits. */
 export const rolesFor = (operation: Operation): TokenRole[] =>

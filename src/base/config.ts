@@ -27,6 +27,7 @@ export const configSchema = z.object({
   JIEBANG_MAIL_FROM: z.string().min(3).default('揭榜挂帅 <noreply@localhost>'),
   JIEBANG_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   JIEBANG_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  JIEBANG_DATA_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -61,6 +62,11 @@ export type Config = {
   retryBaseMs: number;
   /** Attempts before a delivery becomes a dead letter. */
   maxAttempts: number;
+  /**
+   * Issue 16: the key file sealing personal data at rest; default `data.key` beside the
+   * database (PostgreSQL: `data/data.key`); generated there on first start when absent.
+   */
+  dataKeyPath: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -88,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAttempts: e.JIEBANG_WEBHOOK_MAX_ATTEMPTS,
     objectionsPerHour: e.JIEBANG_OBJECTIONS_PER_HOUR,
     trustProxy: e.JIEBANG_TRUST_PROXY,
+    dataKeyPath: e.JIEBANG_DATA_KEY,
   };
 }

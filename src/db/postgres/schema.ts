@@ -50,6 +50,8 @@ export const modelTables = {
   registrations: model.registrations,
   sessions: model.sessions,
   accountLog: model.accountLog,
+  personalData: model.personalData,
+  personalDataSteps: model.personalDataSteps,
 } satisfies Record<string, SQLiteTable>;
 
 const built = new Map<string, ReturnType<typeof pgTable>>();
@@ -148,4 +150,6 @@ export const {
   registrations,
   sessions,
   accountLog,
+  personalData,
+  personalDataSteps,
 } = tables;

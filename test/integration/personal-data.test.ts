@@ -1,0 +1,188 @@
+/**
+ * Issue 16: personal data sealed at rest. A planted ID number, a Chinese name, a phone and an
+ * objector's contact are nowhere in clear in the database (SQLite: the file and its WAL, raw
+ * bytes; PostgreSQL: every row of every table) nor in the uploads folder; readers the policy
+ * lets see them read them in full, every other reader masked; erasing a person leaves every
+ * chain verifying and the person's data unreadable; a key rotation re-wraps without touching
+ * the chains.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { getTableConfig } from 'drizzle-orm/sqlite-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dataKeyFrom } from '../../src/crypto/data-key.js';
+import { modelTables } from '../../src/db/postgres/schema.js';
+import { ERASED } from '../../src/http/plugins/personal-data.js';
+import { eraseValues } from '../../src/personal/erase.js';
+import { withIdCheckCharacter } from '../../src/personal/kinds.js';
+import { findRef, reveal, rotateDataKey } from '../../src/personal/vault.js';
+import { type Parties, registerParties, techDraft, UNITS } from '../helpers/fixtures.js';
+import { type Harness, type Json, startHarness } from '../helpers/harness.js';
+import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { anonymous } from '../helpers/public.js';
+
+const ID = withIdCheckCharacter('11010119900307123');
+const NAME = '欧阳娜娜';
+const PHONE = '13912345678';
+const OBJECTOR = '李四海';
+const CONTACT = 'lisihai@example.cn';
+const planted = [ID, NAME, PHONE, OBJECTOR, CONTACT];
+
+let h: Harness;
+let p: Parties;
+beforeEach(async () => {
+  h = await startHarness();
+  p = await registerParties(h);
+});
+afterEach(async () => h.close());
+
+/** Every byte the database holds: SQLite's file and WAL as they lie on disk; PostgreSQL's rows. */
+async function storedBytes(): Promise<Buffer[]> {
+  const port = h.app.jiebang.db.$port;
+  if (port.dialect === 'sqlite')
+    return [h.dbFile, `${h.dbFile}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+  const out: Buffer[] = [];
+  for (const table of Object.values(modelTables)) {
+    const name = getTableConfig(table).name;
+    const rows = await port.query<{ row: string }>(`SELECT CAST(row_to_json(t) AS TEXT) AS row FROM ${name} t`);
+    out.push(Buffer.from(rows.map((r) => r.row).join('\n'), 'utf8'));
+  }
+  return out;
+}
+
+function filesUnder(dir: string): Buffer[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [readFileSync(path)];
+  });
+}
+
+const clearIn = (buffers: Buffer[], value: string) => buffers.some((b) => b.includes(Buffer.from(value, 'utf8')));
+
+/** A challenge whose leader is the planted person, on notice, with an objection from the public. */
+async function plantedChallenge() {
+  const put = await h.request('PUT', `/api/v1/persons/${ID}`, h.adminToken, { name: NAME, unit: UNITS.issuer });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+  const account = await h.request('POST', '/api/v1/accounts', p.bureau, {
+    username: 'ouyang',
+    password: 'a-long-enough-password-1',
+    name: NAME,
+    role: 'expert',
+    person: ID,
+    mobile: PHONE,
+  });
+  expect(account.status, JSON.stringify(account.body)).toBe(201);
+  const s = await new ChallengeDriver(h, p).create(techDraft({ leader: ID, team: [ID, 'p-m1'] }));
+  await s.toAnnouncement();
+  const filed = await anonymous(h, 'POST', `/api/v1/public/challenges/${s.id}/objections`, {
+    name: OBJECTOR,
+    contact: CONTACT,
+    text: '中选团队的业绩材料与事实不符。',
+  });
+  expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+  return s;
+}
+
+describe('personal data at rest', () => {
+  it('leaves no planted ID number, name, phone or objector contact in clear in the database or the uploads folder', async () => {
+    await plantedChallenge();
+    const stored = await storedBytes();
+    expect(stored.length).toBeGreaterThan(0);
+    for (const value of planted) expect(clearIn(stored, value), value).toBe(false);
+    const files = filesUnder(join(h.dbFile.startsWith('postgres') ? '' : join(h.dbFile, '..'), 'files'));
+    for (const value of planted) expect(clearIn(files, value), value).toBe(false);
+    // The scan finds what it looks for: the unit's name, which is not personal data, is there.
+    expect(clearIn(stored, '某大学')).toBe(true);
+  });
+
+  it('shows the bureau and auditors the data in full, and every other reader masked', async () => {
+    const s = await plantedChallenge();
+    const bureauView = await s.view(p.bureau);
+    expect(bureauView.details.draft.leader).toBe(ID);
+    expect(bureauView.details.objections[0].objector.name).toBe(OBJECTOR);
+    const auditorEntry = (await s.history(p.auditor)).at(-1) as Json;
+    expect(auditorEntry.payload).toMatchObject({ objector: { name: OBJECTOR }, contact: CONTACT });
+    const person = await h.request('GET', `/api/v1/persons/${ID}`, p.bureau);
+    expect(person.body).toMatchObject({ id: ID, name: NAME });
+
+    const masked = { id: '110101********1234'.replace(/1234$/, ID.slice(-4)), name: '欧***' };
+    for (const [role, tokenOf] of [
+      ['issuer', p.issuer],
+      ['district', p.district],
+      ['finance', p.finance],
+    ] as const) {
+      const view = await h.request('GET', `/api/v1/challenges/${s.id}`, tokenOf);
+      expect(view.status, role).toBe(200);
+      const text = JSON.stringify(view.body);
+      for (const value of planted) expect(text.includes(value), `${role} reads ${value}`).toBe(false);
+      expect(view.body.details.draft.leader, role).toBe(masked.id);
+      expect(view.body.details.objections[0].objector.name, role).toBe('李**');
+    }
+    // The solver and an expert read the published call as the public does: no people at all.
+    for (const tokenOf of [p.solverA, Object.values(p.experts)[0] as string]) {
+      const text = JSON.stringify((await h.request('GET', `/api/v1/challenges/${s.id}`, tokenOf)).body);
+      for (const value of planted) expect(text.includes(value)).toBe(false);
+    }
+    // The registry's person, read by a unit's issuer, is masked too.
+    const byIssuer = await h.request('GET', `/api/v1/persons/${ID}`, p.issuer);
+    expect(byIssuer.body).toMatchObject({ id: masked.id, name: masked.name });
+  });
+});
+
+describe('erasure and rotation', () => {
+  it('erases a person: every chain still verifies, the data reads as erased and cannot be found', async () => {
+    const s = await plantedChallenge();
+    const vault = h.app.vault;
+    const refs = [await findRef(vault, 'personId', ID), await findRef(vault, 'name', NAME)];
+    expect(refs.every((r) => r?.startsWith('p_'))).toBe(true);
+    const before = await h.request('GET', '/api/v1/audit/verify', p.auditor);
+    expect(before.body.ok).toBe(true);
+
+    const erased = await eraseValues(
+      vault,
+      [
+        { kind: 'personId', value: ID },
+        { kind: 'name', value: NAME },
+      ],
+      h.now(),
+      'test: a lawful request',
+    );
+    expect(erased).toBe(2);
+
+    const after = await h.request('GET', '/api/v1/audit/verify', p.auditor);
+    expect(after.body).toEqual(before.body);
+    expect((await h.request('GET', `/api/v1/challenges/${s.id}/verify`, p.auditor)).body.ok).toBe(true);
+    const view = await s.view(p.bureau);
+    expect(view.details.draft.leader).toBe(ERASED);
+    expect(await findRef(vault, 'personId', ID)).toBeUndefined();
+    const rows = await reveal(vault, refs as string[]);
+    expect([...rows.values()].every((r) => 'erased' in r)).toBe(true);
+    const stored = await storedBytes();
+    for (const value of [ID, NAME]) expect(clearIn(stored, value), value).toBe(false);
+    // The objector, not erased, still reads.
+    expect(view.details.objections[0].objector.name).toBe(OBJECTOR);
+    // The erasure is on record.
+    const steps = await h.app.jiebang.db.$port.query<{ kind: string }>('SELECT kind FROM personal_data_steps');
+    expect(steps.map((r) => r.kind)).toEqual(['erase']);
+  });
+
+  it('re-wraps every record under a new key without touching the chains', async () => {
+    const s = await plantedChallenge();
+    const vault = h.app.vault;
+    const before = await h.request('GET', '/api/v1/audit/verify', p.auditor);
+    const next = dataKeyFrom(Buffer.alloc(64, 7));
+    const rewrapped = await rotateDataKey(vault.db, vault.key, next, h.now(), 'test');
+    expect(rewrapped).toBeGreaterThanOrEqual(planted.length);
+    const rotated = { db: vault.db, key: next };
+    const ref = await findRef(rotated, 'personId', ID);
+    expect(ref).toBeDefined();
+    expect((await reveal(rotated, [ref as string])).get(ref as string)).toEqual({ kind: 'personId', value: ID });
+    // The old key opens nothing any more.
+    await expect(reveal(vault, [ref as string])).rejects.toThrow(/HMAC-SM3/);
+    expect((await h.request('GET', '/api/v1/audit/verify', p.auditor)).body).toEqual(before.body);
+    expect(s.id).toBeDefined();
+    // Put the app's key back in step for the replay check at close.
+    await rotateDataKey(vault.db, next, vault.key, h.now(), 'test');
+  });
+});
