@@ -4,7 +4,6 @@
  * then routes.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
@@ -22,7 +21,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './base/config.js';
 import { AppError } from './base/errors.js';
-import { loadOrGenerateDataKey } from './crypto/data-key.js';
+import { dataKeyPathFor, loadOrGenerateDataKey } from './crypto/data-key.js';
 import { type Db, isPostgresUrl, openDatabase } from './db/client.js';
 import { type Clock, systemClock, testClock } from './engine/time/clock.js';
 import { learnRoute, logRedaction, logSerializers } from './http/logging.js';
@@ -95,17 +94,6 @@ const filesDirOf = (config: BuildOptions['config']) => {
   // PostgreSQL: every process must name the same shared folder (JIEBANG_FILES, docs/decisions.md).
   if (isPostgresUrl(config.dbPath)) return join('data', 'files');
   return join(dirname(config.dbPath), 'files');
-};
-
-/**
- * Issue 16: the data key lives beside the database unless JIEBANG_DATA_KEY says where; an
- * in-memory database (tests) gets a fresh key in a folder of its own.
- */
-export const dataKeyPathOf = (config: BuildOptions['config']) => {
-  if (config.dataKeyPath) return config.dataKeyPath;
-  if (config.dbPath === ':memory:') return join(mkdtempSync(join(tmpdir(), 'jiebang-key-')), 'data.key');
-  if (isPostgresUrl(config.dbPath)) return join('data', 'data.key');
-  return join(dirname(config.dbPath), 'data.key');
 };
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
@@ -210,7 +198,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   await app.register(authPlugin, { adminToken: config.adminToken });
   await app.register(denialsPlugin);
-  const dataKeyPath = dataKeyPathOf(config);
+  const dataKeyPath = dataKeyPathFor(config.dbPath, config.dataKeyPath);
   const dataKey = loadOrGenerateDataKey(dataKeyPath);
   if (dataKey.generated)
     app.log.info({ path: dataKeyPath, keyId: dataKey.key.id }, 'generated a new data key for personal data');

@@ -9,8 +9,9 @@
  * rotation (`jiebang personal-data rotate-key`) knows which records it has already re-wrapped.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export interface DataKey {
   /** SM3 of the key bytes, 16 hex: names the key without revealing it. */
@@ -60,4 +61,16 @@ export function generateDataKey(path: string): DataKey {
 export function loadOrGenerateDataKey(path: string): { key: DataKey; generated: boolean } {
   if (existsSync(path)) return { key: readDataKey(path), generated: false };
   return { key: generateDataKey(path), generated: true };
+}
+
+/**
+ * Where the data key lives: `JIEBANG_DATA_KEY` when set, else `data.key` beside the SQLite file
+ * (PostgreSQL: `data/data.key`, like the uploads); an in-memory database (tests) gets a fresh
+ * key in a folder of its own.
+ */
+export function dataKeyPathFor(dbPath: string, configured: string | undefined): string {
+  if (configured) return configured;
+  if (dbPath === ':memory:') return join(mkdtempSync(join(tmpdir(), 'jiebang-key-')), 'data.key');
+  if (/^postgres(ql)?:\/\//.test(dbPath)) return join('data', 'data.key');
+  return join(dirname(dbPath), 'data.key');
 }

@@ -111,7 +111,18 @@ export async function erase(vault: Vault, refs: readonly string[], now: string, 
       .values({ at: now, kind: 'erase', keyId: vault.key.id, detail: JSON.stringify({ refs, erased }), by })
       .run();
   });
+  await scrub(vault.db);
   return erased;
+}
+
+/**
+ * The old bytes of changed rows out of the database's other copies: SQLite copies the WAL into
+ * the file (whose freed cells secure_delete zeroed) and truncates it; PostgreSQL vacuums the
+ * table, so the dead row versions holding the wrapped key are reclaimed. Outside any transaction.
+ */
+export async function scrub(db: Db): Promise<void> {
+  if (db.$port.dialect === 'sqlite') await db.$port.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  else await db.$port.run('VACUUM personal_data');
 }
 
 /**
@@ -145,5 +156,6 @@ export async function rotateDataKey(db: Db, from: DataKey, to: DataKey, now: str
       .values({ at: now, kind: 'rotate-key', keyId: to.id, detail: JSON.stringify({ from: from.id, rewrapped }), by })
       .run();
   });
+  await scrub(db);
   return rewrapped;
 }

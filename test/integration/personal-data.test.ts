@@ -12,9 +12,11 @@ import { getTableConfig } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataKeyFrom } from '../../src/crypto/data-key.js';
 import { modelTables } from '../../src/db/postgres/schema.js';
+import { persons } from '../../src/db/schema.js';
 import { ERASED } from '../../src/http/plugins/personal-data.js';
 import { eraseValues } from '../../src/personal/erase.js';
 import { withIdCheckCharacter } from '../../src/personal/kinds.js';
+import { sealExisting } from '../../src/personal/seal-existing.js';
 import { findRef, reveal, rotateDataKey } from '../../src/personal/vault.js';
 import { type Parties, registerParties, techDraft, UNITS } from '../helpers/fixtures.js';
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
@@ -138,6 +140,12 @@ describe('erasure and rotation', () => {
     expect(refs.every((r) => r?.startsWith('p_'))).toBe(true);
     const before = await h.request('GET', '/api/v1/audit/verify', p.auditor);
     expect(before.body.ok).toBe(true);
+    const wrapped = await h.app.jiebang.db.$port.query<{ k: string }>(
+      'SELECT wrapped_key AS k FROM personal_data WHERE ref = ?',
+      [refs[0]],
+    );
+    const wrappedKey = (wrapped[0] as { k: string }).k;
+    expect(clearIn(await storedBytes(), wrappedKey)).toBe(true);
 
     const erased = await eraseValues(
       vault,
@@ -160,6 +168,8 @@ describe('erasure and rotation', () => {
     expect([...rows.values()].every((r) => 'erased' in r)).toBe(true);
     const stored = await storedBytes();
     for (const value of [ID, NAME]) expect(clearIn(stored, value), value).toBe(false);
+    // The wrapped key is gone from the file, its WAL and (PostgreSQL) every row: nothing can open the value.
+    expect(clearIn(stored, wrappedKey)).toBe(false);
     // The objector, not erased, still reads.
     expect(view.details.objections[0].objector.name).toBe(OBJECTOR);
     // The erasure is on record.
@@ -184,5 +194,41 @@ describe('erasure and rotation', () => {
     expect(s.id).toBeDefined();
     // Put the app's key back in step for the replay check at close.
     await rotateDataKey(vault.db, next, vault.key, h.now(), 'test');
+  });
+});
+
+describe('an existing database with clear personal data', () => {
+  it('moves by a recorded step: names sealed, the clear ID numbers of old events counted, every chain still verifying', async () => {
+    // A person registered before sealing began, as an older version of the service wrote it.
+    const LEGACY = withIdCheckCharacter('65010219851111002');
+    await h.app.jiebang.db
+      .insert(persons)
+      .values({ id: LEGACY, name: '王五福', unit: UNITS.issuer, updatedAt: h.now() })
+      .run();
+    // Its events carry the clear id, as old events do; the person stays one person for the rules.
+    const s = await new ChallengeDriver(h, p).create(techDraft({ leader: LEGACY, team: [LEGACY, 'p-m1'] }));
+    await s.toPublication();
+    expect(clearIn(await storedBytes(), '王五福')).toBe(true);
+    const before = await h.request('GET', '/api/v1/audit/verify', p.auditor);
+    expect(before.body.ok).toBe(true);
+
+    const report = await sealExisting(h.app.vault, h.now(), 'test: the migration');
+    expect(report).toMatchObject({ personsSealed: 1, accountsSealed: 0, clearIdNumbers: 1 });
+    expect(report.eventsWithClearIdNumbers).toBeGreaterThan(0);
+    // Again: nothing more to seal, and the step recorded twice.
+    expect(await sealExisting(h.app.vault, h.now(), 'test: again')).toMatchObject({ personsSealed: 0 });
+    const steps = await h.app.jiebang.db.$port.query<{ kind: string; detail: string }>(
+      'SELECT kind AS kind, detail AS detail FROM personal_data_steps ORDER BY id',
+    );
+    expect(steps.map((r) => r.kind)).toEqual(['seal-existing', 'seal-existing']);
+    expect(JSON.parse((steps[0] as { detail: string }).detail)).toEqual(report);
+
+    expect((await h.request('GET', '/api/v1/audit/verify', p.auditor)).body).toEqual(before.body);
+    expect(clearIn(await storedBytes(), '王五福')).toBe(false);
+    const read = await h.request('GET', `/api/v1/persons/${LEGACY}`, p.bureau);
+    expect(read.body).toMatchObject({ id: LEGACY, name: '王五福' });
+    expect((await h.request('GET', `/api/v1/persons/${LEGACY}`, p.issuer)).body.name).toBe('王**');
+    // New events naming the legacy person keep its clear id (the log is never rewritten).
+    expect((await s.view(p.bureau)).details.draft.leader).toBe(LEGACY);
   });
 });

@@ -17,10 +17,10 @@ import fp from 'fastify-plugin';
 import { publicObjectionEvent } from '../../../machines/challenge/stages/6-announcement.js';
 import { readsPersonalDataInFull } from '../../access/policy.js';
 import type { DataKey } from '../../crypto/data-key.js';
-import { isNationalIdNumber, type PersonalKind, REF_PATTERN } from '../../personal/kinds.js';
+import { type PersonalKind, REF_PATTERN } from '../../personal/kinds.js';
 import { mask } from '../../personal/mask.js';
-import { type Revealed, refFor, reveal, type Vault } from '../../personal/vault.js';
-import { usccProblem } from '../../registry/uscc.js';
+import { sealIdNumbers, sealValue } from '../../personal/pseudonymise.js';
+import { type Revealed, reveal, type Vault } from '../../personal/vault.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,19 +60,6 @@ const sealedFields: Record<string, readonly Sealed[]> = {
   ],
 };
 
-const isPersonIdNumber = (value: string) => isNationalIdNumber(value) && usccProblem(value) !== null;
-
-async function sealIds(vault: Vault, value: unknown, now: string): Promise<unknown> {
-  if (typeof value === 'string') return isPersonIdNumber(value) ? refFor(vault, 'personId', value, now) : value;
-  if (Array.isArray(value)) return Promise.all(value.map((v) => sealIds(vault, v, now)));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await sealIds(vault, v, now);
-    return out;
-  }
-  return value;
-}
-
 async function sealField(vault: Vault, body: Record<string, unknown>, field: Sealed, now: string): Promise<void> {
   let holder: Record<string, unknown> | undefined = body;
   for (const key of field.path.slice(0, -1)) {
@@ -82,19 +69,18 @@ async function sealField(vault: Vault, body: Record<string, unknown>, field: Sea
   const last = field.path[field.path.length - 1];
   if (!holder || last === undefined) return;
   const value = holder[last];
-  // An empty value stays empty, so the rules that refuse it (X-2: anonymous) still do.
-  if (typeof value === 'string' && value.trim() !== '') holder[last] = await refFor(vault, field.kind, value, now);
+  if (typeof value === 'string') holder[last] = await sealValue(vault, field.kind, value, now);
 }
 
 /** The request with its personal data replaced by refs. */
 export async function sealRequest(vault: Vault, request: FastifyRequest, now: string): Promise<void> {
   const route = `${request.method} ${request.routeOptions.url ?? ''}`;
   if (request.params && typeof request.params === 'object')
-    request.params = (await sealIds(vault, request.params, now)) as typeof request.params;
+    request.params = (await sealIdNumbers(vault, request.params, now)) as typeof request.params;
   if (request.query && typeof request.query === 'object')
-    request.query = (await sealIds(vault, request.query, now)) as typeof request.query;
+    request.query = (await sealIdNumbers(vault, request.query, now)) as typeof request.query;
   if (request.body === null || typeof request.body !== 'object' || Buffer.isBuffer(request.body)) return;
-  const body = (await sealIds(vault, request.body, now)) as Record<string, unknown>;
+  const body = (await sealIdNumbers(vault, request.body, now)) as Record<string, unknown>;
   for (const field of sealedFields[route] ?? [])
     if (!field.when || field.when(body)) await sealField(vault, body, field, now);
   request.body = body;
