@@ -8,7 +8,7 @@
  *    a unit's credit code) becomes the ref of that ID number: a person id wherever it stands
  *    (draft team and leader, BID, ASSIGN_PANEL, tokens, accounts, records, /persons/:id);
  *  - the named fields of `sealedFields` (names, phones, e-mail addresses, objectors' contacts).
- * Out (preSerialization): every ref in an answer becomes its value, in full for the roles the
+ * Out (onSend, on the JSON text): every ref in an answer becomes its value, in full for the roles the
  * access policy lets read personal data (`personalData` in src/access/policy.ts), masked for
  * every other reader and the public, and `[已删除]` once erased.
  */
@@ -92,25 +92,17 @@ const shown = (found: Revealed | undefined, ref: string, full: boolean): string 
   return full ? found.value : mask(found.kind, found.value);
 };
 
-/** A value with every ref replaced by what the reader may see of it. */
-export async function revealFor(vault: Vault, payload: unknown, full: boolean): Promise<unknown> {
-  const text = JSON.stringify(payload);
-  if (text === undefined) return payload;
-  const refs = text.match(REF_PATTERN);
-  if (!refs) return payload;
+/**
+ * A JSON text with every ref replaced by what the reader may see of it. Refs stand only inside
+ * JSON strings, so each is replaced by its value escaped for a JSON string: one scan of the text
+ * the serializer wrote, and nothing at all for an answer without refs (most of them).
+ */
+export async function revealInJson(vault: Vault, json: string, full: boolean): Promise<string> {
+  const refs = json.match(REF_PATTERN);
+  if (!refs) return json;
   const found = await reveal(vault, refs);
-  if (found.size === 0) return payload;
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return value.replace(REF_PATTERN, (ref) => shown(found.get(ref), ref, full));
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[walk(k) as string] = walk(v);
-      return out;
-    }
-    return value;
-  };
-  return walk(payload);
+  if (found.size === 0) return json;
+  return json.replace(REF_PATTERN, (ref) => JSON.stringify(shown(found.get(ref), ref, full)).slice(1, -1));
 }
 
 export default fp(
@@ -120,9 +112,11 @@ export default fp(
     app.addHook('preHandler', async (request) => {
       await sealRequest(vault, request, app.jiebang.clock.now().toISOString());
     });
-    app.addHook('preSerialization', async (request, _reply, payload) =>
-      revealFor(vault, payload, readsPersonalDataInFull(request.caller?.role)),
-    );
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').includes('json'))
+        return payload;
+      return revealInJson(vault, payload, readsPersonalDataInFull(request.caller?.role));
+    });
   },
   { name: 'personal-data', dependencies: ['engine'] },
 );
