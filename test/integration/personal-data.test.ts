@@ -28,7 +28,11 @@ const NAME = '欧阳娜娜';
 const PHONE = '13912345678';
 const OBJECTOR = '李四海';
 const CONTACT = 'lisihai@example.cn';
-const planted = [ID, NAME, PHONE, OBJECTOR, CONTACT];
+const PAPER_OBJECTOR = '钱七七';
+const PAPER_CONTACT = '13698765432';
+const MAIL = 'zhaoliuliu@example.cn';
+const MAIL_NAME = '赵六六';
+const planted = [ID, NAME, PHONE, OBJECTOR, CONTACT, PAPER_OBJECTOR, PAPER_CONTACT, MAIL, MAIL_NAME];
 
 let h: Harness;
 let p: Parties;
@@ -83,6 +87,22 @@ async function plantedChallenge() {
     text: '中选团队的业绩材料与事实不符。',
   });
   expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+  // An objection received on paper, typed in by the bureau.
+  const typed = await s.send(p.bureau, {
+    type: 'OBJECT',
+    objector: { name: PAPER_OBJECTOR },
+    contact: PAPER_CONTACT,
+    text: '书面异议：团队成员资质存疑。',
+  } as never);
+  expect(typed.status, JSON.stringify(typed.body)).toBe(200);
+  // A mail recipient: its address is the table's key and the outbox's target.
+  const recipient = await h.request('PUT', `/api/v1/mail/recipients/${MAIL}`, p.bureau, {
+    name: MAIL_NAME,
+    role: 'issuer',
+    unit: UNITS.issuer,
+  });
+  expect(recipient.status, JSON.stringify(recipient.body)).toBe(200);
+  expect(recipient.body).toMatchObject({ address: MAIL, name: MAIL_NAME });
   return s;
 }
 
@@ -103,8 +123,13 @@ describe('personal data at rest', () => {
     const bureauView = await s.view(p.bureau);
     expect(bureauView.details.draft.leader).toBe(ID);
     expect(bureauView.details.objections[0].objector.name).toBe(OBJECTOR);
-    const auditorEntry = (await s.history(p.auditor)).at(-1) as Json;
-    expect(auditorEntry.payload).toMatchObject({ objector: { name: OBJECTOR }, contact: CONTACT });
+    const auditorEntries = (await s.history(p.auditor)).slice(-2) as Json[];
+    expect(auditorEntries.map((e) => e.payload)).toMatchObject([
+      { objector: { name: OBJECTOR }, contact: CONTACT },
+      { objector: { name: PAPER_OBJECTOR }, contact: PAPER_CONTACT },
+    ]);
+    const recipients = await h.request('GET', '/api/v1/mail/recipients', p.bureau);
+    expect(recipients.body.items).toContainEqual(expect.objectContaining({ address: MAIL, name: MAIL_NAME }));
     const person = await h.request('GET', `/api/v1/persons/${ID}`, p.bureau);
     expect(person.body).toMatchObject({ id: ID, name: NAME });
 
@@ -120,6 +145,7 @@ describe('personal data at rest', () => {
       for (const value of planted) expect(text.includes(value), `${role} reads ${value}`).toBe(false);
       expect(view.body.details.draft.leader, role).toBe(masked.id);
       expect(view.body.details.objections[0].objector.name, role).toBe('李**');
+      expect(view.body.details.objections[1].objector.name, role).toBe('钱**');
     }
     // The solver and an expert read the published call as the public does: no people at all.
     for (const tokenOf of [p.solverA, Object.values(p.experts)[0] as string]) {

@@ -53,6 +53,14 @@ const sealedFields: Record<string, readonly Sealed[]> = {
     { path: ['mobile'], kind: 'phone' },
     { path: ['email'], kind: 'email' },
   ],
+  // Mail recipients (issue 14): the address is the table's key and the outbox's target, so it
+  // is sealed where it stands in the path, and opened only by the dispatcher to send.
+  'PUT /api/v1/mail/recipients/:address': [
+    { path: ['name'], kind: 'name' },
+    { path: ['params', 'address'], kind: 'email' },
+  ],
+  'GET /api/v1/mail/recipients/:address': [{ path: ['params', 'address'], kind: 'email' }],
+  'PUT /api/v1/mail/recipients/:address/opt-outs': [{ path: ['params', 'address'], kind: 'email' }],
   'POST /api/v1/registrations': [
     { path: ['account', 'name'], kind: 'name' },
     { path: ['account', 'mobile'], kind: 'phone' },
@@ -79,10 +87,17 @@ export async function sealRequest(vault: Vault, request: FastifyRequest, now: st
     request.params = (await sealIdNumbers(vault, request.params, now)) as typeof request.params;
   if (request.query && typeof request.query === 'object')
     request.query = (await sealIdNumbers(vault, request.query, now)) as typeof request.query;
+  const fields = sealedFields[route] ?? [];
+  const inPath = fields.filter((f) => f.path[0] === 'params');
+  if (inPath.length > 0) {
+    const holder = { params: { ...(request.params as Record<string, unknown>) } };
+    for (const field of inPath) await sealField(vault, holder, field, now);
+    request.params = holder.params as typeof request.params;
+  }
   if (request.body === null || typeof request.body !== 'object' || Buffer.isBuffer(request.body)) return;
   const body = (await sealIdNumbers(vault, request.body, now)) as Record<string, unknown>;
-  for (const field of sealedFields[route] ?? [])
-    if (!field.when || field.when(body)) await sealField(vault, body, field, now);
+  for (const field of fields)
+    if (field.path[0] !== 'params' && (!field.when || field.when(body))) await sealField(vault, body, field, now);
   request.body = body;
 }
 
