@@ -17,5 +17,6 @@ export async function eraseValues(
     const ref = await findRef(vault, kind, value);
     if (ref) refs.push(ref);
   }
-  return refs.length === 0 ? 0 : erase(vault, refs, now, by);
+  // Recorded even when nothing was found: the request was answered, and the record says how.
+  return erase(vault, refs, now, by);
 }
