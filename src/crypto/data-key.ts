@@ -9,7 +9,7 @@
  * rotation (`jiebang personal-data rotate-key`) knows which records it has already re-wrapped.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -47,20 +47,39 @@ export function readDataKey(path: string): DataKey {
   return dataKeyFrom(Buffer.from(hex, 'hex'));
 }
 
-/** Writes a new random key file (0600); refuses to overwrite one. */
+/**
+ * Writes a new random key file (0600); refuses to overwrite one. The file appears whole or not
+ * at all (written aside, then hard-linked into place, which fails if it exists), so processes
+ * started together on one PostgreSQL database cannot read half a key or write two.
+ */
 export function generateDataKey(path: string): DataKey {
   if (existsSync(path)) throw new Error(`${path} exists: a data key is never overwritten.`);
   mkdirSync(dirname(path), { recursive: true });
   const secret = randomBytes(KEY_BYTES);
-  writeFileSync(path, `${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
+  writeFileSync(aside, `${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(aside, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new Error(`${path} exists: a data key is never overwritten.`);
+    throw err;
+  } finally {
+    unlinkSync(aside);
+  }
   return dataKeyFrom(secret);
 }
 
 /** The key at `path`, generated there when absent; `generated` says which, for the start-up log. */
 export function loadOrGenerateDataKey(path: string): { key: DataKey; generated: boolean } {
   if (existsSync(path)) return { key: readDataKey(path), generated: false };
-  return { key: generateDataKey(path), generated: true };
+  try {
+    return { key: generateDataKey(path), generated: true };
+  } catch (err) {
+    // Another process wrote it first: its key is the one.
+    if (existsSync(path)) return { key: readDataKey(path), generated: false };
+    throw err;
+  }
 }
 
 /**
