@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { persons } from '../db/schema.js';
 import { usccProblem } from '../registry/uscc.js';
 import { isNationalIdNumber, type PersonalKind } from './kinds.js';
-import { refFor, type Vault } from './vault.js';
+import { findRef, refFor, type Vault } from './vault.js';
 
 /** A national ID number that is not also a valid unit credit code (both have 18 characters). */
 export const isPersonIdNumber = (value: string) => isNationalIdNumber(value) && usccProblem(value) !== null;
@@ -16,23 +16,25 @@ export const isPersonIdNumber = (value: string) => isNationalIdNumber(value) && 
  * before sealing began keeps the clear id its events already carry (docs/decisions.md, issue 16:
  * the log is never rewritten), so the person stays one person for the rules.
  */
-export async function personIdRef(vault: Vault, value: string, now: string): Promise<string> {
+export async function personIdRef(vault: Vault, value: string, now: string, create = true): Promise<string> {
   if (!isPersonIdNumber(value)) return value;
   const legacy = await vault.db.select({ id: persons.id }).from(persons).where(eq(persons.id, value)).get();
-  return legacy ? value : refFor(vault, 'personId', value, now);
+  if (legacy) return value;
+  // A look-up seals nothing new: an ID number not on record stays as asked and finds nothing.
+  return create ? refFor(vault, 'personId', value, now) : ((await findRef(vault, 'personId', value)) ?? value);
 }
 
 /** Every whole string of a JSON value that is an ID number, as its ref. */
-export async function sealIdNumbers(vault: Vault, value: unknown, now: string): Promise<unknown> {
-  if (typeof value === 'string') return personIdRef(vault, value, now);
+export async function sealIdNumbers(vault: Vault, value: unknown, now: string, create = true): Promise<unknown> {
+  if (typeof value === 'string') return personIdRef(vault, value, now, create);
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const v of value) out.push(await sealIdNumbers(vault, v, now));
+    for (const v of value) out.push(await sealIdNumbers(vault, v, now, create));
     return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await sealIdNumbers(vault, v, now);
+    for (const [k, v] of Object.entries(value)) out[k] = await sealIdNumbers(vault, v, now, create);
     return out;
   }
   return value;

@@ -152,6 +152,15 @@ describe('personal data at rest', () => {
       const text = JSON.stringify((await h.request('GET', `/api/v1/challenges/${s.id}`, tokenOf)).body);
       for (const value of planted) expect(text.includes(value)).toBe(false);
     }
+    // A look-up of an ID number not on record finds nothing and seals nothing.
+    const count = async () =>
+      (await h.app.jiebang.db.$port.query<{ n: number }>('SELECT count(*) AS n FROM personal_data')).map((r) =>
+        Number(r.n),
+      );
+    const before = await count();
+    const unknown = withIdCheckCharacter('11010119900307999');
+    expect((await h.request('GET', `/api/v1/persons/${unknown}`, p.bureau)).status).toBe(404);
+    expect(await count()).toEqual(before);
     // The registry's person, read by a unit's issuer, is masked too.
     const byIssuer = await h.request('GET', `/api/v1/persons/${ID}`, p.issuer);
     expect(byIssuer.body).toMatchObject({ id: masked.id, name: masked.name });

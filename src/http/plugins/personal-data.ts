@@ -59,7 +59,6 @@ const sealedFields: Record<string, readonly Sealed[]> = {
     { path: ['name'], kind: 'name' },
     { path: ['params', 'address'], kind: 'email' },
   ],
-  'GET /api/v1/mail/recipients/:address': [{ path: ['params', 'address'], kind: 'email' }],
   'PUT /api/v1/mail/recipients/:address/opt-outs': [{ path: ['params', 'address'], kind: 'email' }],
   'POST /api/v1/registrations': [
     { path: ['account', 'name'], kind: 'name' },
@@ -83,10 +82,12 @@ async function sealField(vault: Vault, body: Record<string, unknown>, field: Sea
 /** The request with its personal data replaced by refs. */
 export async function sealRequest(vault: Vault, request: FastifyRequest, now: string): Promise<void> {
   const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+  // A read looks up what is on record; only a write seals a new ID number.
+  const writes = request.method !== 'GET' && request.method !== 'HEAD';
   if (request.params && typeof request.params === 'object')
-    request.params = (await sealIdNumbers(vault, request.params, now)) as typeof request.params;
+    request.params = (await sealIdNumbers(vault, request.params, now, writes)) as typeof request.params;
   if (request.query && typeof request.query === 'object')
-    request.query = (await sealIdNumbers(vault, request.query, now)) as typeof request.query;
+    request.query = (await sealIdNumbers(vault, request.query, now, writes)) as typeof request.query;
   const fields = sealedFields[route] ?? [];
   const inPath = fields.filter((f) => f.path[0] === 'params');
   if (inPath.length > 0) {
