@@ -9,9 +9,10 @@
  * rotation (`jiebang personal-data rotate-key`) knows which records it has already re-wrapped.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadOrCreateKeyFile } from './key-file.js';
 
 export interface DataKey {
   /** SM3 of the key bytes, 16 hex: names the key without revealing it. */
@@ -42,44 +43,31 @@ export function dataKeyFrom(secret: Buffer): DataKey {
 
 /** Reads a key file (hex, whitespace ignored). */
 export function readDataKey(path: string): DataKey {
-  const hex = readFileSync(path, 'utf8').replace(/\s+/g, '');
+  return keyOf(path, readFileSync(path));
+}
+
+const newSecretText = () => `${randomBytes(KEY_BYTES).toString('hex')}\n`;
+
+const keyOf = (path: string, contents: Buffer) => {
+  const hex = contents.toString('utf8').replace(/\s+/g, '');
   if (!/^[0-9a-f]+$/i.test(hex)) throw new Error(`${path} is not a data key (hex expected).`);
   return dataKeyFrom(Buffer.from(hex, 'hex'));
+};
+
+/** Writes a new random key file (0600, src/crypto/key-file.ts); refuses to overwrite one. */
+export function generateDataKey(path: string): DataKey {
+  const file = loadOrCreateKeyFile(path, newSecretText);
+  if (!file.created) throw new Error(`${path} exists: a data key is never overwritten.`);
+  return keyOf(path, file.contents);
 }
 
 /**
- * Writes a new random key file (0600); refuses to overwrite one. The file appears whole or not
- * at all (written aside, then hard-linked into place, which fails if it exists), so processes
- * started together on one PostgreSQL database cannot read half a key or write two.
+ * The key at `path`, generated there when absent (exclusively: processes started together on
+ * one PostgreSQL database agree on one key); `generated` says which, for the start-up log.
  */
-export function generateDataKey(path: string): DataKey {
-  if (existsSync(path)) throw new Error(`${path} exists: a data key is never overwritten.`);
-  mkdirSync(dirname(path), { recursive: true });
-  const secret = randomBytes(KEY_BYTES);
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
-  writeFileSync(aside, `${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    linkSync(aside, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new Error(`${path} exists: a data key is never overwritten.`);
-    throw err;
-  } finally {
-    unlinkSync(aside);
-  }
-  return dataKeyFrom(secret);
-}
-
-/** The key at `path`, generated there when absent; `generated` says which, for the start-up log. */
 export function loadOrGenerateDataKey(path: string): { key: DataKey; generated: boolean } {
-  if (existsSync(path)) return { key: readDataKey(path), generated: false };
-  try {
-    return { key: generateDataKey(path), generated: true };
-  } catch (err) {
-    // Another process wrote it first: its key is the one.
-    if (existsSync(path)) return { key: readDataKey(path), generated: false };
-    throw err;
-  }
+  const file = loadOrCreateKeyFile(path, newSecretText);
+  return { key: keyOf(path, file.contents), generated: file.created };
 }
 
 /**
