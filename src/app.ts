@@ -21,6 +21,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './base/config.js';
 import { AppError } from './base/errors.js';
+import { dataKeyPathFor, loadOrGenerateDataKey } from './crypto/data-key.js';
 import { type Db, isPostgresUrl, openDatabase } from './db/client.js';
 import { type Clock, systemClock, testClock } from './engine/time/clock.js';
 import { learnRoute, logRedaction, logSerializers } from './http/logging.js';
@@ -32,6 +33,7 @@ import enginePlugin from './http/plugins/engine.js';
 import errorsPlugin from './http/plugins/errors.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import notifyPlugin from './http/plugins/notify.js';
+import personalDataPlugin from './http/plugins/personal-data.js';
 import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
@@ -70,6 +72,7 @@ export interface BuildOptions {
         | 'trustProxy'
         | 'hashAlgorithm'
         | 'signingKeyPath'
+        | 'dataKeyPath'
       >
     >;
   /** An open database (tests); otherwise `config.dbPath` is opened. */
@@ -216,6 +219,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   await app.register(authPlugin, { adminToken: config.adminToken });
   await app.register(denialsPlugin);
+  const dataKeyPath = dataKeyPathFor(config.dbPath, config.dataKeyPath);
+  const dataKey = loadOrGenerateDataKey(dataKeyPath);
+  if (dataKey.generated)
+    app.log.info({ path: dataKeyPath, keyId: dataKey.key.id }, 'generated a new data key for personal data');
+  // After authentication: only a caller let in gets personal data sealed or revealed.
+  await app.register(personalDataPlugin, { key: dataKey.key });
 
   // Tier 3: routes.
   await app.register(healthRoutes);

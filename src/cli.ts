@@ -1,4 +1,4 @@
-/** The `jiebang` command: serve, migrate, import, verify, export, copy, migrate-machine, process-doc, inspect, rebuild-public. */
+/** The `jiebang` command: serve, migrate, import, verify, export, copy, migrate-machine, process-doc, inspect, rebuild-public, personal-data. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from './base/config.js';
@@ -8,6 +8,7 @@ import { registerExportCommand } from './cli/export.js';
 import { registerImportCommand } from './cli/import.js';
 import { registerInspectCommand } from './cli/inspect.js';
 import { registerMigrateMachineCommand } from './cli/migrate-machine.js';
+import { registerPersonalDataCommand } from './cli/personal-data.js';
 import { registerProcessDocCommand } from './cli/process-doc.js';
 import { registerRebuildPublicCommand } from './cli/rebuild-public.js';
 import { registerVerifyCommand } from './cli/verify.js';
@@ -61,6 +62,7 @@ registerVerifyCommand(program);
 registerExportCommand(program);
 registerRebuildPublicCommand(program);
 registerCopyCommand(program);
+registerPersonalDataCommand(program);
 
 for (const name of ['import', 'inspect', 'migrate-machine']) {
   const command = program.commands.find((c) => c.name() === name);

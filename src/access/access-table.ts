@@ -91,6 +91,10 @@ export function renderAccessTable(): string {
     ['individual expert scores', (p) => scoresLabels[p.scores]],
     ['full history', (p) => historyLabels[p.history]],
     ['uploads files (`POST …/attachments`)', (p) => scopeLabel(p.uploads)],
+    [
+      'personal data (names, ID numbers, phones, e-mail, objectors’ contacts)',
+      (p) => (p.personalData === 'full' ? 'in full' : 'masked (张*, 138****5678)'),
+    ],
   ];
   const operations = (Object.keys(operationLabels) as Operation[]).map((op) =>
     row(

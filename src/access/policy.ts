@@ -62,6 +62,11 @@ export interface RolePolicy {
   history: 'every' | 'issuerUnit' | 'none';
   /** Where it may upload files (`POST …/attachments`), if anywhere. */
   uploads?: Scope;
+  /**
+   * Issue 16: personal data (names, ID numbers, phones, e-mail addresses, objectors' contacts)
+   * wherever the role reads it: in `full`, or `masked` (张*, 138****5678, 110101********1234).
+   */
+  personalData: 'full' | 'masked';
 }
 
 const staffReads: readonly Operation[] = ['readChallenges', 'readPointInTime', 'readDenials', 'readRecords'];
@@ -86,6 +91,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'none',
     scores: 'none',
     history: 'none',
+    personalData: 'full',
   },
   bureau: {
     actsFor: 'office',
@@ -103,6 +109,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'every',
     scores: 'all',
     history: 'every',
+    personalData: 'full',
   },
   district: {
     actsFor: 'unit',
@@ -110,6 +117,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'districtUnit',
     scores: 'none',
     history: 'none',
+    personalData: 'masked',
   },
   issuer: {
     actsFor: 'unit',
@@ -118,6 +126,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     scores: 'none',
     history: 'issuerUnit',
     uploads: 'issuerUnit',
+    personalData: 'masked',
   },
   solver: {
     actsFor: 'unit',
@@ -126,6 +135,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     scores: 'none',
     history: 'none',
     uploads: 'trackHolder',
+    personalData: 'masked',
   },
   expert: {
     actsFor: 'person',
@@ -133,6 +143,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'none',
     scores: 'own',
     history: 'none',
+    personalData: 'masked',
   },
   finance: {
     actsFor: 'office',
@@ -140,6 +151,7 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'every',
     scores: 'none',
     history: 'none',
+    personalData: 'masked',
   },
   auditor: {
     actsFor: 'office',
@@ -147,8 +159,13 @@ export const rolePolicies: Record<TokenRole, RolePolicy> = {
     seesInFull: 'every',
     scores: 'all',
     history: 'every',
+    personalData: 'full',
   },
 };
+
+/** Issue 16: whether the caller reads personal data in full (else masked); no caller (public): masked. */
+export const readsPersonalDataInFull = (role: TokenRole | undefined): boolean =>
+  role !== undefined && rolePolicies[role].personalData === 'full';
 
 /** The roles a route needing `operation` admits. */
 export const rolesFor = (operation: Operation): TokenRole[] =>

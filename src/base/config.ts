@@ -29,6 +29,7 @@ export const configSchema = z.object({
   JIEBANG_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   JIEBANG_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
   JIEBANG_SIGNING_KEY: z.string().min(1).optional(),
+  JIEBANG_DATA_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -67,6 +68,11 @@ export type Config = {
   hashAlgorithm: 'sha256' | 'sm3';
   /** Issue 16: the SM2 private key (PEM) that signs checkpoints; default: in the data folder. */
   signingKeyPath: string | undefined;
+  /**
+   * Issue 16: the key file sealing personal data at rest; default `data.key` beside the
+   * database (PostgreSQL: `data/data.key`); generated there on first start when absent.
+   */
+  dataKeyPath: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -96,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.JIEBANG_TRUST_PROXY,
     hashAlgorithm: e.JIEBANG_HASH,
     signingKeyPath: e.JIEBANG_SIGNING_KEY,
+    dataKeyPath: e.JIEBANG_DATA_KEY,
   };
 }

@@ -3,8 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../base/config.js';
+import { dataKeyPathFor, loadOrGenerateDataKey } from '../crypto/data-key.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { sealImportRows } from '../personal/pseudonymise.js';
 import { applyImport, type ImportKind, importKinds, planImport } from '../registry/import.js';
 import { formatOf, ImportFileError, type ImportFormat, readRows } from '../registry/import-rows.js';
 
@@ -58,8 +60,11 @@ async function runImport(file: string, options: ImportOptions): Promise<number> 
       stream: process.stderr,
       hideCursor: true,
     });
+    // Issue 16: ID numbers and names are sealed before anything is checked or written.
+    const { key } = loadOrGenerateDataKey(dataKeyPathFor(config.dbPath, config.dataKeyPath));
+    const sealed = await sealImportRows({ db, key }, options.kind, rows, new Date().toISOString());
     bar.start(rows.length, 0, { phase: 'checking ' });
-    const plan = await planImport(db, options.kind, rows, () => bar.increment());
+    const plan = await planImport(db, options.kind, sealed, () => bar.increment());
     if (plan.rejected.length > 0 || options.dryRun) {
       bar.stop();
       return report(file, rows.length, plan.rejected, options);

@@ -579,3 +579,43 @@ export const accountLog = sqliteTable(
   },
   (t) => [index('account_log_account').on(t.accountId, t.at)],
 );
+
+/**
+ * Issue 16. Personal data sealed at rest: one row per value (a person id that is a national ID
+ * number, a name, a phone, an e-mail address, an objector's contact), named by a pseudonymous
+ * `ref` (`p_` + 24 hex, random). Everything else — events, snapshots, persons, accounts — holds
+ * the ref. The value is sealed (SM4-CBC + HMAC-SM3) with the row's own key, itself sealed
+ * (`wrapped_key`) by the data key `key_id`. Erasure (crypto-shredding) clears `wrapped_key`,
+ * `sealed` and `blind_index`: the ref stays in the chained events and reads as erased.
+ */
+export const personalData = sqliteTable(
+  'personal_data',
+  {
+    ref: text('ref').primaryKey(),
+    /** personId, name, phone, email, contact: how it is masked. */
+    kind: text('kind').notNull(),
+    /** HMAC-SM3 of kind ‖ the normalised value under the data key's index key: the look-up. */
+    blindIndex: text('blind_index'),
+    keyId: text('key_id'),
+    wrappedKey: text('wrapped_key'),
+    sealed: text('sealed'),
+    createdAt: text('created_at').notNull(),
+    erasedAt: text('erased_at'),
+  },
+  (t) => [uniqueIndex('personal_data_blind_index').on(t.blindIndex)],
+);
+
+/**
+ * Issue 16. The recorded steps on personal data, append-only: sealing an existing database's
+ * clear columns, a key rotation, an erasure. `detail` is JSON (counts, the ref erased, the key
+ * ids); never a value.
+ */
+export const personalDataSteps = sqliteTable('personal_data_steps', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: text('at').notNull(),
+  kind: text('kind', { enum: ['seal-existing', 'rotate-key', 'erase'] }).notNull(),
+  keyId: text('key_id').notNull(),
+  detail: text('detail').notNull(),
+  /** Who asked (the CLI's operator note, or the token id of a route). */
+  by: text('by').notNull(),
+});

@@ -23,6 +23,11 @@ export interface DispatcherOptions {
   timeoutMs: number;
   /** SMTP, when configured; without it mail stays pending in the outbox. */
   mail?: { transport: Transporter; from: string };
+  /**
+   * Issue 16: a recipient's address is stored as a ref of sealed personal data; this opens it
+   * just before sending (null: erased).
+   */
+  openAddress?: (to: string) => Promise<string | null>;
 }
 
 export interface OutboxRow {
@@ -242,7 +247,9 @@ export class Dispatcher {
   private async sendMail(row: OutboxRow): Promise<Delivered> {
     const mail = this.options.mail;
     if (!mail) return { ok: false, statusCode: null, error: 'no SMTP configured' };
-    const { to, subject, text } = JSON.parse(row.body) as { to: string; subject: string; text: string };
+    const { to: stored, subject, text } = JSON.parse(row.body) as { to: string; subject: string; text: string };
+    const to = this.options.openAddress ? await this.options.openAddress(stored) : stored;
+    if (to === null) return { ok: false, statusCode: null, error: 'recipient erased' };
     await mail.transport.sendMail({
       from: mail.from,
       to,

@@ -53,6 +53,8 @@ export const modelTables = {
   registrations: model.registrations,
   sessions: model.sessions,
   accountLog: model.accountLog,
+  personalData: model.personalData,
+  personalDataSteps: model.personalDataSteps,
 } satisfies Record<string, SQLiteTable>;
 
 const built = new Map<string, ReturnType<typeof pgTable>>();
@@ -154,4 +156,6 @@ export const {
   registrations,
   sessions,
   accountLog,
+  personalData,
+  personalDataSteps,
 } = tables;

@@ -22,6 +22,9 @@ export function openSqlite(path: string, synchronous: Synchronous = 'normal'): D
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
+  // Issue 16: a cleared or deleted cell is overwritten with zeros, so an erased person's wrapped
+  // key does not linger in a free page of the file.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   const port = sqlitePort(sqlite, path, () => migrate(db, { migrationsFolder }));

@@ -8,6 +8,8 @@ import fp from 'fastify-plugin';
 import nodemailer from 'nodemailer';
 import { Dispatcher } from '../../notify/dispatcher.js';
 import { Reminders } from '../../notify/reminders.js';
+import { isRef } from '../../personal/kinds.js';
+import { reveal } from '../../personal/vault.js';
 
 /** How often reminders are looked for (they are due at 09:00 on working days: a second is plenty). */
 const REMINDER_SWEEP_MS = 1000;
@@ -37,6 +39,13 @@ export default fp(
       retryBaseMs: opts.retryBaseMs,
       maxAttempts: opts.maxAttempts,
       timeoutMs: opts.timeoutMs ?? 10_000,
+      // Issue 16: addresses are sealed; the vault (decorated after this plugin) opens one to send.
+      openAddress: async (to) => {
+        if (!isRef(to)) return to;
+        const found = (await reveal(app.vault, [to])).get(to);
+        if (!found) return to;
+        return 'erased' in found ? null : found.value;
+      },
       ...(opts.smtpUrl
         ? {
             mail: {

@@ -1,0 +1,138 @@
+/**
+ * Issue 16: personal data is sealed where it enters and revealed where it leaves — the layer
+ * before the engine, so the machine, its events and snapshots, and every table hold only
+ * pseudonymous refs (`p_…`, src/personal/vault.ts), and the machine stays as it was.
+ *
+ * In (preHandler, after validation):
+ *  - every whole string of a body, the path or the query that is a national ID number (and not
+ *    a unit's credit code) becomes the ref of that ID number: a person id wherever it stands
+ *    (draft team and leader, BID, ASSIGN_PANEL, tokens, accounts, records, /persons/:id);
+ *  - the named fields of `sealedFields` (names, phones, e-mail addresses, objectors' contacts).
+ * Out (onSend, on the JSON text): every ref in an answer becomes its value, in full for the roles the
+ * access policy lets read personal data (`personalData` in src/access/policy.ts), masked for
+ * every other reader and the public, and `[已删除]` once erased.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { publicObjectionEvent } from '../../../machines/challenge/stages/6-announcement.js';
+import { readsPersonalDataInFull } from '../../access/policy.js';
+import type { DataKey } from '../../crypto/data-key.js';
+import { type PersonalKind, REF_PATTERN } from '../../personal/kinds.js';
+import { mask } from '../../personal/mask.js';
+import { sealIdNumbers, sealValue } from '../../personal/pseudonymise.js';
+import { type Revealed, reveal, type Vault } from '../../personal/vault.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    vault: Vault;
+  }
+}
+
+/** What an erased value reads as. */
+export const ERASED = '[已删除]';
+
+type FieldPath = readonly string[];
+type Sealed = { path: FieldPath; kind: PersonalKind; when?: (body: Record<string, unknown>) => boolean };
+
+const isObjection = (body: Record<string, unknown>) => body.type === publicObjectionEvent.type;
+
+/** The fields sealed per route (method and pattern), besides ID numbers wherever they stand. */
+const sealedFields: Record<string, readonly Sealed[]> = {
+  'PUT /api/v1/persons/:id': [{ path: ['name'], kind: 'name' }],
+  'POST /api/v1/public/challenges/:id/objections': [
+    { path: ['name'], kind: 'name' },
+    { path: ['contact'], kind: 'contact' },
+  ],
+  // An objection staff type in from paper (the objection event's `objector` and `contact`).
+  'POST /api/v1/challenges/:id/events': [
+    { path: ['objector', 'name'], kind: 'name', when: isObjection },
+    { path: ['contact'], kind: 'contact', when: isObjection },
+  ],
+  'POST /api/v1/accounts': [
+    { path: ['name'], kind: 'name' },
+    { path: ['mobile'], kind: 'phone' },
+    { path: ['email'], kind: 'email' },
+  ],
+  // Mail recipients (issue 14): the address is the table's key and the outbox's target, so it
+  // is sealed where it stands in the path, and opened only by the dispatcher to send.
+  'PUT /api/v1/mail/recipients/:address': [
+    { path: ['name'], kind: 'name' },
+    { path: ['params', 'address'], kind: 'email' },
+  ],
+  'PUT /api/v1/mail/recipients/:address/opt-outs': [{ path: ['params', 'address'], kind: 'email' }],
+  'POST /api/v1/registrations': [
+    { path: ['account', 'name'], kind: 'name' },
+    { path: ['account', 'mobile'], kind: 'phone' },
+    { path: ['account', 'email'], kind: 'email' },
+  ],
+};
+
+async function sealField(vault: Vault, body: Record<string, unknown>, field: Sealed, now: string): Promise<void> {
+  let holder: Record<string, unknown> | undefined = body;
+  for (const key of field.path.slice(0, -1)) {
+    const next: unknown = holder?.[key];
+    holder = next !== null && typeof next === 'object' ? (next as Record<string, unknown>) : undefined;
+  }
+  const last = field.path[field.path.length - 1];
+  if (!holder || last === undefined) return;
+  const value = holder[last];
+  if (typeof value === 'string') holder[last] = await sealValue(vault, field.kind, value, now);
+}
+
+/** The request with its personal data replaced by refs. */
+export async function sealRequest(vault: Vault, request: FastifyRequest, now: string): Promise<void> {
+  const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+  // A read looks up what is on record; only a write seals a new ID number.
+  const writes = request.method !== 'GET' && request.method !== 'HEAD';
+  if (request.params && typeof request.params === 'object')
+    request.params = (await sealIdNumbers(vault, request.params, now, writes)) as typeof request.params;
+  if (request.query && typeof request.query === 'object')
+    request.query = (await sealIdNumbers(vault, request.query, now, writes)) as typeof request.query;
+  const fields = sealedFields[route] ?? [];
+  const inPath = fields.filter((f) => f.path[0] === 'params');
+  if (inPath.length > 0) {
+    const holder = { params: { ...(request.params as Record<string, unknown>) } };
+    for (const field of inPath) await sealField(vault, holder, field, now);
+    request.params = holder.params as typeof request.params;
+  }
+  if (request.body === null || typeof request.body !== 'object' || Buffer.isBuffer(request.body)) return;
+  const body = (await sealIdNumbers(vault, request.body, now)) as Record<string, unknown>;
+  for (const field of fields)
+    if (field.path[0] !== 'params' && (!field.when || field.when(body))) await sealField(vault, body, field, now);
+  request.body = body;
+}
+
+const shown = (found: Revealed | undefined, ref: string, full: boolean): string => {
+  if (!found) return ref;
+  if ('erased' in found) return ERASED;
+  return full ? found.value : mask(found.kind, found.value);
+};
+
+/**
+ * A JSON text with every ref replaced by what the reader may see of it. Refs stand only inside
+ * JSON strings, so each is replaced by its value escaped for a JSON string: one scan of the text
+ * the serializer wrote, and nothing at all for an answer without refs (most of them).
+ */
+export async function revealInJson(vault: Vault, json: string, full: boolean): Promise<string> {
+  const refs = json.match(REF_PATTERN);
+  if (!refs) return json;
+  const found = await reveal(vault, refs);
+  if (found.size === 0) return json;
+  return json.replace(REF_PATTERN, (ref) => JSON.stringify(shown(found.get(ref), ref, full)).slice(1, -1));
+}
+
+export default fp(
+  async (app: FastifyInstance, opts: { key: DataKey }) => {
+    const vault: Vault = { db: app.jiebang.db, key: opts.key };
+    app.decorate('vault', vault);
+    app.addHook('preHandler', async (request) => {
+      await sealRequest(vault, request, app.jiebang.clock.now().toISOString());
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').includes('json'))
+        return payload;
+      return revealInJson(vault, payload, readsPersonalDataInFull(request.caller?.role));
+    });
+  },
+  { name: 'personal-data', dependencies: ['engine'] },
+);
