@@ -74,6 +74,8 @@ export interface BuildOptions {
   scheduler?: boolean;
   /** Deliver the outbox (webhooks, mail) after commit; default on. */
   dispatcher?: boolean;
+  /** Group commit (default on); false commits each request on its own (the bench compares). */
+  groupCommit?: boolean;
   /** Pino options or false; the server passes its own. */
   logger?: boolean | Record<string, unknown>;
 }
@@ -185,6 +187,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     clock: options.clock ?? (config.testClock ? testClock() : systemClock()),
     scheduler: options.scheduler ?? true,
     filesDir: filesDirOf(config),
+    ...(options.groupCommit === false ? { groupCommit: false } : {}),
   });
   await app.register(notifyPlugin, {
     dispatch: options.dispatcher ?? true,

@@ -26,6 +26,8 @@ export interface EngineOptions {
   scheduler: boolean;
   /** Where uploaded files are stored, content-addressed. */
   filesDir: string;
+  /** Batch the commits of concurrent events (default); false: one commit per request (bench). */
+  groupCommit?: boolean;
 }
 
 declare module 'fastify' {
@@ -53,7 +55,12 @@ export default fp(
         }
       },
     };
-    const deps: EngineDeps = { store, cache, clock, commits: new GroupCommit(timed, () => cache.clear()) };
+    const deps: EngineDeps = {
+      store,
+      cache,
+      clock,
+      commits: new GroupCommit(timed, () => cache.clear(), opts.groupCommit === false ? 1 : undefined),
+    };
     if (commitSeconds) deps.onTimerFired = (type, outcome) => app.metrics.transitions.inc({ type, outcome });
     const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
     deps.onTimersChanged = () => void scheduler.arm();
