@@ -10,17 +10,19 @@
  *  2. transitions at synchronous=NORMAL (the default), group commit;
  *  3. the same challenges again, their histories now long (flat in history length);
  *  4. synchronous=FULL with group commit, and FULL with one commit per request;
- *  5. 100 warm challenges, then 100,000 cold ones (copies of one created through the API,
+ *  5. OBJECT on challenges in the announcement with no objections, then with 1,000
+ *     (bench/announcements.ts walks them there through the API);
+ *  6. 100 warm challenges, then 100,000 cold ones (copies of one created through the API,
  *     bench/clone-challenges.ts), each request to a challenge not yet in the snapshot cache;
- *  6. PostgreSQL (when one answers at BENCH_POSTGRES_URL, default 127.0.0.1:5432): one process,
+ *  7. PostgreSQL (when one answers at BENCH_POSTGRES_URL, default 127.0.0.1:5432): one process,
  *     then two processes on the same database;
- *  7. `jiebang verify` events/s over a log built from the golden histories (bench/verify-million.ts).
+ *  8. `jiebang verify` events/s over a log built from the golden histories (bench/verify-million.ts).
  * The machine's load average is printed at the start and the end: on a shared machine compare
  * each figure with the bare route of the same run, not across runs.
  *
  * Options (env): BENCH_CONNECTIONS (50), BENCH_SECONDS (10), BENCH_COLD (100000),
- * BENCH_VERIFY_EVENTS (200000), BENCH_POSTGRES_URL, BENCH_ONLY (comma list of: normal, full,
- * cold, postgres, verify).
+ * BENCH_VERIFY_EVENTS (200000), BENCH_POSTGRES_URL, BENCH_CONTEXT (1000), BENCH_ONLY (comma list
+ * of: normal, full, context, cold, postgres, verify).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,12 +32,15 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { wlmq2026 } from '../machines/programme.js';
 import { withCheckCharacter } from '../src/registry/uscc.js';
+import { announcements, objection } from './announcements.js';
 import { startChild } from './child-server.js';
 import { cloneChallenge } from './clone-challenges.js';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const coldCount = Number(process.env.BENCH_COLD ?? 100_000);
+const contextSize = Number(process.env.BENCH_CONTEXT ?? 1000);
+const contextChallenges = 5;
 const verifyEvents = Number(process.env.BENCH_VERIFY_EVENTS ?? 200_000);
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const only = process.env.BENCH_ONLY?.split(',');
@@ -115,6 +120,7 @@ async function load(
   connectionCount = connections,
   offset = 0,
   durationSeconds = seconds,
+  amount?: number,
 ): Promise<Figures> {
   let nextConnection = 0;
   let n = 0;
@@ -122,7 +128,7 @@ async function load(
   const result = await autocannon({
     url,
     connections: connectionCount,
-    duration: durationSeconds,
+    ...(amount === undefined ? { duration: durationSeconds } : { amount }),
     requests: [
       {
         method: 'POST',
@@ -142,7 +148,8 @@ async function load(
   });
   if (firstFailure) console.error(`first failed response: ${firstFailure}`);
   return {
-    rps: result.requests.average,
+    // Requests over the run's own length: an `amount` run lasts a few seconds, too few for a per-second mean.
+    rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     ok: result['2xx'],
@@ -292,6 +299,49 @@ async function cold(dir: string) {
   }
 }
 
+/**
+ * The same event (OBJECT, one more objection) on challenges in the announcement with none, then
+ * on ones with `contextSize` already: each measured run adds `perChallenge` to each challenge.
+ */
+async function context(dir: string) {
+  const sub = mkdtempSync(join(dir, 'context-'));
+  const server = await sqliteServer(sub, { JIEBANG_TEST_CLOCK: '1' });
+  try {
+    const started = performance.now();
+    const { ids, bureau } = await announcements(server.url, admin, 2 * contextChallenges);
+    const small = ids.slice(0, contextChallenges);
+    const large = ids.slice(contextChallenges);
+    const auth = { authorization: `Bearer ${bureau}` };
+    const on = (set: string[]) => (c: number) => eventsOf(set[c % set.length] as string);
+    const fill = await load(
+      server.url,
+      on(large),
+      auth,
+      objection,
+      connections,
+      0,
+      seconds,
+      contextSize * large.length,
+    );
+    if (fill.failed > 0) throw new Error(`${fill.failed} objections were refused while filling`);
+    console.log(
+      `(walked ${ids.length} challenges to the announcement and lodged ${fill.ok} objections in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    const perChallenge = 200;
+    const amount = perChallenge * contextChallenges;
+    const none = await load(server.url, on(small), auth, objection, connections, 0, seconds, amount);
+    report(`OBJECT, announcement with 0→${perChallenge} objections`, none);
+    const many = await load(server.url, on(large), auth, objection, connections, 0, seconds, amount);
+    report(
+      `OBJECT, announcement with ${contextSize}→${contextSize + perChallenge} objections`,
+      many,
+      `(${(none.rps / many.rps).toFixed(2)}× the cost; aim ≤ 1.2)`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
 async function onPostgres(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
@@ -382,6 +432,7 @@ async function main() {
     await bare();
     if (wants('normal')) sqliteRps = await normal(dir);
     if (wants('full')) await full(dir);
+    if (wants('context')) await context(dir);
     if (wants('cold')) await cold(dir);
     if (wants('postgres')) await postgres(dir, sqliteRps);
     if (wants('verify')) await verify();
