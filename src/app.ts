@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -32,6 +31,7 @@ import enginePlugin from './http/plugins/engine.js';
 import errorsPlugin from './http/plugins/errors.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import notifyPlugin from './http/plugins/notify.js';
+import securityHeadersPlugin from './http/plugins/security-headers.js';
 import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
@@ -128,7 +128,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Tier 1: external plugins.
   // Security headers. The CSP admits what Swagger UI at /docs needs (its own inline bootstrap).
-  await app.register(fastifyHelmet, {
+  await app.register(securityHeadersPlugin, {
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'", "'unsafe-inline'"],

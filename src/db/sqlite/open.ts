@@ -145,6 +145,7 @@ function sqlitePort(
     }
     return s;
   };
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   const spread = (params: SqlParams): unknown[] => (Array.isArray(params) ? params : [params]);
   return {
     dialect: 'sqlite',
@@ -197,6 +198,7 @@ function sqlitePort(
     each<R>(text: string, params: SqlParams = []): Iterable<R> {
       return readStatement(text).iterate(...spread(params)) as Iterable<R>;
     },
+    commitsByOthers: () => dataVersion.get() as number,
     async migrateSchema() {
       migrateSchema();
     },
