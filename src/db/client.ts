@@ -46,6 +46,11 @@ export interface DbPort {
    * store cannot say cheaply (PostgreSQL), and then nothing is kept.
    */
   commitsByOthers?(): number;
+  /**
+   * How many transactions and savepoints this connection has rolled back (SQLite): with
+   * `commitsByOthers`, what a writer kept of its own writes is still true while neither moves.
+   */
+  rollbacks?(): number;
   /** Applies the dialect's drizzle-kit migrations: migrations/ (SQLite), migrations/postgres/. */
   migrateSchema(): Promise<void>;
   close(): Promise<void>;

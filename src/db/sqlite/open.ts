@@ -146,6 +146,7 @@ function sqlitePort(
     return s;
   };
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  let rollbacks = 0;
   const spread = (params: SqlParams): unknown[] => (Array.isArray(params) ? params : [params]);
   return {
     dialect: 'sqlite',
@@ -161,6 +162,7 @@ function sqlitePort(
           sp.release.run();
           return result;
         } catch (error) {
+          rollbacks += 1;
           sp.undo.run();
           sp.release.run();
           throw error;
@@ -182,6 +184,7 @@ function sqlitePort(
           commit.run();
           return result;
         } catch (error) {
+          rollbacks += 1;
           if (sqlite.inTransaction) rollback.run();
           throw error;
         }
@@ -199,6 +202,7 @@ function sqlitePort(
       return readStatement(text).iterate(...spread(params)) as Iterable<R>;
     },
     commitsByOthers: () => dataVersion.get() as number,
+    rollbacks: () => rollbacks,
     async migrateSchema() {
       migrateSchema();
     },
