@@ -25,7 +25,7 @@
  * of: normal, full, context, cold, postgres, verify).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -33,7 +33,7 @@ import pg from 'pg';
 import { wlmq2026 } from '../machines/programme.js';
 import { withCheckCharacter } from '../src/registry/uscc.js';
 import { announcements, objection } from './announcements.js';
-import { startChild } from './child-server.js';
+import { startChild as startServerChild } from './child-server.js';
 import { cloneChallenge } from './clone-challenges.js';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -100,7 +100,32 @@ async function prepare(url: string, count: number): Promise<{ token: string; ids
   return { token, ids };
 }
 
+/** Each server's process id by its URL, to read its CPU time around a load. */
+const pids = new Map<string, number>();
+async function startChild(...args: Parameters<typeof startServerChild>) {
+  const child = await startServerChild(...args);
+  pids.set(child.url, child.pid);
+  return child;
+}
+
+/**
+ * CPU seconds the process has used (user + system, /proc/<pid>/stat): unlike requests a second,
+ * the server's CPU time per request hardly depends on what else the machine runs.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ, 100 on Linux)
+  } catch {
+    return undefined;
+  }
+}
+
 interface Figures {
+  /** The server's CPU time per answered request, µs (when /proc tells). */
+  cpuUs?: number;
   rps: number;
   p50: number;
   p99: number;
@@ -125,9 +150,12 @@ async function load(
   let nextConnection = 0;
   let n = 0;
   let firstFailure: string | undefined;
+  const cpuBefore = cpuSeconds(pids.get(url));
   const result = await autocannon({
     url,
     connections: connectionCount,
+    // A loaded, shared machine can hold an answer for seconds: a late answer is slow, not lost.
+    timeout: 60,
     ...(amount === undefined ? { duration: durationSeconds } : { amount }),
     requests: [
       {
@@ -147,7 +175,12 @@ async function load(
     ],
   });
   if (firstFailure) console.error(`first failed response: ${firstFailure}`);
+  const cpuAfter = cpuSeconds(pids.get(url));
+  const answered = result['2xx'] + result.non2xx;
   return {
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && answered > 0
+      ? { cpuUs: ((cpuAfter - cpuBefore) * 1e6) / answered }
+      : {}),
     // Requests over the run's own length: an `amount` run lasts a few seconds, too few for a per-second mean.
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
@@ -166,11 +199,16 @@ const eventsOf = (id: string) => `/api/v1/challenges/${id}/events`;
 
 const rows: string[] = [];
 let bareRps = 0;
+let bareCpuUs: number | undefined;
 let failures = 0;
 function report(name: string, f: Figures, aim = '') {
   if (f.failed > 0) failures += f.failed;
   const ratio = bareRps > 0 ? (f.rps / bareRps).toFixed(3) : '—';
-  const line = `${name.padEnd(44)} ${f.rps.toFixed(0).padStart(7)}/s  ×bare ${ratio.padStart(5)}  p50 ${String(f.p50).padStart(3)} ms  p99 ${String(f.p99).padStart(4)} ms  ${f.ok} ok, ${f.failed} failed${aim ? `  ${aim}` : ''}`;
+  const cpu =
+    f.cpuUs === undefined
+      ? ''
+      : `  cpu ${f.cpuUs.toFixed(0).padStart(5)} µs/req${bareCpuUs ? ` (bare×${(f.cpuUs / bareCpuUs).toFixed(1)})` : ''}`;
+  const line = `${name.padEnd(44)} ${f.rps.toFixed(0).padStart(7)}/s  ×bare ${ratio.padStart(5)}${cpu}  p50 ${String(f.p50).padStart(3)} ms  p99 ${String(f.p99).padStart(4)} ms  ${f.ok} ok, ${f.failed} failed${aim ? `  ${aim}` : ''}`;
   rows.push(line);
   console.log(line);
 }
@@ -203,6 +241,7 @@ async function bare() {
   try {
     const f = await load(server.url, (c) => `/echo/c${c}`, {}, update);
     bareRps = f.rps;
+    bareCpuUs = f.cpuUs;
     report('bare Fastify route (same JSON body)', f);
   } finally {
     await server.stop();
@@ -385,6 +424,9 @@ async function postgres(dir: string, sqliteRps: number | undefined) {
       load(secondUrl, (c) => eventsOf(ids[c % ids.length] as string), auth, update, connections - half, half),
     ]);
     const both: Figures = {
+      ...(a.cpuUs !== undefined && b.cpuUs !== undefined
+        ? { cpuUs: (a.cpuUs * (a.ok + a.failed) + b.cpuUs * (b.ok + b.failed)) / (a.ok + a.failed + b.ok + b.failed) }
+        : {}),
       rps: a.rps + b.rps,
       p50: Math.max(a.p50, b.p50),
       p99: Math.max(a.p99, b.p99),
