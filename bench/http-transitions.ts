@@ -17,8 +17,10 @@
  *  7. PostgreSQL (when one answers at BENCH_POSTGRES_URL, default 127.0.0.1:5432): one process,
  *     then two processes on the same database;
  *  8. `jiebang verify` events/s over a log built from the golden histories (bench/verify-million.ts).
- * The machine's load average is printed at the start and the end: on a shared machine compare
- * each figure with the bare route of the same run, not across runs.
+ * Beside requests a second, each row gives the server's CPU time per request (from /proc), which
+ * hardly depends on what else the machine runs. The machine's load average is printed at the
+ * start and the end: on a shared machine compare each figure with the bare route of the same
+ * run, not across runs (docs/performance.md).
  *
  * Options (env): BENCH_CONNECTIONS (50), BENCH_SECONDS (10), BENCH_COLD (100000),
  * BENCH_VERIFY_EVENTS (200000), BENCH_POSTGRES_URL, BENCH_CONTEXT (1000), BENCH_ONLY (comma list

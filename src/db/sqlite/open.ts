@@ -78,7 +78,12 @@ function routedClient(
     return routed as unknown as Database.Statement;
   };
   return new Proxy(sqlite, {
-    get: (target, key) => (key === 'prepare' ? prepare : Reflect.get(target, key, target)),
+    get: (target, key) => {
+      if (key === 'prepare') return prepare;
+      const value = Reflect.get(target, key, target);
+      // Native methods (transaction, pragma …) must be called on the connection itself.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }
 
