@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 
 export interface Child {
   url: string;
+  /** The server's process id (its CPU time is read from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startChild(script: string, env: Record<string, string>, pr
   }
   return {
     url,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -34,6 +33,7 @@ import errorsPlugin from './http/plugins/errors.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import notifyPlugin from './http/plugins/notify.js';
 import personalDataPlugin from './http/plugins/personal-data.js';
+import securityHeadersPlugin from './http/plugins/security-headers.js';
 import attachmentRoutes from './http/routes/attachments.js';
 import auditRoutes from './http/routes/audit.js';
 import challengeRoutes from './http/routes/challenges.js';
@@ -82,6 +82,8 @@ export interface BuildOptions {
   scheduler?: boolean;
   /** Deliver the outbox (webhooks, mail) after commit; default on. */
   dispatcher?: boolean;
+  /** Group commit (default on); false commits each request on its own (the bench compares). */
+  groupCommit?: boolean;
   /** Pino options or false; the server passes its own. */
   logger?: boolean | Record<string, unknown>;
   /** Issue 13: the event stream's poll for other processes' commits and its heartbeat (defaults 500 ms, 15 s). */
@@ -148,7 +150,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Tier 1: external plugins.
   // Security headers. The CSP admits what Swagger UI at /docs needs (its own inline bootstrap).
-  await app.register(fastifyHelmet, {
+  await app.register(securityHeadersPlugin, {
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'", "'unsafe-inline'"],
@@ -209,6 +211,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     filesDir: filesDirOf(config),
     hashAlgorithm: config.hashAlgorithm ?? 'sha256',
     signingKeyPath: signingKeyPathOf(config),
+    ...(options.groupCommit === false ? { groupCommit: false } : {}),
   });
   await app.register(notifyPlugin, {
     dispatch: options.dispatcher ?? true,

@@ -10,8 +10,9 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import type { Config } from './base/config.js';
 
-export async function startServer(config: Config) {
-  const app = await buildApp({ config });
+/** `options.groupCommit: false` only for the bench's one-commit-per-request comparison. */
+export async function startServer(config: Config, options: { groupCommit?: boolean } = {}) {
+  const app = await buildApp({ config, ...options });
   let draining = false;
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('connection', 'close');

@@ -78,8 +78,15 @@ async function assertSubjectRegistered(db: Db, input: NewToken): Promise<void> {
     throw notFound('person', input.person, '人员');
 }
 
+/** Revocations made through this process, per database: a resolver forgets its rows when this moves. */
+const revocations = new WeakMap<Db, number>();
+
 export async function revokeToken(db: Db, id: string, now: string): Promise<void> {
+  const revoked = () => revocations.set(db, (revocations.get(db) ?? 0) + 1);
+  // Before and after: a row read while the update is under way is not kept either.
+  revoked();
   const result = await db.update(tokens).set({ revokedAt: now }).where(eq(tokens.id, id)).run();
+  revoked();
   if (changesOf(result) === 0) throw notFound('token', id, '令牌');
 }
 
@@ -93,11 +100,29 @@ export function createTokenResolver(db: Db, adminToken: string | undefined) {
     .prepare();
   const adminHash = adminToken ? hashOf(adminToken) : undefined;
   const inFlight = new Map<string, Promise<TokenRow | undefined>>();
+  // Rows found, kept while nothing can have changed them: no revocation through this process,
+  // and (SQLite) no commit by another connection to the file since (its data_version). Where
+  // the store cannot tell (PostgreSQL, several processes), every request reads the row.
+  const found = new Map<string, TokenRow>();
+  let foundAt: string | undefined;
+  const stamp = (): string | undefined => {
+    const others = db.$port.commitsByOthers?.();
+    return others === undefined ? undefined : `${revocations.get(db) ?? 0}/${others}`;
+  };
   /** The caller a secret stands for, or undefined when it is unknown, revoked or expired. */
   return async (secret: string, now: Date): Promise<Caller | undefined> => {
     const hash = hashOf(secret);
     if (adminHash && timingSafeEqual(hash, adminHash)) return { tokenId: 'admin-env', role: 'admin' };
     const key = hash.toString('hex');
+    const before = stamp();
+    if (before !== undefined) {
+      if (before !== foundAt) {
+        found.clear();
+        foundAt = before;
+      }
+      const known = found.get(key);
+      if (known) return callerOf(known, now);
+    }
     // Requests with the same token at once share one look-up: one query, not one each, and on
     // PostgreSQL (where answers may come back in any order) they go on in the order they came.
     let lookup = inFlight.get(key);
@@ -106,13 +131,21 @@ export function createTokenResolver(db: Db, adminToken: string | undefined) {
       inFlight.set(key, lookup);
     }
     const row = await lookup;
-    if (!row || row.revokedAt !== null) return undefined;
-    if (row.expiresAt !== null && Date.parse(row.expiresAt) <= now.getTime()) return undefined;
-    return {
-      tokenId: row.id,
-      role: row.role as TokenRole,
-      ...(row.unit ? { unit: row.unit } : {}),
-      ...(row.person ? { person: row.person } : {}),
-    };
+    if (!row) return undefined;
+    // Kept only if nothing changed while it was read (a revocation then would be missed).
+    if (before !== undefined && stamp() === before && foundAt === before && found.size < 10_000) found.set(key, row);
+    return callerOf(row, now);
+  };
+}
+
+/** The caller a token row stands for at `now`; undefined once revoked or expired. */
+function callerOf(row: TokenRow, now: Date): Caller | undefined {
+  if (row.revokedAt !== null) return undefined;
+  if (row.expiresAt !== null && Date.parse(row.expiresAt) <= now.getTime()) return undefined;
+  return {
+    tokenId: row.id,
+    role: row.role as TokenRole,
+    ...(row.unit ? { unit: row.unit } : {}),
+    ...(row.person ? { person: row.person } : {}),
   };
 }

@@ -40,6 +40,17 @@ export interface DbPort {
   run(text: string, params?: SqlParams): Promise<number>;
   /** The same, row by row: SQLite streams them; PostgreSQL reads them all first. */
   each<R>(text: string, params?: SqlParams): Iterable<R> | AsyncIterable<R>;
+  /**
+   * A number that changes whenever another connection commits to the database (SQLite's
+   * `PRAGMA data_version`), so a process may keep what it read until then; absent where the
+   * store cannot say cheaply (PostgreSQL), and then nothing is kept.
+   */
+  commitsByOthers?(): number;
+  /**
+   * How many transactions and savepoints this connection has rolled back (SQLite): with
+   * `commitsByOthers`, what a writer kept of its own writes is still true while neither moves.
+   */
+  rollbacks?(): number;
   /** Applies the dialect's drizzle-kit migrations: migrations/ (SQLite), migrations/postgres/. */
   migrateSchema(): Promise<void>;
   close(): Promise<void>;

@@ -78,17 +78,22 @@ export function openPostgres(url: string): Db {
     const tx = current.getStore();
     return tx?.live.open ? tx : undefined;
   };
-  const run = (text: string, params: SqlParams, rowMode?: 'array') => {
-    let sqlText: string;
-    let values: unknown[];
-    if (Array.isArray(params)) {
-      sqlText = toPostgresSql(text);
-      values = params;
-    } else {
-      const names: string[] = [];
-      sqlText = toPostgresSql(text, names);
-      values = names.map((name) => params[name]);
+  // The service's statements are few and fixed: each is rewritten once, not at every call
+  // (issue 15: the rewrite walked every statement's text character by character).
+  const rewritten = new Map<string, { sqlText: string; names: string[] | undefined }>();
+  const rewrite = (text: string, named: boolean) => {
+    const key = named ? `@${text}` : text;
+    let found = rewritten.get(key);
+    if (!found) {
+      const names: string[] | undefined = named ? [] : undefined;
+      found = { sqlText: toPostgresSql(text, names), names };
+      if (rewritten.size < 1000) rewritten.set(key, found);
     }
+    return found;
+  };
+  const run = (text: string, params: SqlParams, rowMode?: 'array') => {
+    const { sqlText, names } = rewrite(text, !Array.isArray(params));
+    const values = Array.isArray(params) ? params : (names ?? []).map((name) => params[name]);
     const config = { text: sqlText, values, ...(rowMode ? { rowMode } : {}) };
     const tx = inside();
     return tx ? tx.client.query(config) : pool.query(config);

@@ -26,9 +26,68 @@ export function openSqlite(path: string, synchronous: Synchronous = 'normal'): D
   // key does not linger in a free page of the file.
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite, { schema });
-  const port = sqlitePort(sqlite, path, () => migrate(db, { migrationsFolder }));
+  const inside = new AsyncLocalStorage<TransactionScope>();
+  // A second, read-only connection for reads made while another request's transaction is open
+  // on the first (a group-commit batch): WAL gives it the last committed state, so a read never
+  // sees an event before its batch commits. An in-memory database has no second connection.
+  const reader = path === ':memory:' ? undefined : new Database(path, { readonly: true });
+  reader?.pragma('busy_timeout = 5000');
+  const readsElsewhere = () => reader !== undefined && sqlite.inTransaction && !inside.getStore()?.live.open;
+  const db = drizzle(routedClient(sqlite, reader, readsElsewhere), { schema });
+  // Tests that tamper with the file reach the real connection (sqliteClientOf).
+  Object.assign(db, { $client: sqlite });
+  const port = sqlitePort(sqlite, path, () => migrate(db, { migrationsFolder }), inside, reader, readsElsewhere);
   return Object.assign(db, { $port: port }) as unknown as Db;
+}
+
+interface TransactionScope {
+  depth: number;
+  live: { open: boolean };
+}
+
+/**
+ * What drizzle is given as its better-sqlite3 client: statements that write on the one
+ * connection, and read there too unless `readsElsewhere()` — then on the reader, prepared there
+ * on first need. Drizzle uses `prepare` and, on a statement, run/get/all/iterate and raw().
+ */
+function routedClient(
+  sqlite: Database.Database,
+  reader: Database.Database | undefined,
+  readsElsewhere: () => boolean,
+): Database.Database {
+  if (!reader) return sqlite;
+  const prepare = (text: string) => {
+    const own = sqlite.prepare(text);
+    // Only reads move (a RETURNING write answers rows too, but writes on the one connection).
+    if (!own.reader || !own.readonly) return own;
+    let other: Database.Statement | undefined;
+    let raw = false;
+    const pick = () => {
+      if (!readsElsewhere()) return own.raw(raw);
+      other ??= reader.prepare(text);
+      return other.raw(raw);
+    };
+    const routed = {
+      reader: true,
+      run: (...params: unknown[]) => own.run(...params),
+      get: (...params: unknown[]) => pick().get(...params),
+      all: (...params: unknown[]) => pick().all(...params),
+      iterate: (...params: unknown[]) => pick().iterate(...params),
+      raw(toggle = true) {
+        raw = toggle;
+        return routed;
+      },
+    };
+    return routed as unknown as Database.Statement;
+  };
+  return new Proxy(sqlite, {
+    get: (target, key) => {
+      if (key === 'prepare') return prepare;
+      const value = Reflect.get(target, key, target);
+      // Native methods (transaction, pragma …) must be called on the connection itself.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** An existing file, read-only (the auditors' commands). */
@@ -46,12 +105,18 @@ export function sqliteClientOf(db: Db): Database.Database {
   return (db as unknown as { $client: Database.Database }).$client;
 }
 
-function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: () => void): DbPort {
+function sqlitePort(
+  sqlite: Database.Database,
+  location: string,
+  migrateSchema: () => void,
   // One connection serves every request, so a transaction must know whether the code running
   // is inside it (a savepoint) or another request that has to wait its turn: the async context says.
   // A continuation started inside a transaction may outlive it (a timer, a wake-up set from a
   // commit): `live` is cleared when the transaction ends, so such code begins its own.
-  const inside = new AsyncLocalStorage<{ depth: number; live: { open: boolean } }>();
+  inside = new AsyncLocalStorage<TransactionScope>(),
+  reader?: Database.Database,
+  readsElsewhere: () => boolean = () => false,
+): DbPort {
   let turn: Promise<unknown> = Promise.resolve();
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
@@ -76,6 +141,20 @@ function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: 
     }
     return s;
   };
+  // The same for reads made outside an open transaction of another request (see openSqlite).
+  const readerCache = new Map<string, Database.Statement>();
+  const readStatement = (text: string) => {
+    const own = statement(text);
+    if (!reader || !own.readonly || !readsElsewhere()) return own;
+    let s = readerCache.get(text);
+    if (!s) {
+      s = reader.prepare(text);
+      if (readerCache.size < 500) readerCache.set(text, s);
+    }
+    return s;
+  };
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  let rollbacks = 0;
   const spread = (params: SqlParams): unknown[] => (Array.isArray(params) ? params : [params]);
   return {
     dialect: 'sqlite',
@@ -91,6 +170,7 @@ function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: 
           sp.release.run();
           return result;
         } catch (error) {
+          rollbacks += 1;
           sp.undo.run();
           sp.release.run();
           throw error;
@@ -112,6 +192,7 @@ function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: 
           commit.run();
           return result;
         } catch (error) {
+          rollbacks += 1;
           if (sqlite.inTransaction) rollback.run();
           throw error;
         }
@@ -120,18 +201,21 @@ function sqlitePort(sqlite: Database.Database, location: string, migrateSchema: 
       }
     },
     async query<R>(text: string, params: SqlParams = []): Promise<R[]> {
-      return statement(text).all(...spread(params)) as R[];
+      return readStatement(text).all(...spread(params)) as R[];
     },
     async run(text: string, params: SqlParams = []): Promise<number> {
       return statement(text).run(...spread(params)).changes;
     },
     each<R>(text: string, params: SqlParams = []): Iterable<R> {
-      return statement(text).iterate(...spread(params)) as Iterable<R>;
+      return readStatement(text).iterate(...spread(params)) as Iterable<R>;
     },
+    commitsByOthers: () => dataVersion.get() as number,
+    rollbacks: () => rollbacks,
     async migrateSchema() {
       migrateSchema();
     },
     async close() {
+      reader?.close();
       sqlite.close();
     },
   };

@@ -1,12 +1,12 @@
 /** The challenge view of api.md, built from a snapshot for one caller. */
 
-import { deadlinesOf } from '../../../machines/challenge/deadlines.js';
 import { type StaffEventType, staffEventTypes } from '../../../machines/challenge/events.js';
 import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
 import { panelScore } from '../../../machines/challenge/selectors.js';
 import { stageOf, statePath } from '../../../machines/challenge/stage.js';
 import { mayActOn, mayRoleSend, scopedContext, type Visibility, visibility } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
+import { deadlinesOfSnapshot } from '../per-snapshot.js';
 
 const handledByState = new Map<string, Set<string>>();
 
@@ -60,7 +60,7 @@ export function challengeView(snapshot: ChallengeSnapshot, meta: ChallengeViewMe
     state: snapshot.value,
     ...(ctx.outcome ? { outcome: ctx.outcome } : {}),
     tracks: ctx.tracks,
-    deadlines: deadlinesOf(snapshot.value, full),
+    deadlines: deadlinesOfSnapshot(snapshot),
     allowedEvents: allowedEventsFor(snapshot, caller),
     // The panel's scores: to whoever sees every score, and to the bids' parties once the
     // selection is made (announced); before that a partial mean would disclose single scores.

@@ -4,20 +4,21 @@
  * the new state, and settle the timer that fired. Nothing else happens inside.
  */
 
-import { type Deadline, deadlinesOf } from '../../../machines/challenge/deadlines.js';
+import type { Deadline } from '../../../machines/challenge/deadlines.js';
 import type { Actor, EventFacts } from '../../../machines/challenge/events.js';
 import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
-import { type Participation, participationsOf } from '../../../machines/challenge/participations.js';
+import type { Participation } from '../../../machines/challenge/participations.js';
 import { stageOf } from '../../../machines/challenge/stage.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { AppError } from '../../base/errors.js';
 import { changesOf } from '../../db/client.js';
 import { enqueueNotifications } from '../../notify/enqueue.js';
 import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../canonical.js';
+import { deadlinesOfSnapshot, participationsOfSnapshot } from '../per-snapshot.js';
 import { syncPublicListing } from '../public/listing.js';
 import { persist } from '../snapshots.js';
 import type { Store } from '../store.js';
-import { linkGlobally } from './global-link.js';
+import { keepGlobalHead, linkGlobally } from './global-link.js';
 
 export interface AppendInput {
   challengeId: string;
@@ -88,7 +89,7 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
       await store.updateChallengeIndexed.run(row);
   }
 
-  await store.insertEvent.run({
+  const inserted = await store.insertEvent.run({
     challengeId,
     seq: version,
     type: input.type,
@@ -102,6 +103,7 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
     hash,
     globalHash,
   });
+  keepGlobalHead(store, inserted, { globalHash, at, algorithm: link.algorithm });
 
   if (input.timerId !== undefined) {
     const settled = await store.settleTimer.run({ id: input.timerId, status: 'fired', at, eventSeq: version });
@@ -110,12 +112,12 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
   }
   await syncParticipations(store, input.previous, next);
   await syncPublicListing(store.db, input.previous, next, at);
-  const wanted = deadlinesOf(next.value, next.context);
+  const wanted = deadlinesOfSnapshot(next);
   // Most events (edits, bids, scores, payments) keep the state's deadlines: skip the timer table.
   const unchanged =
     input.previous !== null &&
     input.timerId === undefined &&
-    sameDeadlines(wanted, deadlinesOf(input.previous.value, input.previous.context));
+    sameDeadlines(wanted, deadlinesOfSnapshot(input.previous));
   const timersChanged = unchanged ? false : await reconcileTimers(store, challengeId, wanted, at);
   // Issue 14: the event's notifications, in its own transaction (delivered after commit).
   await enqueueNotifications(store.db, {
@@ -144,11 +146,8 @@ const sameListColumns = (a: ListColumns, b: ListColumns) =>
   a.districtUnit === b.districtUnit &&
   a.stage === b.stage;
 
-const sameDeadlines = (a: Deadline[], b: Deadline[]) =>
+const sameDeadlines = (a: readonly Deadline[], b: readonly Deadline[]) =>
   a.length === b.length && a.every((d, i) => d.type === b[i]?.type && d.dueAt === b[i]?.dueAt);
-
-const participationsOfSnapshot = (s: ChallengeSnapshot): Participation[] =>
-  participationsOf(s.context, stageOf(s.value));
 
 /** The participations projection := the new snapshot's; untouched when the event changed none (most events). */
 async function syncParticipations(
@@ -157,8 +156,8 @@ async function syncParticipations(
   next: ChallengeSnapshot,
 ): Promise<void> {
   const wanted = participationsOfSnapshot(next);
-  if (previous !== null && canonicalJson(participationsOfSnapshot(previous)) === canonicalJson(wanted)) return;
-  await writeParticipations(store, next.context.id, wanted);
+  if (previous !== null && participationsOfSnapshot(previous).key === wanted.key) return;
+  await writeParticipations(store, next.context.id, wanted.rows);
 }
 
 export async function writeParticipations(store: Store, challengeId: string, rows: Participation[]): Promise<void> {
@@ -167,7 +166,12 @@ export async function writeParticipations(store: Store, challengeId: string, row
 }
 
 /** Pending timer rows := the deadlines of the new state. Returns whether any row changed. */
-async function reconcileTimers(store: Store, challengeId: string, wanted: Deadline[], at: string): Promise<boolean> {
+async function reconcileTimers(
+  store: Store,
+  challengeId: string,
+  wanted: readonly Deadline[],
+  at: string,
+): Promise<boolean> {
   const pending = await store.pendingTimersOf.all({ id: challengeId });
   let changed = false;
   for (const timer of pending) {

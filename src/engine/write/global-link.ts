@@ -8,6 +8,10 @@
  *   recorded in the same transaction (`hash_switches`: after which global_seq, on which head).
  * - The checkpoint: the head of the chain as the previous active day ended, with the hash that
  *   head was chained with, signed with the service's SM2 key when the store has it.
+ * - The head and the hash in effect are kept by the writer from one event to the next (SQLite, one
+ *   writer) and read again only after a rollback or another connection's commit, so most events
+ *   read neither (issue 15: the head's read was ~22 µs of a transition). PostgreSQL reads them
+ *   every time, under the writers' lock (several processes write).
  */
 import { beijingDate } from '../../../machines/calendar.js';
 import { checkpointText } from '../audit/checkpoint-signatures.js';
@@ -22,11 +26,56 @@ export interface GlobalLink {
   algorithm: HashAlgorithm;
 }
 
-export async function linkGlobally(store: Store, at: string): Promise<GlobalLink> {
-  const head = await store.globalHead.get();
+interface ChainHead {
+  /** The last event's place, none before the first event. */
+  head: { globalSeq: number; globalHash: string; at: string } | undefined;
+  /** The hash the last event was chained with. */
+  inEffect: HashAlgorithm;
+}
+
+const keptHeads = new WeakMap<Store, { chain: ChainHead; stamp: string }>();
+
+/** Changes whenever what this connection last wrote may no longer be the head; none: not kept. */
+const headStamp = (store: Store): string | undefined => {
+  const port = store.db.$port;
+  const others = port.commitsByOthers?.();
+  const rollbacks = port.rollbacks?.();
+  return others === undefined || rollbacks === undefined ? undefined : `${others}/${rollbacks}`;
+};
+
+async function chainHeadOf(store: Store): Promise<ChainHead> {
+  const stamp = headStamp(store);
+  const kept = keptHeads.get(store);
+  if (stamp !== undefined && kept?.stamp === stamp) return kept.chain;
+  const row = await store.globalHead.get();
   const [inEffectRow] = await store.hashInEffect.all();
   const stored = inEffectRow?.algorithm ?? ORIGINAL_HASH;
-  const inEffect: HashAlgorithm = isHashAlgorithm(stored) ? stored : ORIGINAL_HASH;
+  return {
+    head: row && { globalSeq: Number(row.globalSeq), globalHash: row.globalHash, at: row.at },
+    inEffect: isHashAlgorithm(stored) ? stored : ORIGINAL_HASH,
+  };
+}
+
+/** After this event's row is written: it is the head now, as long as nothing is rolled back. */
+export function keepGlobalHead(
+  store: Store,
+  inserted: unknown,
+  written: { globalHash: string; at: string; algorithm: HashAlgorithm },
+): void {
+  const stamp = headStamp(store);
+  const globalSeq = (inserted as { lastInsertRowid?: number | bigint }).lastInsertRowid;
+  if (stamp === undefined || globalSeq === undefined) return;
+  keptHeads.set(store, {
+    chain: {
+      head: { globalSeq: Number(globalSeq), globalHash: written.globalHash, at: written.at },
+      inEffect: written.algorithm,
+    },
+    stamp,
+  });
+}
+
+export async function linkGlobally(store: Store, at: string): Promise<GlobalLink> {
+  const { head, inEffect } = await chainHeadOf(store);
   if (head && beijingDate(head.at) < beijingDate(at)) {
     const checkpoint = {
       day: beijingDate(head.at),

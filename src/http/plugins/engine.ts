@@ -34,6 +34,8 @@ export interface EngineOptions {
   hashAlgorithm: HashAlgorithm;
   /** Issue 16: the SM2 key file (generated when absent); none: a key for this process only. */
   signingKeyPath: string | undefined;
+  /** Batch the commits of concurrent events (default); false: one commit per request (bench). */
+  groupCommit?: boolean;
 }
 
 declare module 'fastify' {
@@ -80,7 +82,12 @@ export default fp(
         }
       },
     };
-    const deps: EngineDeps = { store, cache, clock, commits: new GroupCommit(timed, () => cache.clear()) };
+    const deps: EngineDeps = {
+      store,
+      cache,
+      clock,
+      commits: new GroupCommit(timed, () => cache.clear(), opts.groupCommit === false ? 1 : undefined),
+    };
     if (commitSeconds) deps.onTimerFired = (type, outcome) => app.metrics.transitions.inc({ type, outcome });
     const scheduler = new Scheduler(deps, app.log.child({ component: 'scheduler' }));
     deps.onTimersChanged = () => void scheduler.arm();
