@@ -287,12 +287,18 @@ describe('SM2-signed checkpoints', () => {
 
 describe('moving a database from before issue 16', () => {
   /** Takes the database back to before migration 0012 (PostgreSQL: 0004), as a deployment of the previous version left it. */
+  /** Undoes issue 16's migrations (the chains' and the personal data's, which comes after it). */
   async function backToBeforeIssue16() {
     const migrations = testStore === 'postgres' ? 'drizzle.__drizzle_migrations' : '__drizzle_migrations';
-    for (const table of ['hash_switches', 'signing_keys', 'checkpoint_signatures'])
-      await port().run(`DROP TABLE ${table}`);
+    const journal = JSON.parse(
+      readFileSync(`migrations/${testStore === 'postgres' ? 'postgres/' : ''}meta/_journal.json`, 'utf8'),
+    ) as { entries: { tag: string; when: number }[] };
+    const since = journal.entries.find((e) => e.tag.endsWith('_gm_chain'))?.when;
+    if (since === undefined) throw new Error('no gm_chain migration in the journal');
+    const tables = ['hash_switches', 'signing_keys', 'checkpoint_signatures', 'personal_data', 'personal_data_steps'];
+    for (const table of tables) await port().run(`DROP TABLE ${table}`);
     await port().run('ALTER TABLE checkpoints DROP COLUMN hash_algorithm');
-    await port().run(`DELETE FROM ${migrations} WHERE created_at = (SELECT max(created_at) FROM ${migrations})`);
+    await port().run(`DELETE FROM ${migrations} WHERE created_at >= ${since}`);
   }
 
   it('verifies the old log as it was, then signs its checkpoints and switches to SM3 by a recorded step', async () => {
