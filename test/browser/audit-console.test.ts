@@ -151,8 +151,8 @@ describe("the auditor's time machine", () => {
       '序号,全局序号,事件,事件名称,操作人角色,操作人,时间（北京时间）,流程版本,事件后状态,前一哈希,哈希,事件内容',
     );
     expect(csvLines).toHaveLength(last + 1);
-    expect(csvLines[1]).toMatch(/^1,\d+,CREATE,创建需求,发榜单位,/);
-    expect(csvLines[submitted]).toContain('SUBMIT,提交申报');
+    expect(csvLines[1]).toMatch(/^1,\d+,CREATE,创建榜单,发榜单位,/);
+    expect(csvLines[submitted]).toContain('SUBMIT,提交审核');
     expect(csvLines[submitted]).toContain('审核推荐 · 待推荐');
 
     const [jsonl] = await Promise.all([
@@ -265,7 +265,7 @@ describe('the living statechart', () => {
     await page.getByRole('button', { name: '回放历史' }).click();
     await expect.poll(() => active.getAttribute('data-state-path')).toBe('collection.draft');
     const events = (await h.request('GET', `/api/v1/challenges/${c.id}/history`, p.bureau)).body.items.length;
-    expect(await page.getByTestId('replay-step').textContent()).toBe(`第 1 / ${events} 号事件：创建需求 CREATE`);
+    expect(await page.getByTestId('replay-step').textContent()).toBe(`第 1 / ${events} 号事件：创建榜单 CREATE`);
     await page.getByRole('slider', { name: '回放到第几号事件' }).focus();
     await page.keyboard.press('End');
     await page.getByRole('button', { name: '上一步' }).click();
@@ -310,7 +310,7 @@ describe('the living statechart', () => {
     await page.goto(`${base}/console/challenges/${c.id}/statechart?replay=1`);
     await expect
       .poll(() => page.getByTestId('replay-step').textContent())
-      .toMatch(/^第 1 \/ \d+ 号事件：创建需求 CREATE$/);
+      .toMatch(/^第 1 \/ \d+ 号事件：创建榜单 CREATE$/);
     expect(await page.locator('[data-active="true"]').getAttribute('data-state-path')).toBe('collection.draft');
     const origin = new URL(base).origin;
     expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);

@@ -4,7 +4,7 @@
  * as Chinese) and JSON Lines, one history entry per line exactly as the API answered it.
  */
 import type { HistoryEntry } from '../../../api/audit-types.js';
-import { eventNames, roleNames, statePathName } from './names.js';
+import { eventLabels, roleLabels, statePathName } from '../../../api/labels.js';
 import { statePath } from './statechart-graph.js';
 
 export const CSV_HEADERS = [
@@ -37,8 +37,8 @@ export function historyCsv(items: readonly HistoryEntry[]): string {
       e.seq,
       e.globalSeq,
       e.type,
-      eventNames[e.type] ?? '',
-      e.actor ? (roleNames[e.actor.role] ?? e.actor.role) : '',
+      eventLabels[e.type] ?? '',
+      e.actor ? (roleLabels[e.actor.role] ?? e.actor.role) : '',
       e.actor?.id ?? '',
       beijing(e.at),
       e.machineVersion,
