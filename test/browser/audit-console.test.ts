@@ -51,6 +51,14 @@ async function signIn(page: Page, who: keyof typeof staff): Promise<void> {
   await page.getByRole('heading', { name: '我的账号' }).waitFor();
 }
 
+interface Checkpoint {
+  day: string;
+  globalSeq: number;
+  globalHash: string;
+  hashAlgorithm: string;
+  signature: string;
+}
+
 const statePathOf = (value: unknown): string =>
   typeof value === 'string'
     ? value
@@ -69,6 +77,7 @@ describe("the auditor's time machine", () => {
     await c.passFormalCheck();
     const history = (await h.request('GET', `/api/v1/challenges/${c.id}/history`, p.auditor)).body.items as {
       seq: number;
+      globalSeq: number;
       type: string;
     }[];
     const last = history.length;
@@ -81,6 +90,10 @@ describe("the auditor's time machine", () => {
     await page.getByRole('heading', { name: '时间回溯：大型风电装备关键轴承国产化攻关' }).waitFor();
     await expect.poll(() => page.getByTestId('point-seq').textContent()).toBe(`第 ${last} 号事件之后`);
     expect(await page.getByTestId('point-stage').textContent()).toBe('榜单发布');
+    // The last events are of 7 May, whose checkpoint the next day's first event will record.
+    await expect
+      .poll(() => page.getByTestId('point-checkpoint').textContent())
+      .toContain('此事件所在日的检查点将在次日首个事件记录时生成并签名');
 
     // Back to the first event with the keyboard on the slider, as a person would.
     const slider = page.getByRole('slider', { name: '事件序号' });
@@ -91,6 +104,16 @@ describe("the auditor's time machine", () => {
     expect(atFirst.state).toEqual({ collection: 'draft' });
     await expect.poll(() => page.getByTestId('point-stage').textContent()).toBe('榜单征集');
     expect(await page.getByTestId('point-state').textContent()).toBe('榜单征集 · 草稿');
+    // The first event is of 6 May: the SM2-signed checkpoint of that day, as the API serves it.
+    const served = (await h.request('GET', '/api/v1/public/checkpoints', p.auditor)).body.items as Checkpoint[];
+    const firstGlobalSeq = history[0]?.globalSeq as number;
+    const cover6 = served.find((cp) => cp.globalSeq >= firstGlobalSeq) as Checkpoint;
+    expect(cover6).toMatchObject({ day: '2026-05-06', hashAlgorithm: 'sha256' });
+    const pointCheckpoint = page.getByTestId('point-checkpoint');
+    await expect.poll(() => pointCheckpoint.getByText(cover6.signature).count()).toBe(1);
+    expect(await pointCheckpoint.textContent()).toContain(`覆盖此事件的签名检查点：2026-05-06`);
+    expect(await pointCheckpoint.textContent()).toContain('哈希算法 SHA-256');
+    expect(await pointCheckpoint.getByText(cover6.globalHash).count()).toBe(1);
     await shot(page, 'time-machine-first-event');
 
     // On to SUBMIT (after the attachments): the API says review, and so does the page.
@@ -128,8 +151,8 @@ describe("the auditor's time machine", () => {
       '序号,全局序号,事件,事件名称,操作人角色,操作人,时间（北京时间）,流程版本,事件后状态,前一哈希,哈希,事件内容',
     );
     expect(csvLines).toHaveLength(last + 1);
-    expect(csvLines[1]).toMatch(/^1,\d+,CREATE,创建需求,发榜单位,/);
-    expect(csvLines[submitted]).toContain('SUBMIT,提交申报');
+    expect(csvLines[1]).toMatch(/^1,\d+,CREATE,创建榜单,发榜单位,/);
+    expect(csvLines[submitted]).toContain('SUBMIT,提交审核');
     expect(csvLines[submitted]).toContain('审核推荐 · 待推荐');
 
     const [jsonl] = await Promise.all([
@@ -151,6 +174,46 @@ describe("the auditor's time machine", () => {
     await page.getByRole('button', { name: '筛选' }).click();
     await expect.poll(() => page.getByTestId('denials').getByText('形式审查通过 PASS_FORMAL_CHECK').count()).toBe(1);
     await shot(page, 'time-machine-denials');
+
+    // The next day's first event (on another challenge) records and signs 7 May's checkpoint:
+    // the last event is now covered by it, shown on the slider, in the table and at the point.
+    await h.at('2026-05-08T09:00:00+08:00');
+    await new ChallengeDriver(h, p).create();
+    const cover7 = ((await h.request('GET', '/api/v1/public/checkpoints', p.auditor)).body.items as Checkpoint[]).find(
+      (cp) => cp.day === '2026-05-07',
+    ) as Checkpoint;
+    expect(cover7.globalSeq).toBeGreaterThanOrEqual(history.at(-1)?.globalSeq as number);
+    // A day later the auditor's session has lapsed: signed in again, the page is opened afresh.
+    await signIn(page, 'auditor');
+    await page.goto(`${base}/console/challenges/${c.id}/history`);
+    await expect.poll(() => page.getByTestId('point-seq').textContent()).toBe(`第 ${last} 号事件之后`);
+    await expect.poll(() => pointCheckpoint.getByText(cover7.signature).count()).toBe(1);
+    expect(await pointCheckpoint.textContent()).toContain('覆盖此事件的签名检查点：2026-05-07');
+    expect(await page.getByTestId('checkpoints').locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(new RegExp(`^2026-05-06${submitted}${cover6.globalSeq}SHA-256`)),
+      expect.stringMatching(new RegExp(`^2026-05-07${last}${cover7.globalSeq}SHA-256`)),
+    ]);
+    expect(await page.locator('.el-slider__marks-text').allTextContents()).toEqual(['05-06', '05-07']);
+
+    // The downloads are the service's own checkpoints and key, and the commands are docs/audit.md's.
+    const [checkpointsFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载全部检查点' }).click(),
+    ]);
+    expect(JSON.parse(readFileSync((await checkpointsFile.path()) as string, 'utf8')).items).toContainEqual(cover7);
+    const [keyFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载验签公钥' }).click(),
+    ]);
+    const key = JSON.parse(readFileSync((await keyFile.path()) as string, 'utf8'));
+    expect(key).toMatchObject({ algorithm: 'SM2', distId: '1234567812345678' });
+    await page.getByText('用 OpenSSL 自行验签').click();
+    const auditDoc = readFileSync(join(process.cwd(), 'docs', 'audit.md'), 'utf8');
+    const documented = /```sh\n([\s\S]*?)```/.exec(auditDoc.slice(auditDoc.indexOf('## 3b.')))?.[1] as string;
+    expect((await page.getByTestId('checker-commands').textContent())?.trimEnd()).toBe(
+      documented.replaceAll('https://jiebang.example', new URL(base).origin).trimEnd(),
+    );
+    await shot(page, 'time-machine-checkpoints');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -202,7 +265,7 @@ describe('the living statechart', () => {
     await page.getByRole('button', { name: '回放历史' }).click();
     await expect.poll(() => active.getAttribute('data-state-path')).toBe('collection.draft');
     const events = (await h.request('GET', `/api/v1/challenges/${c.id}/history`, p.bureau)).body.items.length;
-    expect(await page.getByTestId('replay-step').textContent()).toBe(`第 1 / ${events} 号事件：创建需求 CREATE`);
+    expect(await page.getByTestId('replay-step').textContent()).toBe(`第 1 / ${events} 号事件：创建榜单 CREATE`);
     await page.getByRole('slider', { name: '回放到第几号事件' }).focus();
     await page.keyboard.press('End');
     await page.getByRole('button', { name: '上一步' }).click();
@@ -247,7 +310,7 @@ describe('the living statechart', () => {
     await page.goto(`${base}/console/challenges/${c.id}/statechart?replay=1`);
     await expect
       .poll(() => page.getByTestId('replay-step').textContent())
-      .toMatch(/^第 1 \/ \d+ 号事件：创建需求 CREATE$/);
+      .toMatch(/^第 1 \/ \d+ 号事件：创建榜单 CREATE$/);
     expect(await page.locator('[data-active="true"]').getAttribute('data-state-path')).toBe('collection.draft');
     const origin = new URL(base).origin;
     expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);

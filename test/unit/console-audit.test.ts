@@ -86,7 +86,7 @@ describe('the history downloads', () => {
     const [head, row] = csv.slice(1).trimEnd().split('\r\n');
     expect(head).toBe(CSV_HEADERS.join(','));
     expect(row).toBe(
-      `1,101,CREATE,创建需求,发榜单位,tok-1,2026-05-06 10:00:00,2,榜单征集 · 草稿,${'a'.repeat(64)},${'b'.repeat(64)},"{""title"":""风电, \\""轴承\\""""}"`,
+      `1,101,CREATE,创建榜单,发榜单位,tok-1,2026-05-06 10:00:00,2,榜单征集 · 草稿,${'a'.repeat(64)},${'b'.repeat(64)},"{""title"":""风电, \\""轴承\\""""}"`,
     );
   });
 

@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { staffEventTypes, systemEventTypes } from '../../machines/challenge/events.js';
 import { sendersOf } from '../../src/access/policy.js';
 import { eventForms } from '../../src/chart/event-schemas.js';
+import { eventLabels } from '../../web/src/api/labels.js';
 import { fieldKind, initialValue, type JsonSchema, pruned } from '../../web/src/console/form-values.js';
-import { enumLabels, eventLabels, fieldLabels } from '../../web/src/console/labels.js';
+import { enumLabels, fieldLabels } from '../../web/src/console/labels.js';
 
 /** Every field of a schema, with its name, walked into objects, lists and variants. */
 function fields(schema: JsonSchema, name = ''): [string, JsonSchema][] {

@@ -1,48 +1,5 @@
-/** The console's Chinese words for the machine's codes: events, payload fields, roles, deadlines. */
-export const eventLabels: Record<string, string> = {
-  UPDATE: '修改榜单',
-  ATTACH: '上传附件',
-  SUBMIT: '提交审核',
-  WITHDRAW: '撤回榜单',
-  SUBMISSION_WINDOW_CLOSED: '征集截止',
-  RECOMMEND: '推荐',
-  RETURN: '退回修改',
-  DECLINE: '不予通过',
-  RECOMMENDATION_DEADLINE_PASSED: '推荐截止',
-  PASS_FORMAL_CHECK: '形式审查通过',
-  APPROVE_DEMAND: '需求评审通过',
-  PUBLISH: '发布榜单',
-  BID: '揭榜申报',
-  WITHDRAW_BID: '撤回揭榜申报',
-  AGREE: '达成揭榜协议',
-  EXTEND_BIDDING: '延长揭榜期',
-  CLOSE_MATCHING: '结束揭榜对接',
-  BIDDING_CLOSED: '揭榜截止',
-  DECLARE_UNFILLED: '宣布流榜',
-  ASSIGN_PANEL: '组建专家组',
-  SCORE: '专家评分',
-  SELECT: '确定揭榜方',
-  OBJECT: '登记异议',
-  RESOLVE_OBJECTION: '处理异议',
-  NOTICE_PERIOD_ENDED: '公示期满',
-  REGISTER_CONTRACT: '合同登记',
-  RECORD_PAYMENT: '登记付款',
-  DISBURSE: '拨付财政资金',
-  START_IMPLEMENTATION: '启动实施',
-  REPORT_PROGRESS: '报告进展',
-  MIDTERM_DECISION: '中期评估决定',
-  APPROVE_CHANGE: '批准变更',
-  TERMINATE: '终止项目',
-  PERIOD_ENDED: '实施期满',
-  SUBMIT_FINAL_REPORT: '提交结题报告',
-  ACCEPTANCE_DECISION: '验收结论',
-  ACCEPTANCE_OVERDUE: '逾期未验收',
-  RECTIFICATION_OVERDUE: '整改逾期',
-  CREATE: '创建榜单',
-  MIGRATE_MACHINE: '迁移流程版本',
-};
-export const eventLabel = (type: string) => `${eventLabels[type] ?? type}（${type}）`;
-
+/** The console's Chinese words for payload fields, enum values and overdue lists (the machine's
+ * events, stages and roles are named once, in api/labels.ts). */
 export const fieldLabels: Record<string, string> = {
   kind: '类别',
   domain: '领域',
@@ -138,19 +95,6 @@ export const enumLabels: Record<string, string> = {
   ipDocuments: '知识产权文件',
   supportTeam: '支撑团队',
   ethicsReview: '伦理审查',
-};
-
-export const roleLabels: Record<string, string> = {
-  issuer: '发榜单位',
-  solver: '揭榜单位',
-  bureau: '市科技局',
-  district: '区县科技部门',
-  expert: '评审专家',
-  finance: '财务',
-  auditor: '审计',
-  admin: '系统管理员',
-  system: '系统（定时）',
-  public: '公众',
 };
 
 export const overdueLabels: Record<string, string> = {

@@ -4,7 +4,8 @@
  * as Chinese) and JSON Lines, one history entry per line exactly as the API answered it.
  */
 import type { HistoryEntry } from '../../../api/audit-types.js';
-import { eventNames, roleNames, statePathName } from './names.js';
+import { eventLabels, roleLabels, statePathName } from '../../../api/labels.js';
+import { csvText } from '../../../console/csv.js';
 import { statePath } from './statechart-graph.js';
 
 export const CSV_HEADERS = [
@@ -26,44 +27,24 @@ const beijing = (iso: string) => {
   // sv-SE writes 2026-05-06 10:00:00: sortable, unambiguous.
   return new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false });
 };
-const cell = (value: unknown): string => {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
 
 export function historyCsv(items: readonly HistoryEntry[]): string {
-  const rows = items.map((e) =>
-    [
-      e.seq,
-      e.globalSeq,
-      e.type,
-      eventNames[e.type] ?? '',
-      e.actor ? (roleNames[e.actor.role] ?? e.actor.role) : '',
-      e.actor?.id ?? '',
-      beijing(e.at),
-      e.machineVersion,
-      statePathName(statePath(e.stateAfter)),
-      e.prevHash ?? '',
-      e.hash ?? '',
-      e.payload,
-    ]
-      .map(cell)
-      .join(','),
-  );
-  return `\uFEFF${[CSV_HEADERS.join(','), ...rows].join('\r\n')}\r\n`;
+  const rows = items.map((e) => [
+    e.seq,
+    e.globalSeq,
+    e.type,
+    eventLabels[e.type] ?? '',
+    e.actor ? (roleLabels[e.actor.role] ?? e.actor.role) : '',
+    e.actor?.id ?? '',
+    beijing(e.at),
+    e.machineVersion,
+    statePathName(statePath(e.stateAfter)),
+    e.prevHash ?? '',
+    e.hash ?? '',
+    e.payload,
+  ]);
+  return csvText(CSV_HEADERS, rows);
 }
 
 export const historyJsonLines = (items: readonly HistoryEntry[]): string =>
   items.map((e) => JSON.stringify(e)).join('\n') + (items.length ? '\n' : '');
-
-/** Saves text as a file through the browser's download. */
-export function download(filename: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

@@ -6,7 +6,7 @@
  * carries its event and the clauses its rules check. Pure: no Vue, no layout.
  */
 import type { MachineNode, MachineTransitionConfig, StateValue } from '../../../api/audit-types.js';
-import { eventName, subStateName } from './names.js';
+import { eventName, subStateName } from '../../../api/labels.js';
 
 export interface ChartNode {
   /** Dotted path: `review`, `review.formalCheck`. */
