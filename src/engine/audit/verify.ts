@@ -349,12 +349,12 @@ export interface VerifyOptions {
    * only): `jiebang verify` asks for it; the service's own audit route does not.
    */
   workers?: boolean;
-  /** The fewest events worth a worker thread (20,000; tests lower it). */
+  /** The fewest events worth a worker thread (50,000; tests lower it). */
   workersFrom?: number;
 }
 
 /** Below this many events a worker thread costs more to start than it saves. */
-const WORKERS_FROM = 20_000;
+const WORKERS_FROM = 50_000;
 
 /** The id the worker's half starts at, or none when the log is not split. */
 async function splitPoint(port: Db['$port'], eventCount: number, from: number): Promise<string | undefined> {
