@@ -51,6 +51,7 @@ export function registerVerifyCommand(program: Command): void {
         let barStarted = false;
         let lastLine = Date.now();
         report = await verifyLog(db, {
+          workers: true,
           onProgress: (done, total) => {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
             // Each event is checked twice: its challenge's chain and replay, then the global chain.

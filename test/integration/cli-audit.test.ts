@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
+import { openSqliteReadOnly, sqliteClientOf } from '../../src/db/sqlite/open.js';
+import { verifyLog } from '../../src/engine/audit/verify.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -85,6 +86,51 @@ describe('jiebang verify', () => {
       expect(json.firstDivergence).toMatchObject({ challengeId: b.id, seq: 2, check: 'hash' });
     } finally {
       setAt(row.at);
+    }
+  });
+
+  it('gives the same report split over a worker thread as in one thread, whichever half diverges', async () => {
+    const both = async () => {
+      const db = openSqliteReadOnly(h.dbFile);
+      try {
+        const one = await verifyLog(db);
+        const progress: number[] = [];
+        const split = await verifyLog(db, {
+          workers: true,
+          workersFrom: 0,
+          progressEvery: 1,
+          onProgress: (done) => progress.push(done),
+        });
+        return { one, split, progress };
+      } finally {
+        await db.$port.close();
+      }
+    };
+    const clean = await both();
+    expect(clean.one.ok).toBe(true);
+    expect(clean.split).toEqual(clean.one);
+    expect(clean.progress.at(-1)).toBe(2 * clean.one.checkedEvents);
+    const ddl = (
+      sql().prepare("SELECT sql FROM sqlite_master WHERE name = 'events_no_update'").get() as { sql: string }
+    ).sql;
+    const setType = (challengeId: string, type: string) => {
+      sql().exec('DROP TRIGGER events_no_update');
+      sql().prepare('UPDATE events SET payload = ? WHERE challenge_id = ? AND seq = 2').run(type, challengeId);
+      sql().exec(ddl);
+    };
+    // Two challenges: the lower id is checked on this thread, the upper in the worker.
+    for (const id of [a.id, b.id]) {
+      const payload = (
+        sql().prepare('SELECT payload FROM events WHERE challenge_id = ? AND seq = 2').get(id) as { payload: string }
+      ).payload;
+      setType(id, `${payload} `);
+      try {
+        const edited = await both();
+        expect(edited.one.firstDivergence).toMatchObject({ challengeId: id, seq: 2, check: 'hash' });
+        expect(edited.split).toEqual(edited.one);
+      } finally {
+        setType(id, payload);
+      }
     }
   });
 

@@ -23,6 +23,8 @@ import * as schema from '../schema.js';
 export const WRITE_LOCK = 0x6a696562;
 /** Held while one process migrates, so processes that start together do not migrate twice. */
 const MIGRATION_LOCK = WRITE_LOCK + 1;
+/** A write transaction's start: its BEGIN and the writers' lock, sent together. */
+const BEGIN_AND_LOCK = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
 
 const migrationsFolder = fileURLToPath(new URL('../../../migrations/postgres', import.meta.url));
 
@@ -120,16 +122,15 @@ export function openPostgres(url: string): Db {
           await outer.client.query(`RELEASE SAVEPOINT ${name}`);
           return result;
         } catch (error) {
-          await outer.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-          await outer.client.query(`RELEASE SAVEPOINT ${name}`);
+          await outer.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
           throw error;
         }
       }
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+        // One round trip, not two: a simple query may hold both statements (no parameters).
+        await client.query(BEGIN_AND_LOCK);
         const live = { open: true };
         const result = await current.run({ client, depth: 1, live }, fn).finally(() => {
           live.open = false;

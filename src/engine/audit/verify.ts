@@ -36,6 +36,7 @@ import { HashSchedule, hasHashSwitches, isHashAlgorithm, loadHashSchedule } from
 import { type PersistedSnapshot, persist } from '../snapshots.js';
 import { checkpointSignatureRows, signatureProblem } from './checkpoint-signatures.js';
 import { ReplayError, Replayer } from './replay.js';
+import { checkUpperHalf } from './verify-workers.js';
 
 /** The check that failed. */
 export type DivergenceCheck =
@@ -343,6 +344,56 @@ export interface VerifyOptions {
   /** Called every `progressEvery` events with the events checked so far, over both passes. */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
+  /**
+   * Split the first pass over two threads (a SQLite file with the default machine registry
+   * only): `jiebang verify` asks for it; the service's own audit route does not.
+   */
+  workers?: boolean;
+  /** The fewest events worth a worker thread (50,000; tests lower it). */
+  workersFrom?: number;
+}
+
+/** Below this many events a worker thread costs more to start than it saves. */
+const WORKERS_FROM = 50_000;
+
+/** The id the worker's half starts at, or none when the log is not split. */
+async function splitPoint(port: Db['$port'], eventCount: number, from: number): Promise<string | undefined> {
+  if (port.dialect !== 'sqlite' || port.location === ':memory:' || eventCount < from) return undefined;
+  const [count] = await port.query<{ n: number }>('SELECT count(*) AS n FROM challenges');
+  const challenges = Number(count?.n ?? 0);
+  if (challenges < 2) return undefined;
+  const [middle] = await port.query<{ id: string }>('SELECT id FROM challenges ORDER BY id LIMIT 1 OFFSET ?', [
+    Math.floor(challenges / 2),
+  ]);
+  return middle?.id;
+}
+
+/**
+ * Pass 1 over the challenges with `from <= id < to` (a bound left out is open), in id order:
+ * how many events were checked, and the first divergence. The worker thread runs it too.
+ */
+export async function checkChallenges(
+  port: Db['$port'],
+  registry: MachineRegistry,
+  schedule: HashSchedule,
+  range: { from?: string; to?: string },
+  onEvent: () => void,
+): Promise<{ checkedEvents: number; found: Divergence | null }> {
+  const bounds = [range.from === undefined ? '' : 'id >= ?', range.to === undefined ? '' : 'id < ?'].filter(Boolean);
+  const params = [range.from, range.to].filter((b): b is string => b !== undefined);
+  const where = bounds.length > 0 ? ` WHERE ${bounds.join(' AND ')}` : '';
+  const heads = port.each<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM challenges${where} ORDER BY id`, params);
+  const eventsSql = `SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`;
+  let checkedEvents = 0;
+  for await (const head of heads) {
+    const found = await checkChallenge(head, port.each<VerifyRow>(eventsSql, [head.id]), registry, schedule, () => {
+      checkedEvents += 1;
+      onEvent();
+    });
+    // Returning from a for…of closes the iterator, so the statement is free again.
+    if (found) return { checkedEvents, found };
+  }
+  return { checkedEvents, found: null };
 }
 
 /** Replay and hash check of the whole log. */
@@ -354,23 +405,32 @@ export async function verifyLog(db: Db, options: VerifyOptions = {}): Promise<Ve
   const eventCount = Number(count?.n ?? 0);
   const total = eventCount * 2;
   let done = 0;
-  const tick = () => {
-    done += 1;
-    if (options.onProgress && done % every === 0) options.onProgress(done, total);
+  const advance = (events: number) => {
+    const before = done;
+    done += events;
+    if (options.onProgress && Math.floor(done / every) > Math.floor(before / every)) options.onProgress(done, total);
   };
+  const tick = () => advance(1);
 
   const schedule = await loadHashSchedule(port);
-  // Pass 1: each challenge on its own.
-  const heads = port.each<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM challenges ORDER BY id`);
-  const eventsSql = `SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`;
+  // Pass 1: each challenge on its own; on a large SQLite file, the upper half in a worker thread.
+  const split =
+    options.workers && registry === machineRegistry
+      ? await splitPoint(port, eventCount, options.workersFrom ?? WORKERS_FROM)
+      : undefined;
+  const upper = split === undefined ? undefined : checkUpperHalf(port.location, split, advance);
   let checkedEvents = 0;
-  for await (const head of heads) {
-    const found = await checkChallenge(head, port.each<VerifyRow>(eventsSql, [head.id]), registry, schedule, () => {
-      checkedEvents += 1;
-      tick();
-    });
-    // Returning from a for…of closes the iterator, so the statement is free again.
-    if (found) return { ok: false, checkedEvents, firstDivergence: found };
+  try {
+    const lower = await checkChallenges(port, registry, schedule, { to: split }, tick);
+    checkedEvents = lower.checkedEvents;
+    if (lower.found) return { ok: false, checkedEvents, firstDivergence: lower.found };
+    if (upper) {
+      const rest = await upper.result;
+      checkedEvents += rest.checkedEvents;
+      if (rest.found) return { ok: false, checkedEvents, firstDivergence: rest.found };
+    }
+  } finally {
+    await upper?.stop();
   }
   // Events no challenge row owns were never visited above: the row was deleted (foreign keys off).
   if (checkedEvents !== eventCount) {
@@ -402,20 +462,44 @@ export async function verifyLog(db: Db, options: VerifyOptions = {}): Promise<Ve
   );
   const started = chain.start();
   if (started) return { ok: false, checkedEvents, firstDivergence: started };
-  const log = port.each<Pick<VerifyRow, 'globalSeq' | 'challengeId' | 'seq' | 'hash' | 'globalHash'>>(
+  const log = port.each<ChainRow>(
     'SELECT global_seq AS globalSeq, challenge_id AS challengeId, seq, hash, global_hash AS globalHash FROM events ORDER BY global_seq',
   );
-  for await (const row of log) {
-    const found = chain.check(row);
-    if (found) return { ok: false, checkedEvents, firstDivergence: found };
-    tick();
-  }
+  const broken = isSync(log) ? checkChainSync(chain, log, tick) : await checkChainAsync(chain, log, tick);
+  if (broken) return { ok: false, checkedEvents, firstDivergence: broken };
   const orphan = chain.finish();
   if (orphan) return { ok: false, checkedEvents, firstDivergence: orphan };
   const unsigned = gm ? await checkSignatures(db) : null;
   if (unsigned) return { ok: false, checkedEvents, firstDivergence: unsigned };
   options.onProgress?.(total, total);
   return { ok: true, checkedEvents };
+}
+
+type ChainRow = Pick<VerifyRow, 'globalSeq' | 'challengeId' | 'seq' | 'hash' | 'globalHash'>;
+
+const isSync = <T>(rows: Iterable<T> | AsyncIterable<T>): rows is Iterable<T> => Symbol.iterator in rows;
+
+/** Feeds the whole log to the global chain's checker; returning early closes the iterator. */
+function checkChainSync(chain: GlobalChainChecker, rows: Iterable<ChainRow>, tick: () => void): Divergence | null {
+  for (const row of rows) {
+    const found = chain.check(row);
+    if (found) return found;
+    tick();
+  }
+  return null;
+}
+
+async function checkChainAsync(
+  chain: GlobalChainChecker,
+  rows: AsyncIterable<ChainRow>,
+  tick: () => void,
+): Promise<Divergence | null> {
+  for await (const row of rows) {
+    const found = chain.check(row);
+    if (found) return found;
+    tick();
+  }
+  return null;
 }
 
 /** Feeds one challenge's events to a checker; returning early closes the iterator. */
@@ -427,10 +511,19 @@ async function checkChallenge(
   onEvent: () => void,
 ): Promise<Divergence | null> {
   const checker = new ChallengeChecker(head.id, registry, schedule);
-  for await (const row of rows) {
-    const found = checker.check(row);
-    if (found) return found;
-    onEvent();
+  // SQLite's rows come synchronously: a plain loop spares a promise and a microtask per event.
+  if (isSync(rows)) {
+    for (const row of rows) {
+      const found = checker.check(row);
+      if (found) return found;
+      onEvent();
+    }
+  } else {
+    for await (const row of rows) {
+      const found = checker.check(row);
+      if (found) return found;
+      onEvent();
+    }
   }
   return checker.finish(head);
 }
