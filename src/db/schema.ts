@@ -266,6 +266,8 @@ export const denials = sqliteTable(
     clauses: text('clauses'),
     scope: text('scope'),
     message: text('message').notNull(),
+    /** The refusal's Chinese message as answered; null for rows recorded before it was kept. */
+    messageZh: text('message_zh'),
     requestId: text('request_id').notNull(),
     ip: text('ip'),
   },

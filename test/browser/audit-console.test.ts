@@ -173,6 +173,10 @@ describe("the auditor's time machine", () => {
     await page.getByLabel('错误代码').fill('FORBIDDEN');
     await page.getByRole('button', { name: '筛选' }).click();
     await expect.poll(() => page.getByTestId('denials').getByText('形式审查通过 PASS_FORMAL_CHECK').count()).toBe(1);
+    // Its reason in Chinese, as the refusal answered it.
+    const [denied] = (await h.request('GET', `/api/v1/denials?challenge=${c.id}`, p.auditor)).body.items;
+    expect(denied.messageZh).toMatch(/[\u4e00-\u9fff]/);
+    await expect.poll(() => page.getByTestId('denials').getByText(denied.messageZh).count()).toBe(1);
     await shot(page, 'time-machine-denials');
 
     // The next day's first event (on another challenge) records and signs 7 May's checkpoint:

@@ -85,6 +85,10 @@ describe('refusals on record', () => {
     expect(d422.clause).toEqual(d422.clauses[0]);
     expect(d422.clauses.length).toBeGreaterThan(0);
     expect(d422.requestId).toBe(r422.body.error.requestId);
+    // The Chinese message is kept as answered, for the console's list of refused attempts.
+    expect(d422.messageZh).toBe(r422.body.error.message_zh);
+    expect(d403.messageZh).toBe(r403.body.error.message_zh);
+    expect(d401.messageZh).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('filters and pages with a cursor; bureau may read, others may not', async () => {

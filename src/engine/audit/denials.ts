@@ -25,6 +25,7 @@ export interface DenialInput {
   clauses: string[] | undefined;
   scope: string | undefined;
   message: string;
+  messageZh: string | undefined;
   requestId: string;
   ip: string | undefined;
 }
@@ -50,6 +51,7 @@ export function createDenialRecorder(db: Db) {
       clauses: placeholder('clauses'),
       scope: placeholder('scope'),
       message: placeholder('message'),
+      messageZh: placeholder('messageZh'),
       requestId: placeholder('requestId'),
       ip: placeholder('ip'),
     })
@@ -71,6 +73,7 @@ export function createDenialRecorder(db: Db) {
       clauses: d.clauses ? JSON.stringify(d.clauses) : null,
       scope: d.scope ?? null,
       message: d.message,
+      messageZh: d.messageZh ?? null,
       requestId: d.requestId,
       ip: d.ip ?? null,
     });

@@ -17,7 +17,14 @@ declare module 'fastify' {
 }
 
 interface ErrorBody {
-  error?: { code?: string; clause?: string; scope?: string; message?: string; violations?: { clause: string }[] };
+  error?: {
+    code?: string;
+    clause?: string;
+    scope?: string;
+    message?: string;
+    message_zh?: string;
+    violations?: { clause: string }[];
+  };
 }
 
 export default fp(
@@ -48,6 +55,7 @@ export default fp(
           clauses: error.violations ? [...new Set(error.violations.map((v) => v.clause))] : undefined,
           scope: error.scope,
           message: (error.message ?? '').slice(0, 2000),
+          messageZh: error.message_zh?.slice(0, 2000),
           requestId: request.id,
           ip: request.ip,
         })

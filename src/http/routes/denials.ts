@@ -22,6 +22,7 @@ const denialSchema = z.object({
   clauses: z.array(z.string()).nullable(),
   scope: z.string().nullable(),
   message: z.string(),
+  messageZh: z.string().nullable().describe("the refusal's Chinese message as answered; null before it was kept"),
   requestId: z.string(),
   ip: z.string().nullable(),
 });

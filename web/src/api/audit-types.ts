@@ -63,6 +63,8 @@ export interface Denial {
   clause: string | null;
   clauses: string[] | null;
   message: string;
+  /** The Chinese message as answered; null for refusals recorded before it was kept. */
+  messageZh: string | null;
   requestId: string;
 }
 
