@@ -87,13 +87,18 @@ async function plantedChallenge() {
     text: '中选团队的业绩材料与事实不符。',
   });
   expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-  // An objection received on paper, typed in by the bureau.
-  const typed = await s.send(p.bureau, {
-    type: 'OBJECT',
-    objector: { name: PAPER_OBJECTOR },
-    contact: PAPER_CONTACT,
-    text: '书面异议：团队成员资质存疑。',
-  } as never);
+  // An objection received on paper, typed in by the bureau; its answer is kept for the
+  // Idempotency-Key, so the stored answer is scanned too.
+  const typed = await s.send(
+    p.bureau,
+    {
+      type: 'OBJECT',
+      objector: { name: PAPER_OBJECTOR },
+      contact: PAPER_CONTACT,
+      text: '书面异议：团队成员资质存疑。',
+    } as never,
+    { 'idempotency-key': 'paper-objection-1' },
+  );
   expect(typed.status, JSON.stringify(typed.body)).toBe(200);
   // A mail recipient: its address is the table's key and the outbox's target.
   const recipient = await h.request('PUT', `/api/v1/mail/recipients/${MAIL}`, p.bureau, {
@@ -109,6 +114,9 @@ async function plantedChallenge() {
 describe('personal data at rest', () => {
   it('leaves no planted ID number, name, phone or objector contact in clear in the database or the uploads folder', async () => {
     await plantedChallenge();
+    // The typed objection's answer is kept for its Idempotency-Key, and scanned with the rest.
+    const kept = await h.app.jiebang.db.$port.query<{ n: number }>('SELECT count(*) AS n FROM idempotency_keys');
+    expect(Number(kept[0]?.n)).toBeGreaterThan(0);
     const stored = await storedBytes();
     expect(stored.length).toBeGreaterThan(0);
     for (const value of planted) expect(clearIn(stored, value), value).toBe(false);
