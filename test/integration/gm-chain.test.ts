@@ -289,10 +289,14 @@ describe('moving a database from before issue 16', () => {
   /** Takes the database back to before migration 0012 (PostgreSQL: 0004), as a deployment of the previous version left it. */
   async function backToBeforeIssue16() {
     const migrations = testStore === 'postgres' ? 'drizzle.__drizzle_migrations' : '__drizzle_migrations';
+    const dropLatest = `DELETE FROM ${migrations} WHERE created_at = (SELECT max(created_at) FROM ${migrations})`;
+    // First the personal data migration that came after (0013; PostgreSQL: 0005): this log holds no refs.
+    for (const table of ['personal_data_steps', 'personal_data']) await port().run(`DROP TABLE ${table}`);
+    await port().run(dropLatest);
     for (const table of ['hash_switches', 'signing_keys', 'checkpoint_signatures'])
       await port().run(`DROP TABLE ${table}`);
     await port().run('ALTER TABLE checkpoints DROP COLUMN hash_algorithm');
-    await port().run(`DELETE FROM ${migrations} WHERE created_at = (SELECT max(created_at) FROM ${migrations})`);
+    await port().run(dropLatest);
   }
 
   it('verifies the old log as it was, then signs its checkpoints and switches to SM3 by a recorded step', async () => {
