@@ -10,6 +10,7 @@ const sqliteOnly = [
   'test/integration/audit.test.ts',
   'test/integration/authorization-matrix.test.ts',
   'test/integration/cli-audit.test.ts',
+  'test/integration/cli-export-personal-data.test.ts',
   'test/integration/fuzz.test.ts',
   'test/integration/hardening.test.ts',
   'test/integration/machine-versions.test.ts',

@@ -12,8 +12,8 @@ import { dataKeyFrom } from '../src/crypto/data-key.js';
 import { newRecordKey, open, recordKeys, seal } from '../src/crypto/seal.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
-import { revealInJson } from '../src/http/plugins/personal-data.js';
 import { sealIdNumbers } from '../src/personal/pseudonymise.js';
+import { revealInJson } from '../src/personal/reveal-for.js';
 import { refFor } from '../src/personal/vault.js';
 import { techDraft } from '../test/helpers/fixtures.js';
 

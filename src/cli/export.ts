@@ -10,6 +10,9 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
+import { loadConfig } from '../base/config.js';
+import { dataKeyPathFor, readDataKey } from '../crypto/data-key.js';
+import type { Db } from '../db/client.js';
 import {
   checkpointColumns,
   type ExportedEvent,
@@ -20,6 +23,8 @@ import {
   exportReconciliation,
   reconciliationColumns,
 } from '../engine/audit/export.js';
+import { type ExportReader, exportReaders, parseExportReader, shownForReader } from '../personal/export-reader.js';
+import type { Vault } from '../personal/vault.js';
 import { openForAudit } from './audit-database.js';
 
 interface ExportFlags {
@@ -31,6 +36,7 @@ interface ExportFlags {
   format: string;
   zh?: boolean;
   out?: string;
+  as: ExportReader;
 }
 
 /** The JSON-valued columns: JSON lines hold their values, CSV their exact canonical text. */
@@ -54,6 +60,12 @@ export function registerExportCommand(program: Command): void {
     .option('--format <format>', 'jsonl or csv', 'jsonl')
     .option('--zh', 'CSV with Chinese column headers (and a UTF-8 BOM for Excel)')
     .option('--out <file>', 'write to a file instead of stdout')
+    .option(
+      '--as <reader>',
+      `whom the export is for (${exportReaders.join(', ')}): personal data in full for the admin, the bureau and auditors, masked for the other roles and by default, the refs as stored with "stored" (docs/security.md)`,
+      parseExportReader,
+      'masked',
+    )
     .action(async (flags: ExportFlags) => {
       const chosen = [flags.challenge, flags.programme, flags.checkpoints].filter((x) => x !== undefined);
       if (chosen.length !== 1) throw new Error('give exactly one of --challenge, --programme, --checkpoints');
@@ -61,19 +73,31 @@ export function registerExportCommand(program: Command): void {
         throw new Error('--reconciliation goes with --challenge or --programme');
       if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new Error('--format is jsonl or csv');
       const db = openForAudit(flags.db);
+      const vault = () => vaultFor(db, flags.db);
       const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
       try {
         if (flags.checkpoints) {
-          await write(await exportCheckpoints(db), checkpointColumns, flags, out, (r) => r);
+          const rows = shownForReader(await exportCheckpoints(db), flags.as, vault);
+          await write(rows, checkpointColumns, flags, out, (r) => r);
         } else {
           const scope: ExportScope = flags.challenge
             ? { challenge: flags.challenge }
             : { programme: flags.programme as string };
           if (flags.reconciliation)
-            await write(await exportReconciliation(db, scope), reconciliationColumns, flags, out, (r) => r);
+            await write(
+              shownForReader(await exportReconciliation(db, scope), flags.as, vault),
+              reconciliationColumns,
+              flags,
+              out,
+              (r) => r,
+            );
           else
-            await write(await exportEvents(db, scope), eventColumns, flags, out, (row) =>
-              flags.format === 'jsonl' ? parseJsonColumns(row) : row,
+            await write(
+              shownForReader(await exportEvents(db, scope), flags.as, vault, jsonColumns),
+              eventColumns,
+              flags,
+              out,
+              (row) => (flags.format === 'jsonl' ? parseJsonColumns(row) : row),
             );
         }
       } finally {
@@ -84,6 +108,19 @@ export function registerExportCommand(program: Command): void {
         await finished(out);
       }
     });
+}
+
+/** The vault of the exported database: its data key, found as the service finds it. */
+function vaultFor(db: Db, dbFlag: string | undefined): Vault {
+  const config = loadConfig();
+  const path = dataKeyPathFor(dbFlag ?? config.dbPath, config.dataKeyPath);
+  try {
+    return { db, key: readDataKey(path) };
+  } catch {
+    throw new Error(
+      `the export holds personal data and there is no data key at ${path}: set JIEBANG_DATA_KEY, or export --as stored`,
+    );
+  }
 }
 
 function parseJsonColumns(row: ExportedEvent): Record<string, unknown> {

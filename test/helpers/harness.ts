@@ -3,6 +3,7 @@
  * client: every request goes through `app.inject`, auth and all. The harness is the in-process
  * `Transport` of the lifecycle driver (transport.ts); http-transport.ts is the other one.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
 import { manualClock } from '../../src/engine/time/clock.js';
+import { logRedaction, logSerializers } from '../../src/http/logging.js';
 import { freshDatabase, testStore } from './store.js';
 import { moveClockTo, type Transport } from './transport.js';
 import { multipartBody } from './uploads.js';
@@ -82,7 +84,10 @@ export async function startHarness(
       db: openDatabase(dbFile),
       clock,
       scheduler: false,
-      logger: logStream ? { level: 'info', stream: logStream } : false,
+      // The service's own redaction and serializers, so a test of the log reads what production writes.
+      logger: logStream
+        ? { level: 'info', stream: logStream, redact: logRedaction, serializers: logSerializers }
+        : false,
     });
     await built.ready();
     return built;

@@ -286,7 +286,6 @@ describe('SM2-signed checkpoints', () => {
 });
 
 describe('moving a database from before issue 16', () => {
-  /** Takes the database back to before migration 0012 (PostgreSQL: 0004), as a deployment of the previous version left it. */
   /** Undoes issue 16's migrations (the chains' and the personal data's) and every later one. */
   async function backToBeforeIssue16() {
     const migrations = testStore === 'postgres' ? 'drizzle.__drizzle_migrations' : '__drizzle_migrations';

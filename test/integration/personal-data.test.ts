@@ -13,9 +13,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataKeyFrom } from '../../src/crypto/data-key.js';
 import { modelTables } from '../../src/db/postgres/schema.js';
 import { persons } from '../../src/db/schema.js';
-import { ERASED } from '../../src/http/plugins/personal-data.js';
 import { eraseValues } from '../../src/personal/erase.js';
 import { withIdCheckCharacter } from '../../src/personal/kinds.js';
+import { ERASED } from '../../src/personal/reveal-for.js';
 import { sealExisting } from '../../src/personal/seal-existing.js';
 import { findRef, reveal, rotateDataKey } from '../../src/personal/vault.js';
 import { type Parties, registerParties, techDraft, UNITS } from '../helpers/fixtures.js';
@@ -87,13 +87,18 @@ async function plantedChallenge() {
     text: '中选团队的业绩材料与事实不符。',
   });
   expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-  // An objection received on paper, typed in by the bureau.
-  const typed = await s.send(p.bureau, {
-    type: 'OBJECT',
-    objector: { name: PAPER_OBJECTOR },
-    contact: PAPER_CONTACT,
-    text: '书面异议：团队成员资质存疑。',
-  } as never);
+  // An objection received on paper, typed in by the bureau; its answer is kept for the
+  // Idempotency-Key, so the stored answer is scanned too.
+  const typed = await s.send(
+    p.bureau,
+    {
+      type: 'OBJECT',
+      objector: { name: PAPER_OBJECTOR },
+      contact: PAPER_CONTACT,
+      text: '书面异议：团队成员资质存疑。',
+    } as never,
+    { 'idempotency-key': 'paper-objection-1' },
+  );
   expect(typed.status, JSON.stringify(typed.body)).toBe(200);
   // A mail recipient: its address is the table's key and the outbox's target.
   const recipient = await h.request('PUT', `/api/v1/mail/recipients/${MAIL}`, p.bureau, {
@@ -109,6 +114,9 @@ async function plantedChallenge() {
 describe('personal data at rest', () => {
   it('leaves no planted ID number, name, phone or objector contact in clear in the database or the uploads folder', async () => {
     await plantedChallenge();
+    // The typed objection's answer is kept for its Idempotency-Key, and scanned with the rest.
+    const kept = await h.app.jiebang.db.$port.query<{ n: number }>('SELECT count(*) AS n FROM idempotency_keys');
+    expect(Number(kept[0]?.n)).toBeGreaterThan(0);
     const stored = await storedBytes();
     expect(stored.length).toBeGreaterThan(0);
     for (const value of planted) expect(clearIn(stored, value), value).toBe(false);
@@ -265,5 +273,71 @@ describe('an existing database with clear personal data', () => {
     expect((await h.request('GET', `/api/v1/persons/${LEGACY}`, p.issuer)).body.name).toBe('王**');
     // New events naming the legacy person keep its clear id (the log is never rewritten).
     expect((await s.view(p.bureau)).details.draft.leader).toBe(LEGACY);
+  });
+});
+
+describe('every way out: exports over HTTP, the console reads, denials, the log', () => {
+  const UNREGISTERED = withIdCheckCharacter('11010119851231456');
+
+  /** A refused SUBMIT whose message names a team member by ID number: the denial records it. */
+  async function plantedDenial(): Promise<void> {
+    const d = await new ChallengeDriver(h, p).create(techDraft({ leader: ID, team: [ID, UNREGISTERED] }));
+    await d.attachAll();
+    const refused = await d.send(p.issuer, { type: 'SUBMIT', confirmDetails: true } as never);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain(UNREGISTERED.slice(-4));
+    expect(JSON.stringify(refused.body)).not.toContain(UNREGISTERED);
+  }
+
+  it('shows the history, the rebuilt state and the denials in full to the bureau and auditors, masked to the issuer', async () => {
+    const s = await plantedChallenge();
+    await plantedDenial();
+    const seq = ((await s.history(p.auditor)) as Json[]).length;
+    for (const reader of [p.bureau, p.auditor]) {
+      const history = JSON.stringify((await h.request('GET', `/api/v1/challenges/${s.id}/history`, reader)).body);
+      for (const value of [ID, OBJECTOR, CONTACT, PAPER_OBJECTOR, PAPER_CONTACT]) expect(history).toContain(value);
+      const state = await h.request('GET', `/api/v1/challenges/${s.id}/state?seq=${seq}`, reader);
+      expect(state.status, JSON.stringify(state.body)).toBe(200);
+      const stateText = JSON.stringify(state.body);
+      for (const value of [ID, OBJECTOR, PAPER_OBJECTOR]) expect(stateText).toContain(value);
+      const denials = await h.request('GET', '/api/v1/denials', reader);
+      expect(denials.status).toBe(200);
+      expect(JSON.stringify(denials.body)).toContain(UNREGISTERED);
+      expect(JSON.stringify(denials.body)).not.toMatch(/p_[0-9a-f]{24}/);
+    }
+    // The issuer reads its challenge's history (the console's CSV / JSON Lines are built from it): masked.
+    const issuerHistory = await h.request('GET', `/api/v1/challenges/${s.id}/history`, p.issuer);
+    expect(issuerHistory.status).toBe(200);
+    const text = JSON.stringify(issuerHistory.body);
+    for (const value of planted) expect(text.includes(value), `issuer reads ${value}`).toBe(false);
+    expect(text).not.toMatch(/p_[0-9a-f]{24}/);
+    expect(text).toContain(`110101********${ID.slice(-4)}`);
+    expect(text).toContain('李**');
+    // The issuer is not shown objectors' contacts at all (withheld by the access policy).
+    expect(text).toContain('payload.contact');
+    // The console's own reads name nobody to the issuer and the district.
+    for (const reader of [p.issuer, p.district]) {
+      const inbox = JSON.stringify((await h.request('GET', '/api/v1/inbox', reader)).body);
+      for (const value of [...planted, UNREGISTERED]) expect(inbox.includes(value)).toBe(false);
+    }
+    const stats = await h.request('GET', '/api/v1/stats', p.auditor);
+    expect(stats.status).toBe(200);
+    expect(JSON.stringify(stats.body)).not.toMatch(/p_[0-9a-f]{24}/);
+    // Nothing of it lies in clear in the database: the denial's message holds the ref.
+    expect(clearIn(await storedBytes(), UNREGISTERED)).toBe(false);
+  });
+
+  it('writes no planted value to the request log', async () => {
+    await h.close();
+    const lines: string[] = [];
+    h = await startHarness(undefined, {}, { write: (line) => lines.push(line) });
+    p = await registerParties(h);
+    await plantedChallenge();
+    await plantedDenial();
+    expect((await h.request('GET', `/api/v1/persons/${ID}`, p.bureau)).status).toBe(200);
+    expect((await h.request('GET', `/api/v1/persons/${UNREGISTERED}`, p.bureau)).status).toBe(404);
+    const log = lines.join('');
+    expect(log).toContain('/api/v1/persons/[redacted]');
+    for (const value of [...planted, UNREGISTERED]) expect(log.includes(value), value).toBe(false);
   });
 });

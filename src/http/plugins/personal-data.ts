@@ -17,19 +17,16 @@ import fp from 'fastify-plugin';
 import { publicObjectionEvent } from '../../../machines/challenge/stages/6-announcement.js';
 import { readsPersonalDataInFull } from '../../access/policy.js';
 import type { DataKey } from '../../crypto/data-key.js';
-import { type PersonalKind, REF_PATTERN } from '../../personal/kinds.js';
-import { mask } from '../../personal/mask.js';
+import type { PersonalKind } from '../../personal/kinds.js';
 import { sealIdNumbers, sealValue } from '../../personal/pseudonymise.js';
-import { type Revealed, reveal, type Vault } from '../../personal/vault.js';
+import { revealInJson } from '../../personal/reveal-for.js';
+import type { Vault } from '../../personal/vault.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     vault: Vault;
   }
 }
-
-/** What an erased value reads as. */
-export const ERASED = '[已删除]';
 
 type FieldPath = readonly string[];
 type Sealed = { path: FieldPath; kind: PersonalKind; when?: (body: Record<string, unknown>) => boolean };
@@ -100,25 +97,6 @@ export async function sealRequest(vault: Vault, request: FastifyRequest, now: st
   for (const field of fields)
     if (field.path[0] !== 'params' && (!field.when || field.when(body))) await sealField(vault, body, field, now);
   request.body = body;
-}
-
-const shown = (found: Revealed | undefined, ref: string, full: boolean): string => {
-  if (!found) return ref;
-  if ('erased' in found) return ERASED;
-  return full ? found.value : mask(found.kind, found.value);
-};
-
-/**
- * A JSON text with every ref replaced by what the reader may see of it. Refs stand only inside
- * JSON strings, so each is replaced by its value escaped for a JSON string: one scan of the text
- * the serializer wrote, and nothing at all for an answer without refs (most of them).
- */
-export async function revealInJson(vault: Vault, json: string, full: boolean): Promise<string> {
-  const refs = json.match(REF_PATTERN);
-  if (!refs) return json;
-  const found = await reveal(vault, refs);
-  if (found.size === 0) return json;
-  return json.replace(REF_PATTERN, (ref) => JSON.stringify(shown(found.get(ref), ref, full)).slice(1, -1));
 }
 
 export default fp(
