@@ -1,12 +1,3 @@
-/**
- * Issue 16 in a real headless Chromium: a member of the public opens a notice and finds the
- * SM2-signed checkpoint that covers it — announced as pending on the day of the notice, shown once
- * the next day's first event has recorded it — and the signature shown verifies with OpenSSL
- * against the public key the page links to.
- */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +5,7 @@ import { beijingDate } from '../../machines/calendar.js';
 import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { opensslVerifies } from '../helpers/openssl.js';
 import { type Browser, launchBrowser, SCREENSHOTS } from './browser.js';
 
 let h: Harness;
@@ -64,30 +56,8 @@ describe('in the browser', () => {
     // Follow the page's own link to the key, and check the signature with OpenSSL's command line.
     await page.getByRole('link', { name: '验签公钥' }).click();
     const key = JSON.parse((await page.locator('body').textContent()) ?? '');
-    const dir = mkdtempSync(join(tmpdir(), 'notice-checkpoint-'));
-    writeFileSync(join(dir, 'pub.pem'), key.publicKeyPem);
-    writeFileSync(
-      join(dir, 'msg.txt'),
-      `${notice.day}|${notice.globalSeq}|${notice.globalHash}|${notice.hashAlgorithm}`,
-    );
-    writeFileSync(join(dir, 'sig.der'), Buffer.from(notice.signature, 'base64'));
-    const openssl = spawnSync('openssl', [
-      'pkeyutl',
-      '-verify',
-      '-pubin',
-      '-inkey',
-      join(dir, 'pub.pem'),
-      '-rawin',
-      '-in',
-      join(dir, 'msg.txt'),
-      '-sigfile',
-      join(dir, 'sig.der'),
-      '-digest',
-      'sm3',
-      '-pkeyopt',
-      `distid:${key.distId}`,
-    ]);
-    expect(openssl.stdout.toString()).toContain('Signature Verified Successfully');
+    const text = `${notice.day}|${notice.globalSeq}|${notice.globalHash}|${notice.hashAlgorithm}`;
+    expect(opensslVerifies(key.publicKeyPem, text, notice.signature, key.distId)).toBe(true);
     await page.close();
   });
 });

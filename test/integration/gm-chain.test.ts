@@ -17,6 +17,7 @@ import { storedRowHash } from '../../src/engine/canonical.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { opensslVerifies } from '../helpers/openssl.js';
 import { testStore } from '../helpers/store.js';
 
 let h: Harness;
@@ -149,29 +150,6 @@ describe('SHA-256 chains switched to SM3', () => {
 });
 
 describe('SM2-signed checkpoints', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gm-chain-'));
-  const opensslVerifies = (publicKeyPem: string, text: string, signature: string, distId: string) => {
-    writeFileSync(join(dir, 'pub.pem'), publicKeyPem);
-    writeFileSync(join(dir, 'msg.txt'), text);
-    writeFileSync(join(dir, 'sig.der'), Buffer.from(signature, 'base64'));
-    const r = spawnSync('openssl', [
-      'pkeyutl',
-      '-verify',
-      '-pubin',
-      '-inkey',
-      join(dir, 'pub.pem'),
-      '-rawin',
-      '-in',
-      join(dir, 'msg.txt'),
-      '-sigfile',
-      join(dir, 'sig.der'),
-      '-digest',
-      'sm3',
-      '-pkeyopt',
-      `distid:${distId}`,
-    ]);
-    return r.status === 0;
-  };
   const textOf = (c: { day: string; globalSeq: number; globalHash: string; hashAlgorithm: string }) =>
     `${c.day}|${c.globalSeq}|${c.globalHash}|${c.hashAlgorithm}`;
 

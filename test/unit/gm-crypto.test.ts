@@ -3,7 +3,7 @@
  * the OpenSSL command line, both ways: what we sign, `openssl pkeyutl -verify` accepts; what it
  * signs, we accept; an altered signature or text fails both.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import smCrypto from 'sm-crypto';
 import { describe, expect, it } from 'vitest';
 import { generateSm2PrivateKeyPem, SM2_DIST_ID, sm2SignerFromPem, sm2Verify } from '../../src/crypto/sm2.js';
 import { chainDigest } from '../../src/engine/canonical.js';
+import { opensslVerifies } from '../helpers/openssl.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gm-crypto-'));
 const file = (name: string, contents: string | Buffer) => {
@@ -19,27 +20,6 @@ const file = (name: string, contents: string | Buffer) => {
   writeFileSync(path, contents);
   return path;
 };
-
-/** `openssl pkeyutl -verify` of a base64 DER signature over `text`: whether OpenSSL accepts it. */
-function opensslVerifies(publicKeyPem: string, text: string, signature: string, distId = SM2_DIST_ID): boolean {
-  const result = spawnSync('openssl', [
-    'pkeyutl',
-    '-verify',
-    '-pubin',
-    '-inkey',
-    file('pub.pem', publicKeyPem),
-    '-rawin',
-    '-in',
-    file('msg.txt', text),
-    '-sigfile',
-    file('sig.der', Buffer.from(signature, 'base64')),
-    '-digest',
-    'sm3',
-    '-pkeyopt',
-    `distid:${distId}`,
-  ]);
-  return result.status === 0 && result.stdout.toString().includes('Signature Verified Successfully');
-}
 
 /** DER SEQUENCE { INTEGER r, INTEGER s } from hex r and s. */
 function derSignature(r: string, s: string): string {
