@@ -378,12 +378,10 @@ export function visibility(caller: Caller, ctx: ChallengeContext, stage: Stage):
 export function scopedContext(caller: Caller, ctx: ChallengeContext, seen: Visibility): ChallengeContext {
   const scores = rolePolicies[caller.role].scores;
   if (scores === 'all') return ctx;
-  const onPanel = scores === 'own' && caller.person !== undefined && ctx.panel.includes(caller.person);
+  const onPanel = onPanelOf(caller, ctx);
   const ownScores = ctx.scores.filter((s) => onPanel && s.expert === caller.person);
   if (seen === 'full') return { ...ctx, scores: [] };
-  const bids = ctx.bids.filter((b) =>
-    onPanel ? b.agreedFundingCny !== null : caller.unit !== undefined && b.members.includes(caller.unit),
-  );
+  const bids = scopedBids(caller, ctx, seen);
   return {
     ...ctx,
     // The issuer's people are named by person id (often a national ID number): a public call
@@ -396,6 +394,18 @@ export function scopedContext(caller: Caller, ctx: ChallengeContext, seen: Visib
     opinions: [],
     objections: ctx.objections.map((o) => ({ ...o, objector: { name: '' } })),
   };
+}
+
+const onPanelOf = (caller: Caller, ctx: ChallengeContext) =>
+  rolePolicies[caller.role].scores === 'own' && caller.person !== undefined && ctx.panel.includes(caller.person);
+
+/** The bids of `scopedContext`, alone: what a challenge's summary needs, without the rest of the copy. */
+export function scopedBids(caller: Caller, ctx: ChallengeContext, seen: Visibility): ChallengeContext['bids'] {
+  if (rolePolicies[caller.role].scores === 'all' || seen === 'full') return ctx.bids;
+  const onPanel = onPanelOf(caller, ctx);
+  return ctx.bids.filter((b) =>
+    onPanel ? b.agreedFundingCny !== null : caller.unit !== undefined && b.members.includes(caller.unit),
+  );
 }
 
 /**

@@ -1,10 +1,10 @@
 /** Applies the migrations of the database's dialect and seeds the programmes of the guide. */
 import { participationsOf } from '../../machines/challenge/participations.js';
 import { stageOf } from '../../machines/challenge/stage.js';
-import type { ChallengeContext } from '../../machines/challenge/types.js';
 import { wlmq2026 } from '../../machines/programme.js';
 import type { Db } from './client.js';
 import { participations, programmes } from './schema.js';
+import { LIST_ROWS_SQL, type ListItemRow, storedSnapshot } from './stored-snapshot.js';
 
 /** Idempotent: runs pending migrations, then inserts `wlmq-2026` if it is not there. */
 export async function migrateDatabase(db: Db, now: string): Promise<void> {
@@ -30,10 +30,9 @@ export async function rebuildParticipationsIfMissing(db: Db): Promise<number> {
     if (has.length > 0) return;
     const rows = await db.$port.query<{ snapshot: string }>('SELECT snapshot FROM challenges');
     for (const { snapshot } of rows) {
-      const { value, context } = JSON.parse(snapshot) as {
-        value: Parameters<typeof stageOf>[0];
-        context: ChallengeContext;
-      };
+      const { value, context } = await storedSnapshot(snapshot, (id) =>
+        db.$port.query<ListItemRow>(LIST_ROWS_SQL, [id]),
+      );
       for (const row of participationsOf(context, stageOf(value))) {
         await db.insert(participations).values(row).run();
         written++;

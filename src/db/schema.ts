@@ -62,7 +62,10 @@ export const challenges = sqliteTable(
     issuerUnit: text('issuer_unit').notNull(),
     districtUnit: text('district_unit').notNull(),
     stage: text('stage').notNull(),
-    /** The latest snapshot, `{value, context}`, as the machine persists it. */
+    /**
+     * The latest snapshot, `{value, context}`, as the machine persists it, except that each list
+     * of `challenge_list_items` stands here as its length (src/db/stored-snapshot.ts).
+     */
     snapshot: text('snapshot').notNull(),
     version: integer('version').notNull(),
     /** The hash of the event at `version`: the next event's prev_hash, without reading the log. */
@@ -79,6 +82,28 @@ export const challenges = sqliteTable(
     index('challenges_issuer').on(t.issuerUnit),
     index('challenges_district').on(t.districtUnit),
   ],
+);
+
+/**
+ * The elements of the latest snapshot's growing lists (bids, scores, objections …), one row
+ * each, so an event writes the elements it changed rather than the whole snapshot: its cost
+ * stays flat however many bids and objections a challenge holds (issue 15). Part of the head,
+ * like `challenges.snapshot`, not of the log: it changes in the commit transaction with it.
+ */
+export const challengeListItems = sqliteTable(
+  'challenge_list_items',
+  {
+    challengeId: text('challenge_id')
+      .notNull()
+      .references(() => challenges.id),
+    /** The context's key: `bids`, `objections` … */
+    list: text('list').notNull(),
+    /** The element's position in the list, from 0. */
+    idx: integer('idx').notNull(),
+    /** The element, `JSON.stringify`d. */
+    item: text('item').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.challengeId, t.list, t.idx] })],
 );
 
 export const events = sqliteTable(

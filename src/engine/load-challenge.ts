@@ -5,6 +5,7 @@
 import type { ChallengeSnapshot } from '../../machines/challenge/machine.js';
 import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import { AppError } from '../base/errors.js';
+import { storedSnapshot } from '../db/stored-snapshot.js';
 import type { EngineDeps } from './engine.js';
 import { type PersistedSnapshot, restore } from './snapshots.js';
 
@@ -23,11 +24,29 @@ export async function loadChallenge(
   if (!head) return undefined;
   const cached = cache.get(id, head.version);
   if (cached) return { head, snapshot: cached };
-  const row = await store.challengeById.get({ id });
-  if (!row) return undefined;
-  const snapshot = restore(JSON.parse(row.snapshot) as PersistedSnapshot);
-  cache.set(id, row.version, snapshot);
-  return { head: row, snapshot };
+  // The head and its list rows are two reads: a commit between them shows as another version
+  // (read with the rows, in one statement), and the load starts again.
+  for (;;) {
+    const row = await store.challengeById.get({ id });
+    if (!row) return undefined;
+    let moved = false;
+    let persisted: PersistedSnapshot;
+    try {
+      persisted = await storedSnapshot(row.snapshot, async (challengeId) => {
+        const rows = await store.listItemsOf.all({ challengeId });
+        moved = rows.some((r) => r.version !== row.version);
+        return rows;
+      });
+    } catch (err) {
+      const now = await store.challengeHead.get({ id });
+      if (moved || now?.version !== row.version) continue;
+      throw err;
+    }
+    if (moved) continue;
+    const snapshot = restore(persisted);
+    cache.set(id, row.version, snapshot);
+    return { head: row, snapshot };
+  }
 }
 
 /**

@@ -3,14 +3,10 @@
  * itself, so resolved snapshots are cached by (challenge, version): a hit is exact, because a
  * version is never reused, and a stale entry can never be returned.
  */
-import type { StateValue } from 'xstate';
 import { type ChallengeSnapshot, challengeMachine } from '../../machines/challenge/machine.js';
-import type { ChallengeContext } from '../../machines/challenge/types.js';
+import type { PersistedSnapshot } from '../db/stored-snapshot.js';
 
-export interface PersistedSnapshot {
-  value: StateValue;
-  context: ChallengeContext;
-}
+export type { PersistedSnapshot };
 
 export function persist(snapshot: ChallengeSnapshot): PersistedSnapshot {
   return { value: snapshot.value, context: snapshot.context };

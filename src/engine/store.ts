@@ -8,6 +8,7 @@ import type { Sm2Signer } from '../crypto/sm2.js';
 import type { Db } from '../db/client.js';
 import {
   attachments,
+  challengeListItems,
   challenges,
   checkpointSignatures,
   checkpoints,
@@ -272,6 +273,40 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
       .from(participations)
       .where(and(eq(participations.party, p('party')), eq(participations.subject, p('subject'))))
       .orderBy(asc(participations.ref))
+      .prepare(),
+    /**
+     * Issue 15: the snapshot's list elements (src/db/stored-snapshot.ts), each with the
+     * challenge's version read in the same statement, so a reader can tell they belong to the
+     * head it read before (one statement sees one state of the database, on either store).
+     */
+    listItemsOf: db
+      .select({
+        version: challenges.version,
+        list: challengeListItems.list,
+        idx: challengeListItems.idx,
+        item: challengeListItems.item,
+      })
+      .from(challengeListItems)
+      .innerJoin(challenges, eq(challenges.id, challengeListItems.challengeId))
+      .where(eq(challengeListItems.challengeId, p('challengeId')))
+      .prepare(),
+    upsertListItem: db
+      .insert(challengeListItems)
+      .values({ challengeId: p('challengeId'), list: p('list'), idx: p('idx'), item: p('item') })
+      .onConflictDoUpdate({
+        target: [challengeListItems.challengeId, challengeListItems.list, challengeListItems.idx],
+        set: { item: sql`excluded.item` },
+      })
+      .prepare(),
+    truncateList: db
+      .delete(challengeListItems)
+      .where(
+        and(
+          eq(challengeListItems.challengeId, p('challengeId')),
+          eq(challengeListItems.list, p('list')),
+          sql`${challengeListItems.idx} >= ${p('length')}`,
+        ),
+      )
       .prepare(),
     deleteParticipations: db
       .delete(participations)

@@ -69,26 +69,31 @@ export const trackSchema = z
   })
   .meta({ id: 'Track' });
 
+const challengeSummaryShape = {
+  id: z.string(),
+  programmeId: z.string(),
+  kind: z.enum(['techBreakthrough', 'achievementTransfer']),
+  domain: z.string(),
+  title: z.string(),
+  issuerUnit: z.string(),
+  districtUnit: z.string(),
+  machineVersion: z.string(),
+  version: z.number().int().describe('send as If-Match: "<version>" to guard against lost updates'),
+  stage: stageEnum.describe('one of the nine stage ids, or an outcome'),
+  state: z.unknown().describe('the full state value, e.g. {"review":"formalCheck"}'),
+  outcome: z.object({ kind: z.string(), clause: z.string().nullable(), reason: z.string(), at: z.string() }).optional(),
+  tracks: z.array(trackSchema),
+  deadlines: z.array(z.object({ type: z.enum(systemEventTypes as [string, ...string[]]), dueAt: z.string() })),
+  allowedEvents: z.array(staffEventEnum).describe('event types the caller may send now'),
+  panelScores: z.record(z.string(), z.number().nullable()),
+};
+
+/** An event's answer: api.md's challenge view, without the challenge's data (docs/decisions.md, issue 15). */
+export const challengeSummarySchema = z.object(challengeSummaryShape).meta({ id: 'ChallengeSummary' });
+
 export const challengeViewSchema = z
   .object({
-    id: z.string(),
-    programmeId: z.string(),
-    kind: z.enum(['techBreakthrough', 'achievementTransfer']),
-    domain: z.string(),
-    title: z.string(),
-    issuerUnit: z.string(),
-    districtUnit: z.string(),
-    machineVersion: z.string(),
-    version: z.number().int().describe('send as If-Match: "<version>" to guard against lost updates'),
-    stage: stageEnum.describe('one of the nine stage ids, or an outcome'),
-    state: z.unknown().describe('the full state value, e.g. {"review":"formalCheck"}'),
-    outcome: z
-      .object({ kind: z.string(), clause: z.string().nullable(), reason: z.string(), at: z.string() })
-      .optional(),
-    tracks: z.array(trackSchema),
-    deadlines: z.array(z.object({ type: z.enum(systemEventTypes as [string, ...string[]]), dueAt: z.string() })),
-    allowedEvents: z.array(staffEventEnum).describe('event types the caller may send now'),
-    panelScores: z.record(z.string(), z.number().nullable()),
+    ...challengeSummaryShape,
     details: z
       .record(z.string(), z.unknown())
       .describe('the challenge data: draft, attachments, bids, panel, scores, objections …'),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type BuildOptions, buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
+import { LIST_ROWS_SQL, type ListItemRow } from '../../src/db/stored-snapshot.js';
 import { firstDivergence } from '../../src/engine/audit/replay.js';
 import { createStore } from '../../src/engine/store.js';
 import { manualClock } from '../../src/engine/time/clock.js';
@@ -158,7 +159,8 @@ export async function replayAll(app: FastifyInstance): Promise<{ id: string; seq
   const ids = await db.$port.query<{ id: string; snapshot: string }>('SELECT id, snapshot FROM challenges');
   const divergences: { id: string; seq: number; what: string }[] = [];
   for (const { id, snapshot } of ids) {
-    const found = firstDivergence(await store.history.all({ id }), snapshot);
+    const items = await db.$port.query<ListItemRow>(LIST_ROWS_SQL, [id]);
+    const found = firstDivergence(await store.history.all({ id }), snapshot, undefined, items);
     if (found) divergences.push({ id, ...found });
   }
   return divergences;

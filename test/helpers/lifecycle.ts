@@ -17,7 +17,7 @@ import { TECH_ATTACHMENTS, TRANSFER_ATTACHMENTS } from './drafts.js';
 import { bidBody, CAST_PERSONS, EXPERTS, type Parties, registerPerson, techDraft } from './fixtures.js';
 import type { Json, Reply } from './harness.js';
 import { expectRefused as expectRuleRefusal } from './replies.js';
-import { type HistoryEntry, historySchema, viewSchema } from './schemas.js';
+import { type HistoryEntry, historySchema, summarySchema, viewSchema } from './schemas.js';
 import { beijingDate, type ClockMove, moveClockTo, serviceNow, succeeded, type Transport } from './transport.js';
 import { pdfOf } from './uploads.js';
 
@@ -144,9 +144,17 @@ export class ChallengeDriver {
     return reply;
   }
 
-  /** Sends, throws unless the event is accepted, and returns the view after it. */
+  /**
+   * Sends, throws unless the event is accepted, and returns the view after it as `token` reads
+   * it: the answer is the view without `details`, so the details are read with GET, and the
+   * answer must be exactly the GET's view without them.
+   */
   async ok(token: string, event: ChallengeEvent): Promise<Json> {
-    return checkedView(await succeeded(this.send(token, event), event.type));
+    const summary = summarySchema.parse(await succeeded(this.send(token, event), event.type));
+    const view = await this.view(token);
+    const { details: _details, ...rest } = view;
+    expect(summary).toEqual(rest);
+    return view;
   }
 
   /**

@@ -14,6 +14,26 @@ export const trackSchema = z.looseObject({
   firstPhaseCny: z.number(),
 });
 
+/** An event's answer: the view without `details` (docs/decisions.md, issue 15). */
+export const summarySchema = z.strictObject({
+  id: z.string(),
+  programmeId: z.string(),
+  kind: z.string(),
+  domain: z.string(),
+  title: z.string(),
+  issuerUnit: z.string(),
+  districtUnit: z.string(),
+  machineVersion: z.string(),
+  version: z.number().int(),
+  stage: z.string(),
+  state: z.unknown(),
+  outcome: z.looseObject({ kind: z.string(), clause: z.string().nullable() }).optional(),
+  tracks: z.array(trackSchema),
+  deadlines: z.array(z.object({ type: z.string(), dueAt: z.string() })),
+  allowedEvents: z.array(z.string()),
+  panelScores: z.record(z.string(), z.number().nullable()),
+});
+
 export const viewSchema = z.looseObject({
   id: z.string(),
   programmeId: z.string(),

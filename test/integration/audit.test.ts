@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteClientOf } from '../../src/db/sqlite/open.js';
+import { LIST_ROWS_SQL, type ListItemRow, storedSnapshot } from '../../src/db/stored-snapshot.js';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { divergenceSchema, stateSchema, verifySchema } from '../../src/http/routes/audit.js';
 import { type Parties, registerParties, UNITS } from '../helpers/fixtures.js';
@@ -118,8 +119,9 @@ describe('history and point-in-time state', () => {
     const before = new Date(Date.parse((rows[0] as Row).at) - 1).toISOString();
     expect((await h.request('GET', `/api/v1/challenges/${s.id}/state?asOf=${before}`, p.auditor)).status).toBe(404);
 
-    const stored = JSON.parse(
+    const stored = await storedSnapshot(
       (sql().prepare('SELECT snapshot FROM challenges WHERE id = ?').get(s.id) as { snapshot: string }).snapshot,
+      (id) => sql().prepare(LIST_ROWS_SQL).all(id) as ListItemRow[],
     );
     const end = await h.request('GET', `/api/v1/challenges/${s.id}/state?seq=${rows.length}`, p.auditor);
     expect(end.body).toMatchObject({ stage: 'closed', state: 'closed' });
@@ -293,7 +295,8 @@ describe('verify', () => {
         sql().prepare('UPDATE challenges SET head_hash = ? WHERE id = ?').run(prev, a.id);
       });
     // The forger changes an attachment's fingerprint in event 3, rehashes the challenge's chain
-    // and patches the snapshot to match: the challenge alone checks out, the global chain does not.
+    // and patches the snapshot (its head and its attachments' rows) to match: the challenge alone
+    // checks out, the global chain does not.
     const original = (rows[2] as Row).payload;
     const sha = (JSON.parse(original) as { sha256: string }).sha256;
     const forged = `f${sha.slice(1)}`;
@@ -302,6 +305,9 @@ describe('verify', () => {
         snapshot: string;
       };
       sql().prepare('UPDATE challenges SET snapshot = ? WHERE id = ?').run(snapshot.replaceAll(from, to), a.id);
+      sql()
+        .prepare('UPDATE challenge_list_items SET item = replace(item, ?, ?) WHERE challenge_id = ?')
+        .run(from, to, a.id);
     };
     rewrite(rows, (text, r) => (r.seq === 3 ? text.replace(sha, forged) : text));
     setSnapshot(sha, forged);

@@ -5,17 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { challengeViewSchema, errorSchema, trackSchema } from '../../src/http/schemas.js';
+import { challengeSummarySchema, challengeViewSchema, errorSchema, trackSchema } from '../../src/http/schemas.js';
 import { horseRace, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 
 const strictView = challengeViewSchema.extend({ tracks: z.array(trackSchema.strict()) }).strict();
+const strictSummary = challengeSummarySchema.extend({ tracks: z.array(trackSchema.strict()) }).strict();
 const strictError = z.object({ error: errorSchema.shape.error.strict() }).strict();
 
 let h: Harness;
 let p: Parties;
 const views: Json[] = [];
+/** The answers to events: the view without `details`. */
+const summaries: Json[] = [];
 const errors: Json[] = [];
 
 beforeAll(async () => {
@@ -26,20 +29,21 @@ afterAll(async () => h.close());
 
 /** The harness, with every reply body sorted into views and errors. */
 function recording(): Harness {
-  const keep = (body: Json, status: number) => {
+  const keep = (body: Json, status: number, event: boolean) => {
     if (status >= 400) errors.push(body);
+    else if (event) summaries.push(body);
     else if (body && typeof body === 'object' && 'allowedEvents' in body) views.push(body);
   };
   return {
     ...h,
     request: async (...args) => {
       const reply = await h.request(...args);
-      keep(reply.body, reply.status);
+      keep(reply.body, reply.status, args[0] === 'POST' && args[1].endsWith('/events'));
       return reply;
     },
     send: async (...args) => {
       const reply = await h.send(...args);
-      keep(reply.body, reply.status);
+      keep(reply.body, reply.status, true);
       return reply;
     },
   };
@@ -56,7 +60,9 @@ describe('responses match the documented schemas', () => {
     await s.pay('race-a', 1_000_000);
     await s.view();
     expect(views.length).toBeGreaterThan(30);
+    expect(summaries.length).toBeGreaterThan(30);
     for (const view of views) expect(() => strictView.parse(view)).not.toThrow();
+    for (const summary of summaries) expect(() => strictSummary.parse(summary)).not.toThrow();
   });
 
   it('every kind of error body', async () => {

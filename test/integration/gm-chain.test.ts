@@ -5,6 +5,7 @@
  * anyone, checked by OpenSSL's command line, and an altered checkpoint or signature fails both
  * OpenSSL and verify.
  */
+
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteClientOf } from '../../src/db/sqlite/open.js';
+import { LIST_ROWS_SQL, type ListItemRow, storedSnapshot } from '../../src/db/stored-snapshot.js';
 import { type VerifyRow, verifyLog } from '../../src/engine/audit/verify.js';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
@@ -264,7 +266,7 @@ describe('SM2-signed checkpoints', () => {
 });
 
 describe('moving a database from before issue 16', () => {
-  /** Undoes issue 16's migrations (the chains' and the personal data's) and every later one. */
+  /** Undoes issue 16's migrations (the chains' and the personal data's) and every later one (issue 15's lists too). */
   async function backToBeforeIssue16() {
     const migrations = testStore === 'postgres' ? 'drizzle.__drizzle_migrations' : '__drizzle_migrations';
     const journal = JSON.parse(
@@ -277,6 +279,16 @@ describe('moving a database from before issue 16', () => {
     await port().run('ALTER TABLE checkpoints DROP COLUMN hash_algorithm');
     // And what came after them: the migrator re-runs everything newer than the last row it finds.
     await port().run('ALTER TABLE denials DROP COLUMN message_zh');
+    // Issue 15's lists go back into the snapshots, which held them whole (migration 0015 moves them out again).
+    for (const { id, snapshot } of await port().query<{ id: string; snapshot: string }>(
+      'SELECT id, snapshot FROM challenges',
+    )) {
+      const whole = await storedSnapshot(snapshot, (challengeId) =>
+        port().query<ListItemRow>(LIST_ROWS_SQL, [challengeId]),
+      );
+      await port().run('UPDATE challenges SET snapshot = ? WHERE id = ?', [JSON.stringify(whole), id]);
+    }
+    await port().run('DROP TABLE challenge_list_items');
     await port().run(`DELETE FROM ${migrations} WHERE created_at >= ${since}`);
   }
 

@@ -18,7 +18,9 @@ async function replayMatches(id: string) {
   const rows = await store.history.all({ id });
   const row = await store.challengeById.get({ id });
   expect(rows.length).toBeGreaterThan(1);
-  expect(firstDivergence(rows, row?.snapshot ?? '')).toBeNull();
+  const items = await store.listItemsOf.all({ challengeId: id });
+  expect(items.length).toBeGreaterThan(0);
+  expect(firstDivergence(rows, row?.snapshot ?? '', undefined, items)).toBeNull();
 }
 
 describe('a challenge through all nine stages (in-process)', () => {

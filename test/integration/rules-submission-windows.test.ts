@@ -82,7 +82,7 @@ describe('W-1: SUBMIT from opensAt (included)', () => {
     const onTime = await s.send(p.issuer, SUBMIT);
     expect(onTime.status, JSON.stringify(onTime.body)).toBe(200);
     expect(onTime.body.state).toEqual({ review: 'awaitingRecommendation' });
-    expect(onTime.body.details.submittedAt).toBe(iso(OPENS_AT));
+    expect((await s.view()).details.submittedAt).toBe(iso(OPENS_AT));
   });
 });
 
@@ -94,7 +94,7 @@ describe('W-1: SUBMIT until closesAt (included)', () => {
     const reply = await s.send(p.issuer, SUBMIT);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(reply.body.state).toEqual({ review: 'awaitingRecommendation' });
-    expect(reply.body.details.submittedAt).toBe(iso(CLOSES_AT));
+    expect((await s.view()).details.submittedAt).toBe(iso(CLOSES_AT));
   });
 
   it('refuses (W-1) a SUBMIT 1 ms after closesAt of a draft created after the window closed', async () => {
@@ -139,7 +139,7 @@ describe('W-1: RETURN (district or bureau) only while the submission window is o
       const reply = await s.send(who, { type: 'RETURN', reason: '请补充材料' });
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
       expect(reply.body.state).toEqual({ collection: 'draft' });
-      expect(reply.body.details.submittedAt).toBeNull();
+      expect((await s.view()).details.submittedAt).toBeNull();
     }
   });
 
@@ -179,7 +179,7 @@ describe('W-2: RECOMMEND until recommendationClosesAt (included)', () => {
     const reply = await s.send(p.district, { type: 'RECOMMEND', opinion: '同意推荐' });
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(reply.body.state).toEqual({ review: 'formalCheck' });
-    expect(reply.body.details.recommendedAt).toBe(iso(RECOMMENDATION_CLOSES_AT));
+    expect((await s.view()).details.recommendedAt).toBe(iso(RECOMMENDATION_CLOSES_AT));
   });
 
   it('refuses (W-2) a RECOMMEND 1 ms after it that arrives before the deadline timer has fired', async () => {

@@ -75,24 +75,28 @@ async function prepared(
   return s;
 }
 
-/** SUBMIT as the issuer; on refusal, asserts that the challenge did not change at all. */
-async function submit(s: ChallengeDriver, confirmDetails = true): Promise<Reply> {
+/**
+ * SUBMIT as the issuer; on refusal, asserts that the challenge did not change at all. `after` is
+ * the challenge as the issuer reads it then (an event's answer carries no `details`).
+ */
+async function submit(s: ChallengeDriver, confirmDetails = true): Promise<Reply & { after: Json }> {
   const before = await s.view();
   const reply = await s.send(s.issuer, { type: 'SUBMIT', confirmDetails });
+  const after = await s.view(s.issuer);
   if (reply.status !== 200) {
-    const after = await s.view();
     expect(after.version).toBe(before.version);
     expect(after.state).toEqual({ collection: 'draft' });
     expect(after.details).toEqual(before.details);
   }
-  return reply;
+  return { ...reply, after };
 }
 
-function expectSubmitted(reply: Reply) {
+function expectSubmitted(reply: Reply & { after: Json }) {
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   expect(reply.body.stage).toBe('review');
   expect(reply.body.state).toEqual({ review: 'awaitingRecommendation' });
-  expect(reply.body.details.submittedAt).toBe(h.now());
+  expect(reply.after.version).toBe(reply.body.version);
+  expect(reply.after.details.submittedAt).toBe(h.now());
 }
 
 describe('T-2.4: a techBreakthrough demand states indicators, period, IP, funding and solver conditions', () => {
@@ -422,7 +426,7 @@ describe('H-1: a horse race is a techBreakthrough with two or more different rou
     const s = await prepared(techDraft({ horseRace: { routes: [route('陶瓷混合轴承'), route('全钢渗碳轴承')] } }));
     const reply = await submit(s);
     expectSubmitted(reply);
-    expect(reply.body.details.draft.horseRace.routes).toHaveLength(2);
+    expect(reply.after.details.draft.horseRace.routes).toHaveLength(2);
   });
 
   it('refuses a horse race on an achievementTransfer', async () => {

@@ -9,9 +9,9 @@ import { beijingDate } from '../../../machines/calendar.js';
 import { reconcile } from '../../../machines/challenge/reconciliation.js';
 import { notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
+import { LIST_ROWS_SQL, type ListItemRow, storedSnapshot } from '../../db/stored-snapshot.js';
 import type { StoredEventRow } from '../canonical.js';
 import { hasHashSwitches, loadHashSchedule } from '../hash-schedule.js';
-import type { PersistedSnapshot } from '../snapshots.js';
 
 /** An exported event: every stored column; payload, facts, actor and stateAfter as the canonical JSON text that was hashed. */
 export type ExportedEvent = StoredEventRow;
@@ -158,7 +158,7 @@ export async function exportReconciliation(db: Db, scope: ExportScope): Promise<
   if ('challenge' in scope && rows.length === 0) throw notFound('challenge', scope.challenge, '榜单');
   const out: ExportedReconciliation[] = [];
   for (const row of rows) {
-    const { context } = JSON.parse(row.snapshot) as PersistedSnapshot;
+    const { context } = await storedSnapshot(row.snapshot, (id) => db.$port.query<ListItemRow>(LIST_ROWS_SQL, [id]));
     for (const r of reconcile(context))
       out.push({
         challengeId: row.id,

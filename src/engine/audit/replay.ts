@@ -16,6 +16,7 @@ import {
   machineRegistry,
   migrateSnapshot,
 } from '../../../machines/challenge/versions.js';
+import { joinSnapshot, type ListItemRow } from '../../db/stored-snapshot.js';
 import { canonicalJson } from '../canonical.js';
 import { pureInitialOf, pureTransitionOf } from '../pure-transition.js';
 import { type PersistedSnapshot, persist } from '../snapshots.js';
@@ -132,6 +133,8 @@ export function firstDivergence(
   rows: (ReplayRow & Pick<EventRow, 'stateAfter'>)[],
   storedSnapshot: string,
   registry: MachineRegistry = machineRegistry,
+  /** The snapshot's list rows (src/db/stored-snapshot.ts). */
+  storedItems: readonly ListItemRow[] = [],
 ): Divergence | null {
   let found: Divergence | null = null;
   try {
@@ -145,7 +148,8 @@ export function firstDivergence(
       registry,
     );
     if (found) return found;
-    if (last && canonicalJson(persist(last)) !== canonicalJson(JSON.parse(storedSnapshot) as PersistedSnapshot))
+    const stored = joinSnapshot(JSON.parse(storedSnapshot) as PersistedSnapshot, storedItems);
+    if (last && canonicalJson(persist(last)) !== canonicalJson(stored))
       return { seq: rows.length, what: 'the stored snapshot differs from the replayed one' };
     return null;
   } catch (err) {

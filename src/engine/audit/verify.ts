@@ -24,6 +24,7 @@ import type { MachineRegistry } from '../../../machines/challenge/versions.js';
 import { machineRegistry } from '../../../machines/challenge/versions.js';
 import { notFound } from '../../base/errors.js';
 import type { Db } from '../../db/client.js';
+import { headText, joinSnapshot, type ListItemRow, listChanges, listRowsReader } from '../../db/stored-snapshot.js';
 import {
   canonicalJson,
   GENESIS_HASH,
@@ -72,13 +73,15 @@ export interface VerifyReport {
 /** An event row as verify reads it: every stored column. */
 export type VerifyRow = StoredEventRow;
 
-/** The challenge row as verify reads it. */
+/** The challenge row as verify reads it, with its snapshot's list rows (src/db/stored-snapshot.ts). */
 export interface HeadRow {
   id: string;
   version: number;
   headHash: string;
   machineVersion: string;
   snapshot: string;
+  /** None for a snapshot written whole (before issue 15's lists, or a golden file). */
+  items?: ListItemRow[];
 }
 
 const EVENT_COLUMNS = `global_seq AS globalSeq, challenge_id AS challengeId, seq, type, payload, facts, actor, at,
@@ -179,14 +182,24 @@ export class ChallengeChecker {
         found: head.machineVersion,
       });
     const replayed = this.replayer.snapshot;
-    // The engine writes `JSON.stringify(persist(snapshot))`: the same bytes are the same
-    // snapshot, without parsing either (most challenges). Otherwise compared as values below.
-    const text = replayed ? JSON.stringify(persist(replayed)) : undefined;
-    if (text === head.snapshot) return null;
-    const stored = JSON.parse(head.snapshot) as PersistedSnapshot;
+    // The engine writes `headText(snapshot)` and `JSON.stringify` of each list element: the same
+    // bytes are the same snapshot, without parsing either (most challenges). Otherwise the two
+    // are compared as values below (a copied database may have re-encoded them).
+    if (
+      replayed &&
+      headText(replayed) === head.snapshot &&
+      sameRows(listChanges(null, replayed).upserts, head.items ?? [])
+    )
+      return null;
+    let stored: PersistedSnapshot;
+    try {
+      stored = joinSnapshot(JSON.parse(head.snapshot) as PersistedSnapshot, head.items ?? []);
+    } catch (err) {
+      return at('snapshot', `the stored snapshot cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    }
     // Through JSON, as the engine stores it (undefined members dropped); compared structurally,
     // which costs a third of encoding both canonically. The canonical texts are only for the report.
-    const rebuilt = text === undefined ? undefined : (JSON.parse(text) as PersistedSnapshot);
+    const rebuilt = replayed ? (JSON.parse(JSON.stringify(persist(replayed))) as PersistedSnapshot) : undefined;
     if (!isDeepStrictEqual(rebuilt, stored))
       return at('snapshot', `the stored snapshot differs from the one replaying events 1…${last} gives`, {
         expected: rebuilt ? canonicalJson(rebuilt) : 'none',
@@ -194,6 +207,13 @@ export class ChallengeChecker {
       });
     return null;
   }
+}
+
+/** The same list rows, in any order. */
+function sameRows(expected: readonly ListItemRow[], stored: readonly ListItemRow[]): boolean {
+  if (expected.length !== stored.length) return false;
+  const byKey = new Map(stored.map((r) => [`${r.list}/${Number(r.idx)}`, r.item]));
+  return expected.every((r) => byKey.get(`${r.list}/${r.idx}`) === r.item);
 }
 
 /** Checks the global chain, fed every event in global_seq order. */
@@ -384,8 +404,10 @@ export async function checkChallenges(
   const where = bounds.length > 0 ? ` WHERE ${bounds.join(' AND ')}` : '';
   const heads = port.each<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM challenges${where} ORDER BY id`, params);
   const eventsSql = `SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`;
+  const listRows = await listRowsReader(port);
   let checkedEvents = 0;
-  for await (const head of heads) {
+  for await (const row of heads) {
+    const head = { ...row, items: await listRows(row.id) };
     const found = await checkChallenge(head, port.each<VerifyRow>(eventsSql, [head.id]), registry, schedule, () => {
       checkedEvents += 1;
       onEvent();
@@ -538,8 +560,9 @@ export async function verifyChallenge(
   registry: MachineRegistry = machineRegistry,
 ): Promise<VerifyReport> {
   const port = db.$port;
-  const [head] = await port.query<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM challenges WHERE id = ?`, [id]);
-  if (!head) throw notFound('challenge', id, '榜单');
+  const [row] = await port.query<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM challenges WHERE id = ?`, [id]);
+  if (!row) throw notFound('challenge', id, '榜单');
+  const head = { ...row, items: await (await listRowsReader(port))(id) };
   const rows = await port.query<VerifyRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE challenge_id = ? ORDER BY seq`, [
     id,
   ]);

@@ -6,7 +6,7 @@
  */
 import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
 import { panelScore } from '../../../machines/challenge/selectors.js';
-import { type Stage, stageHasTag, stageOf, stagesTagged } from '../../../machines/challenge/stage.js';
+import { type Stage, stageHasTag, stageOf, stagesTagged, statePath } from '../../../machines/challenge/stage.js';
 import type { Db } from '../../db/client.js';
 import { type ReplayRow, replayEvents } from '../audit/replay.js';
 import { canonicalJson } from '../canonical.js';
@@ -204,11 +204,36 @@ export async function syncPublicListing(
   next: ChallengeSnapshot,
   at: string,
 ): Promise<void> {
+  if (previous !== null && samePublicInputs(previous, next)) return;
   const wanted = publicFieldsOf(next);
   const before = previous === null ? null : publicFieldsOf(previous);
   if (before === null && wanted === null) return;
   if (before !== null && wanted !== null && canonicalJson(before) === canonicalJson(wanted)) return;
   await writePublicFields(db, next.context.id, wanted, at);
+}
+
+/**
+ * What `publicFieldsOf` reads, unchanged (the same objects, the same state): its fields are the
+ * same, and neither snapshot is projected — an objection or a score leaves all of it alone.
+ */
+function samePublicInputs(previous: ChallengeSnapshot, next: ChallengeSnapshot): boolean {
+  const a = previous.context;
+  const b = next.context;
+  return (
+    statePath(previous.value) === statePath(next.value) &&
+    a.draft === b.draft &&
+    a.tracks === b.tracks &&
+    a.bids === b.bids &&
+    a.scores === b.scores &&
+    a.panel === b.panel &&
+    a.publishedAt === b.publishedAt &&
+    a.selectedAt === b.selectedAt &&
+    a.noticeEndsAt === b.noticeEndsAt &&
+    a.biddingClosesAt === b.biddingClosesAt &&
+    a.kind === b.kind &&
+    a.id === b.id &&
+    a.programmeId === b.programmeId
+  );
 }
 
 /**

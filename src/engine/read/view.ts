@@ -4,7 +4,16 @@ import { type StaffEventType, staffEventTypes } from '../../../machines/challeng
 import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
 import { panelScore } from '../../../machines/challenge/selectors.js';
 import { stageOf, statePath } from '../../../machines/challenge/stage.js';
-import { mayActOn, mayRoleSend, scopedContext, type Visibility, visibility } from '../../access/policy.js';
+import type { ChallengeContext } from '../../../machines/challenge/types.js';
+import {
+  mayActOn,
+  mayRoleSend,
+  rolePolicies,
+  scopedBids,
+  scopedContext,
+  type Visibility,
+  visibility,
+} from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { deadlinesOfSnapshot } from '../per-snapshot.js';
 
@@ -41,11 +50,31 @@ export interface ChallengeViewMeta {
   machineVersion: string;
 }
 
-/** The view of a challenge the caller may see (check `visibilityOf` first): scoped to the caller. */
+/**
+ * api.md's challenge view, scoped to the caller (check `visibilityOf` first): what an event's
+ * answer carries. It leaves out the challenge's data (bids, scores, objections …), so a
+ * transition's cost does not grow with them (issue 15; docs/decisions.md).
+ */
+export function challengeSummary(snapshot: ChallengeSnapshot, meta: ChallengeViewMeta, caller: Caller) {
+  return summaryOf(snapshot, meta, caller, scopedBids(caller, snapshot.context, visibilityOf(snapshot, caller)));
+}
+
+/** The summary and `details`, the challenge's data as the caller may see it: `GET /challenges/:id`. */
 export function challengeView(snapshot: ChallengeSnapshot, meta: ChallengeViewMeta, caller: Caller) {
-  const full = snapshot.context;
-  const ctx = scopedContext(caller, full, visibilityOf(snapshot, caller));
+  const ctx = scopedContext(caller, snapshot.context, visibilityOf(snapshot, caller));
   const { settings: _settings, ...details } = ctx;
+  return { ...summaryOf(snapshot, meta, caller, ctx.bids), details };
+}
+
+/** The fields of api.md's view; `bids` are those the caller sees (tracks and outcome are not scoped). */
+function summaryOf(
+  snapshot: ChallengeSnapshot,
+  meta: ChallengeViewMeta,
+  caller: Caller,
+  bids: ChallengeContext['bids'],
+) {
+  const ctx = snapshot.context;
+  const seesEveryScore = rolePolicies[caller.role].scores === 'all';
   return {
     id: ctx.id,
     programmeId: ctx.programmeId,
@@ -65,12 +94,12 @@ export function challengeView(snapshot: ChallengeSnapshot, meta: ChallengeViewMe
     // The panel's scores: to whoever sees every score, and to the bids' parties once the
     // selection is made (announced); before that a partial mean would disclose single scores.
     panelScores: Object.fromEntries(
-      ctx.bids
+      bids
         .filter((b) => b.agreedFundingCny !== null)
-        .map((b) => [b.bidId, ctx === full || full.selectedAt !== null ? panelScore(full, b.bidId) : null]),
+        .map((b) => [b.bidId, seesEveryScore || ctx.selectedAt !== null ? panelScore(ctx, b.bidId) : null]),
     ),
-    details,
   };
 }
 
+export type ChallengeSummary = ReturnType<typeof challengeSummary>;
 export type ChallengeView = ReturnType<typeof challengeView>;

@@ -12,11 +12,11 @@ import { stageOf } from '../../../machines/challenge/stage.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { AppError } from '../../base/errors.js';
 import { changesOf } from '../../db/client.js';
+import { headText, type ListChanges, listChanges } from '../../db/stored-snapshot.js';
 import { enqueueNotifications } from '../../notify/enqueue.js';
 import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../canonical.js';
 import { deadlinesOfSnapshot, participationsOfSnapshot } from '../per-snapshot.js';
 import { syncPublicListing } from '../public/listing.js';
-import { persist } from '../snapshots.js';
 import type { Store } from '../store.js';
 import { keepGlobalHead, linkGlobally } from './global-link.js';
 
@@ -73,7 +73,7 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
     id: challengeId,
     ...listColumns(next),
     title: ctx.draft.title,
-    snapshot: JSON.stringify(persist(next)),
+    snapshot: headText(next),
     version,
     headHash: hash,
     machineVersion,
@@ -88,6 +88,7 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
     if (input.previous === null || !sameListColumns(listColumns(input.previous), row))
       await store.updateChallengeIndexed.run(row);
   }
+  await writeListChanges(store, challengeId, listChanges(input.previous, next));
 
   const inserted = await store.insertEvent.run({
     challengeId,
@@ -149,15 +150,40 @@ const sameListColumns = (a: ListColumns, b: ListColumns) =>
 const sameDeadlines = (a: readonly Deadline[], b: readonly Deadline[]) =>
   a.length === b.length && a.every((d, i) => d.type === b[i]?.type && d.dueAt === b[i]?.dueAt);
 
+/** The snapshot's list rows := the new snapshot's, by the elements the event added or changed. */
+export async function writeListChanges(store: Store, challengeId: string, changes: ListChanges): Promise<void> {
+  for (const { list, length } of changes.truncations) await store.truncateList.run({ challengeId, list, length });
+  for (const row of changes.upserts) await store.upsertListItem.run({ challengeId, ...row });
+}
+
 /** The participations projection := the new snapshot's; untouched when the event changed none (most events). */
 async function syncParticipations(
   store: Store,
   previous: ChallengeSnapshot | null,
   next: ChallengeSnapshot,
 ): Promise<void> {
+  // What participationsOf reads, unchanged (the same objects): the rows are the same, and the
+  // bids are not walked at all — most events (an objection, a score, a payment) change none of it.
+  if (previous !== null && sameParticipationInputs(previous, next)) return;
   const wanted = participationsOfSnapshot(next);
   if (previous !== null && participationsOfSnapshot(previous).key === wanted.key) return;
   await writeParticipations(store, next.context.id, wanted.rows);
+}
+
+function sameParticipationInputs(previous: ChallengeSnapshot, next: ChallengeSnapshot): boolean {
+  const a = previous.context;
+  const b = next.context;
+  return (
+    a.bids === b.bids &&
+    a.tracks === b.tracks &&
+    a.draft === b.draft &&
+    a.settings === b.settings &&
+    a.overdue === b.overdue &&
+    a.plannedEnd === b.plannedEnd &&
+    a.id === b.id &&
+    a.programmeId === b.programmeId &&
+    stageOf(previous.value) === stageOf(next.value)
+  );
 }
 
 export async function writeParticipations(store: Store, challengeId: string, rows: Participation[]): Promise<void> {

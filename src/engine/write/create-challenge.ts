@@ -45,7 +45,7 @@ export async function createChallenge(
     );
 
   const requestHash = requestHashOf(input.idempotencyKey, { create: body });
-  const earlier = await earlierResponse(store, caller, input.idempotencyKey, requestHash);
+  const earlier = await earlierResponse<ChallengeView>(store, caller, input.idempotencyKey, requestHash);
   if (earlier) return earlier;
 
   const programme = await store.programmeById.get({ id: body.programmeId });
@@ -73,7 +73,7 @@ export async function createChallenge(
 
   const result = await store.transaction(async () => {
     // Asked again inside: another process may have answered the same key since (PostgreSQL).
-    const again = await earlierResponse(store, caller, input.idempotencyKey, requestHash);
+    const again = await earlierResponse<ChallengeView>(store, caller, input.idempotencyKey, requestHash);
     if (again) return { again };
     const number = (await store.nextNumber.get({ programmeId }))?.n ?? 1;
     const id = `${programmeId}-${String(number).padStart(4, '0')}`;

@@ -7,12 +7,13 @@
 import type { Caller } from '../../base/caller.js';
 import { AppError } from '../../base/errors.js';
 import { canonicalJson, sha256Hex } from '../canonical.js';
-import type { ChallengeView } from '../read/view.js';
+import type { ChallengeSummary, ChallengeView } from '../read/view.js';
 import type { Store } from '../store.js';
 
-export interface StoredResponse {
+/** The first answer to a key: an event's summary, or a creation's whole view. */
+export interface StoredResponse<View extends ChallengeSummary = ChallengeSummary> {
   statusCode: number;
-  view: ChallengeView;
+  view: View;
   replayed: true;
 }
 
@@ -20,12 +21,12 @@ export interface StoredResponse {
 export const requestHashOf = (key: string | undefined, request: unknown): string =>
   key === undefined ? '' : sha256Hex(canonicalJson(request));
 
-export async function earlierResponse(
+export async function earlierResponse<View extends ChallengeSummary = ChallengeSummary>(
   store: Pick<Store, 'idempotencyGet'>,
   caller: Caller,
   key: string | undefined,
   requestHash: string,
-): Promise<StoredResponse | undefined> {
+): Promise<StoredResponse<View> | undefined> {
   if (key === undefined) return undefined;
   const earlier = await store.idempotencyGet.get({ tokenId: caller.tokenId, key });
   if (!earlier) return undefined;
@@ -35,7 +36,7 @@ export async function earlierResponse(
       'This Idempotency-Key was used with a different request; use a new key for a new request.',
       '该 Idempotency-Key 已用于另一请求，新的请求请使用新的键。',
     );
-  return { statusCode: earlier.statusCode, view: JSON.parse(earlier.response) as ChallengeView, replayed: true };
+  return { statusCode: earlier.statusCode, view: JSON.parse(earlier.response) as View, replayed: true };
 }
 
 /** Call inside the transaction that commits the request. */
@@ -45,7 +46,7 @@ export async function rememberResponse(
   key: string | undefined,
   requestHash: string,
   statusCode: number,
-  view: ChallengeView,
+  view: ChallengeSummary | ChallengeView,
   at: string,
 ): Promise<void> {
   if (key === undefined) return;

@@ -5,6 +5,7 @@
  * refused when no migration is declared between the two versions, or when the challenge's
  * current state has no mapping: a state the new machine cannot place stays where it is.
  */
+
 import type { ChallengeSnapshot } from '../../../machines/challenge/machine.js';
 import { statePath } from '../../../machines/challenge/stage.js';
 import {
@@ -17,8 +18,8 @@ import {
 import { rolesFor } from '../../access/policy.js';
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound } from '../../base/errors.js';
+import { storedSnapshot } from '../../db/stored-snapshot.js';
 import type { EngineDeps } from '../engine.js';
-import type { PersistedSnapshot } from '../snapshots.js';
 import { appendEvent } from './commit.js';
 import { actorOf } from './send-event.js';
 
@@ -61,7 +62,9 @@ export async function migrateMachine(
       `未声明从状态机版本 ${from} 到 ${input.to} 的迁移。`,
       { issues: [{ path: 'to', message: 'no declared migration' }] },
     );
-  const current: ChallengeSnapshot = fromMachine.resolveState(JSON.parse(row.snapshot) as PersistedSnapshot);
+  const current: ChallengeSnapshot = fromMachine.resolveState(
+    await storedSnapshot(row.snapshot, (challengeId) => store.listItemsOf.all({ challengeId })),
+  );
   const next = migrateSnapshot(current, declared.states, toMachine);
   const stateBefore = statePath(current.value);
   if (!next)

@@ -15,7 +15,13 @@ import { AppError, forbidden, notFound, ruleViolation } from '../../base/errors.
 import type { EngineDeps } from '../engine.js';
 import { loadChallenge, notOnCurrentMachine } from '../load-challenge.js';
 import { pureTransition } from '../pure-transition.js';
-import { allowedEventsFor, type ChallengeView, challengeView, handledEvents, visibilityOf } from '../read/view.js';
+import {
+  allowedEventsFor,
+  type ChallengeSummary,
+  challengeSummary,
+  handledEvents,
+  visibilityOf,
+} from '../read/view.js';
 import { eventTime } from '../time/clock.js';
 import { appendEvent, versionConflict } from './commit.js';
 import { gatherFacts, gatherUploadFacts } from './facts.js';
@@ -32,7 +38,7 @@ export interface SendEventInput {
 
 export interface SendEventResult {
   statusCode: number;
-  view: ChallengeView;
+  view: ChallengeSummary;
   /** True when an Idempotency-Key replay returned the first response. */
   replayed: boolean;
 }
@@ -107,7 +113,7 @@ export async function sendEvent(deps: EngineDeps, input: SendEventInput): Promis
 
   const { type: _type, ...payload } = body;
   // The view is computed before the transaction (its version is known) to keep the transaction short.
-  const view = challengeView(next, { version: row.version + 1, machineVersion: MACHINE_VERSION }, caller);
+  const view = challengeSummary(next, { version: row.version + 1, machineVersion: MACHINE_VERSION }, caller);
   const appended = await store.transaction(async () => {
     const result = await appendEvent(store, {
       challengeId,

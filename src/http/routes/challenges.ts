@@ -8,7 +8,7 @@ import { readChallenge } from '../../engine/read/read-challenge.js';
 import { readReconciliation } from '../../engine/read/reconciliation.js';
 import { createChallenge } from '../../engine/write/create-challenge.js';
 import { submitEvent } from '../../engine/write/send-event.js';
-import { challengeViewSchema, errors } from '../schemas.js';
+import { challengeSummarySchema, challengeViewSchema, errors } from '../schemas.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 /** Marks an answer repeated for an Idempotency-Key already used (nothing was done again). */
@@ -177,11 +177,11 @@ const challengeRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['challenges'],
         summary: 'Send an event to a challenge',
         description:
-          'The body is `{type, …payload}`; which roles may send each type is in api.md. A refused event changes nothing: 422 RULE_VIOLATION lists every failing clause, 422 EVENT_NOT_ALLOWED lists what the state takes now.',
+          'The body is `{type, …payload}`; which roles may send each type is in api.md. The answer is the challenge view without `details` (read those with GET). A refused event changes nothing: 422 RULE_VIOLATION lists every failing clause, 422 EVENT_NOT_ALLOWED lists what the state takes now.',
         params: idParams,
         headers: writeHeaders,
         body: eventBodySchema,
-        response: { 200: challengeViewSchema, ...errors.event },
+        response: { 200: challengeSummarySchema, ...errors.event },
       },
     },
     async (request, reply) => {

@@ -44,6 +44,9 @@ export interface Bid {
   withdrawn: boolean;
   agreedFundingCny: number | null;
 }
+/** An event's answer: the view without `details` (GET /challenges/:id has them). */
+export type ChallengeSummary = Omit<ChallengeView, 'details'>;
+
 export interface ChallengeView {
   id: string;
   programmeId: string;
