@@ -14,8 +14,8 @@ export const trackSchema = z.looseObject({
   firstPhaseCny: z.number(),
 });
 
-/** An event's answer: the view without `details` (docs/decisions.md, issue 15). */
-export const summarySchema = z.strictObject({
+/** The fields of api.md's challenge view (and `panelScores`). */
+const viewFields = {
   id: z.string(),
   programmeId: z.string(),
   kind: z.string(),
@@ -32,21 +32,13 @@ export const summarySchema = z.strictObject({
   deadlines: z.array(z.object({ type: z.string(), dueAt: z.string() })),
   allowedEvents: z.array(z.string()),
   panelScores: z.record(z.string(), z.number().nullable()),
-});
+};
 
-export const viewSchema = z.looseObject({
-  id: z.string(),
-  programmeId: z.string(),
-  kind: z.string(),
-  version: z.number().int(),
-  stage: z.string(),
-  state: z.unknown(),
-  outcome: z.looseObject({ kind: z.string(), clause: z.string().nullable() }).optional(),
-  tracks: z.array(trackSchema),
-  deadlines: z.array(z.object({ type: z.string(), dueAt: z.string() })),
-  allowedEvents: z.array(z.string()),
-  details: z.record(z.string(), z.unknown()),
-});
+/** An event's answer: the view without `details`, nothing more (docs/decisions.md, issue 15). */
+export const summarySchema = z.strictObject(viewFields);
+
+/** `GET /challenges/:id`: the same with `details`. */
+export const viewSchema = z.looseObject({ ...viewFields, details: z.record(z.string(), z.unknown()) });
 
 export const historyEntrySchema = z.object({
   seq: z.number().int(),
