@@ -20,6 +20,23 @@ export type SqlParams = unknown[] | Record<string, unknown>;
 
 export type Synchronous = 'normal' | 'full';
 
+/** What a raw write answers (better-sqlite3's RunResult). */
+export interface RawRunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+
+/**
+ * A raw statement prepared once (SQLite, `@name` parameters): the hot path's statements skip
+ * drizzle's per-call parameter filling and row mapping (issue 15). A read is routed as drizzle's
+ * are: on the reader connection unless the code runs inside the open write transaction.
+ */
+export interface RawStatement<R = unknown> {
+  run(params?: Record<string, unknown>): RawRunResult;
+  get(params?: Record<string, unknown>): R | undefined;
+  all(params?: Record<string, unknown>): R[];
+}
+
 /** What the two adapters add to drizzle: transactions, raw reads, and closing. */
 export interface DbPort {
   readonly dialect: Dialect;
@@ -51,6 +68,8 @@ export interface DbPort {
    * `commitsByOthers`, what a writer kept of its own writes is still true while neither moves.
    */
   rollbacks?(): number;
+  /** SQLite only: a raw statement, prepared now and kept by the caller (see RawStatement). */
+  prepare?<R = unknown>(text: string): RawStatement<R>;
   /** Applies the dialect's drizzle-kit migrations: migrations/ (SQLite), migrations/postgres/. */
   migrateSchema(): Promise<void>;
   close(): Promise<void>;

@@ -331,6 +331,32 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
       .where(eq(programmes.id, p('id')))
       .prepare(),
   };
+  // Issue 15, round three: on SQLite the statements every event runs are raw better-sqlite3 ones,
+  // prepared once with named parameters, in place of drizzle's (which fill the placeholders and
+  // map each row per call). Same parameters, same rows; PostgreSQL keeps drizzle's.
+  const raw = db.$port.prepare;
+  if (raw) {
+    const kept = <S>(text: string): S => raw(text) as unknown as S;
+    statements.challengeHead = kept(
+      `SELECT id, version, head_hash AS headHash, machine_version AS machineVersion, updated_at AS updatedAt
+       FROM challenges WHERE id = @id`,
+    );
+    statements.updateChallenge = kept(
+      `UPDATE challenges SET title = @title, snapshot = @snapshot, version = @version, head_hash = @headHash,
+       machine_version = @machineVersion, updated_at = @at WHERE id = @id AND version = @expectedVersion`,
+    );
+    statements.updateChallengeIndexed = kept(
+      `UPDATE challenges SET kind = @kind, domain = @domain, issuer_unit = @issuerUnit, district_unit = @districtUnit,
+       stage = @stage WHERE id = @id`,
+    );
+    statements.insertEvent = kept(
+      `INSERT INTO events (challenge_id, seq, type, payload, facts, actor, at, machine_version, state_after, prev_hash, hash, global_hash)
+       VALUES (@challengeId, @seq, @type, @payload, @facts, @actor, @at, @machineVersion, @stateAfter, @prevHash, @hash, @globalHash)`,
+    );
+    statements.uploadOf = kept(
+      'SELECT sha256 FROM attachments WHERE challenge_id = @challengeId AND sha256 = @sha256 AND removed_at IS NULL',
+    );
+  }
   return {
     db,
     chain,

@@ -5,6 +5,8 @@ export type PersonalKind = (typeof personalKinds)[number];
 
 /** A reference to a sealed value: `p_` and 24 hex digits (96 random bits). */
 export const REF_PATTERN = /p_[0-9a-f]{24}/g;
+/** The same, not global (no lastIndex kept between calls): for a test whether a text holds one. */
+export const REF_PATTERN_ONE = /p_[0-9a-f]{24}/;
 export const isRef = (value: string) => /^p_[0-9a-f]{24}$/.test(value);
 
 /** The form a value is looked up by: the same person typed twice finds one record. */

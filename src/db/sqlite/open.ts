@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { Db, DbPort, SqlParams, Synchronous } from '../client.js';
+import type { Db, DbPort, RawStatement, SqlParams, Synchronous } from '../client.js';
 import * as schema from '../schema.js';
 
 const migrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
@@ -154,6 +154,33 @@ function sqlitePort(
     return s;
   };
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  // Kept statements: a read moves to the reader as `readStatement` does (prepared there on first need).
+  const prepareKept = <R>(text: string): RawStatement<R> => {
+    const own = sqlite.prepare(text);
+    if (!reader || !own.reader || !own.readonly)
+      return {
+        run: (params) => (params === undefined ? own.run() : own.run(params)),
+        get: (params) => (params === undefined ? own.get() : own.get(params)) as R | undefined,
+        all: (params) => (params === undefined ? own.all() : own.all(params)) as R[],
+      };
+    let other: Database.Statement | undefined;
+    const pick = () => {
+      if (!readsElsewhere()) return own;
+      other ??= reader.prepare(text);
+      return other;
+    };
+    return {
+      run: (params) => (params === undefined ? own.run() : own.run(params)),
+      get: (params) => {
+        const s = pick();
+        return (params === undefined ? s.get() : s.get(params)) as R | undefined;
+      },
+      all: (params) => {
+        const s = pick();
+        return (params === undefined ? s.all() : s.all(params)) as R[];
+      },
+    };
+  };
   let rollbacks = 0;
   const spread = (params: SqlParams): unknown[] => (Array.isArray(params) ? params : [params]);
   return {
@@ -209,6 +236,7 @@ function sqlitePort(
     each<R>(text: string, params: SqlParams = []): Iterable<R> {
       return readStatement(text).iterate(...spread(params)) as Iterable<R>;
     },
+    prepare: prepareKept,
     commitsByOthers: () => dataVersion.get() as number,
     rollbacks: () => rollbacks,
     async migrateSchema() {

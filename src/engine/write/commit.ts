@@ -14,7 +14,7 @@ import { AppError } from '../../base/errors.js';
 import { changesOf } from '../../db/client.js';
 import { headText, type ListChanges, listChanges } from '../../db/stored-snapshot.js';
 import { enqueueNotifications } from '../../notify/enqueue.js';
-import { canonicalJson, eventHash, GENESIS_HASH, globalChainHash } from '../canonical.js';
+import { canonicalJson, GENESIS_HASH, globalChainHash, storedRowHash } from '../canonical.js';
 import { deadlinesOfSnapshot, participationsOfSnapshot } from '../per-snapshot.js';
 import { syncPublicListing } from '../public/listing.js';
 import type { Store } from '../store.js';
@@ -55,19 +55,21 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
   const version = input.expectedVersion + 1;
   const prevHash = input.headHash ?? GENESIS_HASH;
   const machineVersion = input.machineVersion ?? MACHINE_VERSION;
-  const fields = {
+  // The row's JSON columns are encoded once: the hash covers exactly these bytes, spliced in key
+  // order (canonicalRowText: byte for byte the canonical JSON of the fields, as verify hashes them).
+  const stored = {
     challengeId,
     seq: version,
     type: input.type,
-    payload: input.payload,
-    facts: input.facts ?? null,
-    actor: input.actor,
+    payload: canonicalJson(input.payload),
+    facts: input.facts ? canonicalJson(input.facts) : null,
+    actor: canonicalJson(input.actor),
     at,
     machineVersion,
-    stateAfter: next.value,
+    stateAfter: canonicalJson(next.value),
   };
   const link = await linkGlobally(store, at);
-  const hash = eventHash(prevHash, fields, link.algorithm);
+  const hash = storedRowHash(prevHash, stored, link.algorithm);
   const globalHash = globalChainHash(link.prevGlobalHash, hash, link.algorithm);
   const row = {
     id: challengeId,
@@ -90,20 +92,7 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
   }
   await writeListChanges(store, challengeId, listChanges(input.previous, next));
 
-  const inserted = await store.insertEvent.run({
-    challengeId,
-    seq: version,
-    type: input.type,
-    payload: canonicalJson(input.payload),
-    facts: input.facts ? canonicalJson(input.facts) : null,
-    actor: canonicalJson(input.actor),
-    at,
-    machineVersion,
-    stateAfter: canonicalJson(next.value),
-    prevHash,
-    hash,
-    globalHash,
-  });
+  const inserted = await store.insertEvent.run({ ...stored, prevHash, hash, globalHash });
   keepGlobalHead(store, inserted, { globalHash, at, algorithm: link.algorithm });
 
   if (input.timerId !== undefined) {

@@ -78,6 +78,9 @@ export default fp(
       const hasBody = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
       if (!hasBody || !PARSED.has(request.method) || String(headers['content-type'] ?? '').startsWith('multipart/'))
         return done(null, payload);
+      // The whole body has arrived already (a small body in the packets of its headers: most
+      // requests): nothing left to wait for, and the timer below would find it complete (issue 15).
+      if (request.raw.complete) return done(null, payload);
       const timer = setTimeout(
         () => {
           // Only while a parser still reads the body: emitting `error` with no listener would throw.

@@ -18,7 +18,8 @@ import { publicObjectionEvent } from '../../../machines/challenge/stages/6-annou
 import { readsPersonalDataInFull } from '../../access/policy.js';
 import type { DataKey } from '../../crypto/data-key.js';
 import type { PersonalKind } from '../../personal/kinds.js';
-import { sealIdNumbers, sealValue } from '../../personal/pseudonymise.js';
+import { REF_PATTERN_ONE } from '../../personal/kinds.js';
+import { isPersonIdNumber, sealIdNumbers, sealValue } from '../../personal/pseudonymise.js';
 import { revealInJson } from '../../personal/reveal-for.js';
 import type { Vault } from '../../personal/vault.js';
 
@@ -27,6 +28,9 @@ declare module 'fastify' {
     vault: Vault;
   }
 }
+
+/** Whether a text holds a ref anywhere (revealInJson finds nothing to do otherwise). */
+const holdsRef = (text: string) => REF_PATTERN_ONE.test(text);
 
 type FieldPath = readonly string[];
 type Sealed = { path: FieldPath; kind: PersonalKind; when?: (body: Record<string, unknown>) => boolean };
@@ -76,16 +80,45 @@ async function sealField(vault: Vault, body: Record<string, unknown>, field: Sea
   if (typeof value === 'string') holder[last] = await sealValue(vault, field.kind, value, now);
 }
 
+/**
+ * Whether a JSON value holds a whole string that is an ID number: when none does, sealing ID
+ * numbers would only copy it (issue 15: most requests carry none, and skip the walk's promises).
+ */
+function holdsIdNumber(value: unknown): boolean {
+  if (typeof value === 'string') return isPersonIdNumber(value);
+  if (Array.isArray(value)) return value.some(holdsIdNumber);
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) if (holdsIdNumber(v)) return true;
+  }
+  return false;
+}
+
+const fieldsOf = (request: FastifyRequest) =>
+  sealedFields[`${request.method} ${request.routeOptions.url ?? ''}`] ?? noFields;
+const noFields: readonly Sealed[] = [];
+
+/** Whether sealRequest would change anything in the request. */
+function needsSealing(request: FastifyRequest): boolean {
+  const body =
+    request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body)
+      ? (request.body as Record<string, unknown>)
+      : undefined;
+  for (const field of fieldsOf(request))
+    if (field.path[0] === 'params' || (body && (!field.when || field.when(body)))) return true;
+  if (request.params && typeof request.params === 'object' && holdsIdNumber(request.params)) return true;
+  if (request.query && typeof request.query === 'object' && holdsIdNumber(request.query)) return true;
+  return body !== undefined && holdsIdNumber(body);
+}
+
 /** The request with its personal data replaced by refs. */
 export async function sealRequest(vault: Vault, request: FastifyRequest, now: string): Promise<void> {
-  const route = `${request.method} ${request.routeOptions.url ?? ''}`;
   // A read looks up what is on record; only a write seals a new ID number.
   const writes = request.method !== 'GET' && request.method !== 'HEAD';
   if (request.params && typeof request.params === 'object')
     request.params = (await sealIdNumbers(vault, request.params, now, writes)) as typeof request.params;
   if (request.query && typeof request.query === 'object')
     request.query = (await sealIdNumbers(vault, request.query, now, writes)) as typeof request.query;
-  const fields = sealedFields[route] ?? [];
+  const fields = fieldsOf(request);
   const inPath = fields.filter((f) => f.path[0] === 'params');
   if (inPath.length > 0) {
     const holder = { params: { ...(request.params as Record<string, unknown>) } };
@@ -103,13 +136,23 @@ export default fp(
   async (app: FastifyInstance, opts: { key: DataKey }) => {
     const vault: Vault = { db: app.jiebang.db, key: opts.key };
     app.decorate('vault', vault);
-    app.addHook('preHandler', async (request) => {
-      await sealRequest(vault, request, app.jiebang.clock.now().toISOString());
+    // Callback-style hooks that answer at once when there is nothing to seal or reveal (most
+    // requests): no promise, no walk of the body (issue 15).
+    app.addHook('preHandler', (request, _reply, done) => {
+      if (!needsSealing(request)) return done();
+      sealRequest(vault, request, app.jiebang.clock.now().toISOString()).then(() => done(), done);
     });
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').includes('json'))
-        return payload;
-      return revealInJson(vault, payload, readsPersonalDataInFull(request.caller?.role));
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (
+        typeof payload !== 'string' ||
+        !holdsRef(payload) ||
+        !String(reply.getHeader('content-type') ?? '').includes('json')
+      )
+        return done(null, payload);
+      revealInJson(vault, payload, readsPersonalDataInFull(request.caller?.role)).then(
+        (revealed) => done(null, revealed),
+        (err: Error) => done(err),
+      );
     });
   },
   { name: 'personal-data', dependencies: ['engine'] },
