@@ -4,9 +4,12 @@
  * own made fresh on the run's server (test/setup/postgres-server.ts) and dropped after it.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type { DbPort } from '../../src/db/client.js';
+import { LIST_ROWS_SQL, type ListItemRow, storedSnapshot } from '../../src/db/stored-snapshot.js';
 
 export const testStore: 'sqlite' | 'postgres' = process.env.JIEBANG_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
@@ -39,4 +42,33 @@ async function onServer(server: string, statement: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Makes the migrator forget the migration whose tag ends with `tagEnd` and every later one, so the
+ * next start runs them again (a test that takes a database back to an earlier schema).
+ */
+export async function forgetMigrationsFrom(port: DbPort, tagEnd: string): Promise<void> {
+  const postgres = port.dialect === 'postgres';
+  const journal = JSON.parse(readFileSync(`migrations/${postgres ? 'postgres/' : ''}meta/_journal.json`, 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  const since = journal.entries.find((e) => e.tag.endsWith(tagEnd))?.when;
+  if (since === undefined) throw new Error(`no ${tagEnd} migration in the journal`);
+  await port.run(
+    `DELETE FROM ${postgres ? 'drizzle.__drizzle_migrations' : '__drizzle_migrations'} WHERE created_at >= ${since}`,
+  );
+}
+
+/** Undoes migration 0015 (issue 15): each snapshot whole again, its lists inside it, no list table. */
+export async function snapshotsWhole(port: DbPort): Promise<void> {
+  for (const { id, snapshot } of await port.query<{ id: string; snapshot: string }>(
+    'SELECT id, snapshot FROM challenges',
+  )) {
+    const whole = await storedSnapshot(snapshot, (challengeId) =>
+      port.query<ListItemRow>(LIST_ROWS_SQL, [challengeId]),
+    );
+    await port.run('UPDATE challenges SET snapshot = ? WHERE id = ?', [JSON.stringify(whole), id]);
+  }
+  await port.run('DROP TABLE challenge_list_items');
 }

@@ -13,14 +13,13 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteClientOf } from '../../src/db/sqlite/open.js';
-import { LIST_ROWS_SQL, type ListItemRow, storedSnapshot } from '../../src/db/stored-snapshot.js';
 import { type VerifyRow, verifyLog } from '../../src/engine/audit/verify.js';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { opensslVerifies } from '../helpers/openssl.js';
-import { testStore } from '../helpers/store.js';
+import { forgetMigrationsFrom, snapshotsWhole, testStore } from '../helpers/store.js';
 
 let h: Harness;
 let p: Parties;
@@ -268,28 +267,13 @@ describe('SM2-signed checkpoints', () => {
 describe('moving a database from before issue 16', () => {
   /** Undoes issue 16's migrations (the chains' and the personal data's) and every later one (issue 15's lists too). */
   async function backToBeforeIssue16() {
-    const migrations = testStore === 'postgres' ? 'drizzle.__drizzle_migrations' : '__drizzle_migrations';
-    const journal = JSON.parse(
-      readFileSync(`migrations/${testStore === 'postgres' ? 'postgres/' : ''}meta/_journal.json`, 'utf8'),
-    ) as { entries: { tag: string; when: number }[] };
-    const since = journal.entries.find((e) => e.tag.endsWith('_gm_chain'))?.when;
-    if (since === undefined) throw new Error('no gm_chain migration in the journal');
     const tables = ['hash_switches', 'signing_keys', 'checkpoint_signatures', 'personal_data', 'personal_data_steps'];
     for (const table of tables) await port().run(`DROP TABLE ${table}`);
     await port().run('ALTER TABLE checkpoints DROP COLUMN hash_algorithm');
     // And what came after them: the migrator re-runs everything newer than the last row it finds.
     await port().run('ALTER TABLE denials DROP COLUMN message_zh');
-    // Issue 15's lists go back into the snapshots, which held them whole (migration 0015 moves them out again).
-    for (const { id, snapshot } of await port().query<{ id: string; snapshot: string }>(
-      'SELECT id, snapshot FROM challenges',
-    )) {
-      const whole = await storedSnapshot(snapshot, (challengeId) =>
-        port().query<ListItemRow>(LIST_ROWS_SQL, [challengeId]),
-      );
-      await port().run('UPDATE challenges SET snapshot = ? WHERE id = ?', [JSON.stringify(whole), id]);
-    }
-    await port().run('DROP TABLE challenge_list_items');
-    await port().run(`DELETE FROM ${migrations} WHERE created_at >= ${since}`);
+    await snapshotsWhole(port());
+    await forgetMigrationsFrom(port(), '_gm_chain');
   }
 
   it('verifies the old log as it was, then signs its checkpoints and switches to SM3 by a recorded step', async () => {
