@@ -10,14 +10,17 @@
  *
  * Usage: npm run bench:verify [-- EVENTS]   (default 1000000)
  */
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChallengeSnapshot } from '../machines/challenge/machine.js';
 import { stageOf } from '../machines/challenge/stage.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { sqliteClientOf } from '../src/db/sqlite/open.js';
+import { headText, listChanges } from '../src/db/stored-snapshot.js';
 import { canonicalJson, GENESIS_HASH, globalChainHash, storedRowHash } from '../src/engine/canonical.js';
 import { loadGoldens } from '../test/golden/golden.js';
 
@@ -36,6 +39,9 @@ async function build(): Promise<{ events: number; challenges: number; seconds: n
        version, head_hash, machine_version, created_at, updated_at)
      VALUES (@id, 'wlmq-2026', @number, @kind, @domain, @title, @issuerUnit, @districtUnit, @stage, @snapshot,
        @version, @headHash, @machineVersion, @createdAt, @updatedAt)`,
+  );
+  const insertListItem = sqlite.prepare(
+    'INSERT INTO challenge_list_items (challenge_id, list, idx, item) VALUES (@challengeId, @list, @idx, @item)',
   );
   const insertEvent = sqlite.prepare(
     `INSERT INTO events (challenge_id, seq, type, payload, facts, actor, at, machine_version, state_after, prev_hash, hash, global_hash)
@@ -75,6 +81,8 @@ async function build(): Promise<{ events: number; challenges: number; seconds: n
         prev = row.hash;
       }
       const last = rows.at(-1) as (typeof rows)[number];
+      // Stored as the engine stores it: the head, and each list element in its own row.
+      const snapshot = { value: t.snapshot.value, context: { ...ctx, id } } as unknown as ChallengeSnapshot;
       insertChallenge.run({
         id,
         number: challenges,
@@ -84,13 +92,14 @@ async function build(): Promise<{ events: number; challenges: number; seconds: n
         issuerUnit: ctx.draft.issuerUnit,
         districtUnit: ctx.draft.districtUnit,
         stage: stageOf(t.snapshot.value),
-        snapshot: JSON.stringify({ value: t.snapshot.value, context: { ...ctx, id } }),
+        snapshot: headText(snapshot),
         version: rows.length,
         headHash: last.hash,
         machineVersion: last.machineVersion,
         createdAt: (rows[0] as { at: string }).at,
         updatedAt: last.at,
       });
+      for (const item of listChanges(null, snapshot).upserts) insertListItem.run({ challengeId: id, ...item });
       for (const row of rows) {
         globalHash = globalChainHash(globalHash, row.hash);
         insertEvent.run({ ...row, globalHash });
