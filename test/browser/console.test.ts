@@ -108,6 +108,27 @@ async function action(page: Page, label: string) {
   return form;
 }
 
+/**
+ * Sends an action's form with its button and waits for the page to say it was done. A person
+ * whose click went nowhere (the form still sliding open on a loaded machine) clicks again; a
+ * page that sent the event but says something else fails with what it says.
+ */
+async function sendForm(page: Page, form: ReturnType<Page['getByRole']>, label: string) {
+  for (let attempt = 1; ; attempt++) {
+    const sent = page
+      .waitForRequest((r) => r.method() === 'POST' && r.url().includes('/events'), { timeout: 10_000 })
+      .catch(() => null);
+    await form.getByRole('button', { name: label }).click();
+    if (await sent) break;
+    if (attempt === 3) throw new Error(`${label}: three clicks sent nothing`);
+  }
+  const done = page.getByText(`已办理：${label}`);
+  await done.waitFor().catch(async (err: unknown) => {
+    const alerts = await page.getByRole('alert').allTextContents();
+    throw new Error(`${label}: sent, but the page says ${JSON.stringify(alerts)} (${String(err)})`);
+  });
+}
+
 const stageShown = (page: Page) => page.getByTestId('current-stage').textContent();
 
 describe('the console in the browser', () => {
@@ -129,14 +150,12 @@ describe('the console in the browser', () => {
 
     let form = await action(page, '形式审查通过');
     await form.getByLabel('意见').fill('材料齐全，形式审查通过。');
-    await form.getByRole('button', { name: '形式审查通过' }).click();
-    await page.getByText('已办理：形式审查通过').waitFor();
+    await sendForm(page, form, '形式审查通过');
     await expect.poll(() => stageShown(page)).toBe('榜单发布');
 
     form = await action(page, '需求评审通过');
     await form.getByLabel('意见').fill('需求明确，同意发布。');
-    await form.getByRole('button', { name: '需求评审通过' }).click();
-    await page.getByText('已办理：需求评审通过').waitFor();
+    await sendForm(page, form, '需求评审通过');
 
     // The demand collection has ended (W-4): as the bureau may, it is closed for this publication.
     const programme = (await h.request('GET', '/api/v1/programmes/wlmq-2026', h.adminToken)).body.settings;
@@ -160,8 +179,7 @@ describe('the console in the browser', () => {
 
       await closes.fill('2026-06-30 18:00:00');
       await closes.press('Enter');
-      await form.getByRole('button', { name: '发布榜单' }).click();
-      await page.getByText('已办理：发布榜单').waitFor();
+      await sendForm(page, form, '发布榜单');
     } finally {
       await h.request('PUT', '/api/v1/programmes/wlmq-2026', h.adminToken, programme);
     }
@@ -211,8 +229,7 @@ describe('the console in the browser', () => {
     await form.getByText('声明无利益冲突').click();
     expect(await form.getByRole('checkbox', { name: '声明无利益冲突' }).isChecked()).toBe(true);
     await shot(page, '6-expert-score-form');
-    await form.getByRole('button', { name: '专家评分' }).click();
-    await page.getByText('已办理：专家评分').waitFor();
+    await sendForm(page, form, '专家评分');
     // Its own score, and no other expert's.
     await expect.poll(() => page.getByRole('cell', { name: '86', exact: true }).count()).toBe(1);
     await shot(page, '7-expert-scored');
@@ -243,8 +260,7 @@ describe('the console in the browser', () => {
     form = await action(page, '达成揭榜协议');
     await form.getByLabel('揭榜方案编号').fill('bid-1');
     await form.getByLabel('约定研发经费（元）').fill('3000000');
-    await form.getByRole('button', { name: '达成揭榜协议' }).click();
-    await page.getByText('已办理：达成揭榜协议').waitFor();
+    await sendForm(page, form, '达成揭榜协议');
     await expect.poll(() => page.getByRole('cell', { name: '300 万元' }).count()).toBeGreaterThan(0);
     await shot(page, '8-issuer-agreed');
     const view = await s.view();
@@ -271,8 +287,7 @@ describe('the console in the browser', () => {
         buffer: Buffer.from('%PDF-1.7\n申报书\n%%EOF\n'),
       });
     await form.getByText('已上传：申报书.pdf').waitFor();
-    await form.getByRole('button', { name: '上传附件' }).click();
-    await page.getByText('已办理：上传附件').waitFor();
+    await sendForm(page, form, '上传附件');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: '下载申报书' }).click(),
