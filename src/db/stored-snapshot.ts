@@ -14,6 +14,7 @@ import type { StateValue } from 'xstate';
 import type { ChallengeSnapshot } from '../../machines/challenge/machine.js';
 import type { ChallengeContext } from '../../machines/challenge/types.js';
 import type { DbPort } from './client.js';
+import { hasTable } from './has-table.js';
 
 /** A snapshot as JSON holds it: `{value, context}`. */
 export interface PersistedSnapshot {
@@ -118,11 +119,6 @@ export const LIST_ROWS_SQL = 'SELECT list, idx, item FROM challenge_list_items W
  * from before migration 0015 holds whole snapshots and no list table: then no rows).
  */
 export async function listRowsReader(port: DbPort): Promise<(challengeId: string) => Promise<ListItemRow[]>> {
-  const [found] = await port.query<{ found: string | null }>(
-    port.dialect === 'postgres'
-      ? "SELECT to_regclass('challenge_list_items')::text AS found"
-      : "SELECT name AS found FROM sqlite_master WHERE type = 'table' AND name = 'challenge_list_items'",
-  );
-  if (found?.found == null) return async () => [];
+  if (!(await hasTable(port, 'challenge_list_items'))) return async () => [];
   return (challengeId) => port.query<ListItemRow>(LIST_ROWS_SQL, [challengeId]);
 }

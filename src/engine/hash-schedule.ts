@@ -5,6 +5,7 @@
  * the export and the public checkpoints read the schedule; the commit appends to it.
  */
 import type { DbPort } from '../db/client.js';
+import { hasTable } from '../db/has-table.js';
 import { HASH_ALGORITHMS, type HashAlgorithm, ORIGINAL_HASH } from './canonical.js';
 
 export interface HashSwitch {
@@ -42,14 +43,7 @@ export class HashSchedule {
  * Whether the database has issue 16's tables: a copy taken before its migration (verify and
  * export open copies read-only, never migrating them) has none, and is SHA-256 throughout.
  */
-export async function hasHashSwitches(port: DbPort): Promise<boolean> {
-  const rows = await port.query<{ found: string | null }>(
-    port.dialect === 'postgres'
-      ? "SELECT to_regclass('hash_switches')::text AS found"
-      : "SELECT name AS found FROM sqlite_master WHERE type = 'table' AND name = 'hash_switches'",
-  );
-  return rows.length > 0 && rows[0]?.found != null;
-}
+export const hasHashSwitches = (port: DbPort): Promise<boolean> => hasTable(port, 'hash_switches');
 
 export async function loadHashSchedule(port: DbPort): Promise<HashSchedule> {
   if (!(await hasHashSwitches(port))) return new HashSchedule([]);
