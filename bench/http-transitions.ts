@@ -191,7 +191,12 @@ async function load(
   durationSeconds = seconds,
   amount?: number,
 ): Promise<Figures> {
-  let nextConnection = 0;
+  // autocannon gives each request of a connection a fresh context (it resets it whenever its list
+  // of requests starts again, i.e. before every request here), so a connection's slot is handed
+  // from its answer to its next request: both run in one synchronous turn of that connection.
+  let handoff: number | undefined;
+  let fresh = 0;
+  const sentBySlot: number[] = [];
   let n = 0;
   let firstFailure: string | undefined;
   const cpuBefore = cpuSeconds(pids.get(url));
@@ -206,13 +211,16 @@ async function load(
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         setupRequest: (req, context) => {
-          const connection = context as { index?: number; sent?: number };
-          connection.index ??= offset + nextConnection++;
-          connection.sent = (connection.sent ?? 0) + 1;
+          const connection = context as { slot?: number };
+          connection.slot ??= handoff ?? offset + fresh++;
+          handoff = undefined;
+          const k = sentBySlot[connection.slot] ?? 0;
+          sentBySlot[connection.slot] = k + 1;
           n += 1;
-          return { ...req, path: pathFor(connection.index, connection.sent - 1), body: body(n) };
+          return { ...req, path: pathFor(connection.slot, k), body: body(n) };
         },
-        onResponse: (status, responseBody) => {
+        onResponse: (status, responseBody, context) => {
+          handoff = (context as { slot?: number }).slot;
           if (status >= 300 && firstFailure === undefined) firstFailure = `${status} ${responseBody.slice(0, 300)}`;
         },
       },

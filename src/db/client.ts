@@ -27,14 +27,16 @@ export interface RawRunResult {
 }
 
 /**
- * A raw statement prepared once (SQLite, `@name` parameters): the hot path's statements skip
- * drizzle's per-call parameter filling and row mapping (issue 15). A read is routed as drizzle's
- * are: on the reader connection unless the code runs inside the open write transaction.
+ * A raw statement prepared once (`@name` parameters): the hot path's statements skip drizzle's
+ * per-call parameter filling and row mapping (issue 15). SQLite answers at once; a read is routed
+ * as drizzle's are, on the reader connection unless the code runs inside the open write
+ * transaction. PostgreSQL answers later, from a statement the server prepared once per
+ * connection; a write's `lastInsertRowid` is the first column of the row it RETURNs, if any.
  */
 export interface RawStatement<R = unknown> {
-  run(params?: Record<string, unknown>): RawRunResult;
-  get(params?: Record<string, unknown>): R | undefined;
-  all(params?: Record<string, unknown>): R[];
+  run(params?: Record<string, unknown>): RawRunResult | Promise<RawRunResult>;
+  get(params?: Record<string, unknown>): R | undefined | Promise<R | undefined>;
+  all(params?: Record<string, unknown>): R[] | Promise<R[]>;
 }
 
 /** What the two adapters add to drizzle: transactions, raw reads, and closing. */
@@ -58,17 +60,19 @@ export interface DbPort {
   /** The same, row by row: SQLite streams them; PostgreSQL reads them all first. */
   each<R>(text: string, params?: SqlParams): Iterable<R> | AsyncIterable<R>;
   /**
-   * A number that changes whenever another connection commits to the database (SQLite's
-   * `PRAGMA data_version`), so a process may keep what it read until then; absent where the
-   * store cannot say cheaply (PostgreSQL), and then nothing is kept.
+   * A number that changes whenever another connection may have committed what this one keeps
+   * of its writes, so a process may keep what it read until then; undefined where the store
+   * cannot say. SQLite: `PRAGMA data_version` (any commit by another connection). PostgreSQL:
+   * only inside a write transaction, which holds the writers' lock, so no other writer commits
+   * until it ends; a number for that transaction (outside one: undefined, nothing is kept).
    */
-  commitsByOthers?(): number;
+  commitsByOthers?(): number | undefined;
   /**
-   * How many transactions and savepoints this connection has rolled back (SQLite): with
+   * How many transactions and savepoints this connection has rolled back: with
    * `commitsByOthers`, what a writer kept of its own writes is still true while neither moves.
    */
   rollbacks?(): number;
-  /** SQLite only: a raw statement, prepared now and kept by the caller (see RawStatement). */
+  /** A raw statement, prepared now and kept by the caller (see RawStatement). */
   prepare?<R = unknown>(text: string): RawStatement<R>;
   /** Applies the dialect's drizzle-kit migrations: migrations/ (SQLite), migrations/postgres/. */
   migrateSchema(): Promise<void>;

@@ -7,11 +7,10 @@ import { MACHINE_VERSION } from '../../machines/challenge/version.js';
 import { AppError } from '../base/errors.js';
 import { storedSnapshot } from '../db/stored-snapshot.js';
 import type { EngineDeps } from './engine.js';
-import { type PersistedSnapshot, restore } from './snapshots.js';
+import { type ChallengeHead, type PersistedSnapshot, restore } from './snapshots.js';
 
 export interface LoadedChallenge {
-  /** `updatedAt` is the time of the challenge's latest event. */
-  head: { id: string; version: number; headHash: string; machineVersion: string; updatedAt: string };
+  head: ChallengeHead;
   snapshot: ChallengeSnapshot;
 }
 
@@ -44,7 +43,7 @@ export async function loadChallenge(
     }
     if (moved) continue;
     const snapshot = restore(persisted);
-    cache.set(id, row.version, snapshot);
+    cache.set(row, snapshot);
     return { head: row, snapshot };
   }
 }

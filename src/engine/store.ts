@@ -86,7 +86,10 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
         updatedAt: p('at'),
       })
       .prepare(),
-    /** Optimistic concurrency: only the version the transition was computed from is replaced. */
+    /**
+     * Optimistic concurrency: only the version the transition was computed from is replaced, and
+     * only under the machine version it was computed under.
+     */
     updateChallenge: db
       .update(challenges)
       .set({
@@ -97,7 +100,13 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
         machineVersion: sql`${p('machineVersion')}`,
         updatedAt: sql`${p('at')}`,
       })
-      .where(and(eq(challenges.id, p('id')), eq(challenges.version, p('expectedVersion'))))
+      .where(
+        and(
+          eq(challenges.id, p('id')),
+          eq(challenges.version, p('expectedVersion')),
+          eq(challenges.machineVersion, p('expectedMachineVersion')),
+        ),
+      )
       .prepare(),
     /**
      * The indexed list columns, set apart: SQLite rewrites an index entry for every indexed
@@ -331,9 +340,10 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
       .where(eq(programmes.id, p('id')))
       .prepare(),
   };
-  // Issue 15, round three: on SQLite the statements every event runs are raw better-sqlite3 ones,
-  // prepared once with named parameters, in place of drizzle's (which fill the placeholders and
-  // map each row per call). Same parameters, same rows; PostgreSQL keeps drizzle's.
+  // Issue 15, round three: the statements every event runs are raw ones, prepared once with named
+  // parameters, in place of drizzle's (which fill the placeholders and map each row per call).
+  // Same parameters, same rows, on either store; PostgreSQL's insert answers the event's place
+  // in the global chain, which SQLite's run() answers by itself.
   const raw = db.$port.prepare;
   if (raw) {
     const kept = <S>(text: string): S => raw(text) as unknown as S;
@@ -343,7 +353,8 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
     );
     statements.updateChallenge = kept(
       `UPDATE challenges SET title = @title, snapshot = @snapshot, version = @version, head_hash = @headHash,
-       machine_version = @machineVersion, updated_at = @at WHERE id = @id AND version = @expectedVersion`,
+       machine_version = @machineVersion, updated_at = @at
+       WHERE id = @id AND version = @expectedVersion AND machine_version = @expectedMachineVersion`,
     );
     statements.updateChallengeIndexed = kept(
       `UPDATE challenges SET kind = @kind, domain = @domain, issuer_unit = @issuerUnit, district_unit = @districtUnit,
@@ -351,16 +362,34 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
     );
     statements.insertEvent = kept(
       `INSERT INTO events (challenge_id, seq, type, payload, facts, actor, at, machine_version, state_after, prev_hash, hash, global_hash)
-       VALUES (@challengeId, @seq, @type, @payload, @facts, @actor, @at, @machineVersion, @stateAfter, @prevHash, @hash, @globalHash)`,
+       VALUES (@challengeId, @seq, @type, @payload, @facts, @actor, @at, @machineVersion, @stateAfter, @prevHash, @hash, @globalHash)${
+         db.$port.dialect === 'postgres' ? ' RETURNING global_seq' : ''
+       }`,
     );
     statements.uploadOf = kept(
       'SELECT sha256 FROM attachments WHERE challenge_id = @challengeId AND sha256 = @sha256 AND removed_at IS NULL',
     );
   }
+  // PostgreSQL: the challenge's row moved on and its event appended in one statement, one round
+  // trip under the writers' lock instead of two (issue 15). The event is inserted only if the
+  // version check let the update through: no row answered is a conflict, and nothing was written.
+  const advanceAndAppend =
+    raw && db.$port.dialect === 'postgres'
+      ? raw(
+          `WITH moved AS (
+             UPDATE challenges SET title = @title, snapshot = @snapshot, version = @version, head_hash = @headHash,
+               machine_version = @machineVersion, updated_at = @at
+             WHERE id = @id AND version = @expectedVersion AND machine_version = @expectedMachineVersion RETURNING id)
+           INSERT INTO events (challenge_id, seq, type, payload, facts, actor, at, machine_version, state_after, prev_hash, hash, global_hash)
+           SELECT moved.id, @version, @type, @payload, @facts, @actor, @at, @machineVersion, @stateAfter, @prevHash, @headHash, @globalHash
+           FROM moved RETURNING global_seq`,
+        )
+      : undefined;
   return {
     db,
     chain,
     ...statements,
+    advanceAndAppend,
     /**
      * Runs `fn` in one write transaction (a savepoint inside another): a throw rolls back all
      * it wrote. SQLite: BEGIN IMMEDIATE; PostgreSQL: under the writers' advisory lock (src/db/).

@@ -10,6 +10,7 @@ import { stageOf } from '../../machines/challenge/stage.js';
 import type { Db } from '../db/client.js';
 import { type MailRecipient, mailsFor } from './mail/mails-for.js';
 import type { MailKind } from './mail/templates.js';
+import { subscriptionsFor } from './subscriptions.js';
 import { wakeDispatchers } from './wake.js';
 
 /** What the commit hands over: the event just appended and the states either side of it. */
@@ -47,12 +48,8 @@ export async function enqueueNotifications(db: Db, committed: Committed): Promis
   const programmeId = next.context.programmeId;
   const nextAttemptMs = Date.now();
   let written = 0;
-  const hooks = await db.$port.query<{ id: string; events: string }>(
-    'SELECT id, events FROM webhooks WHERE deleted_at IS NULL AND (programme_id IS NULL OR programme_id = ?)',
-    [programmeId],
-  );
-  for (const hook of hooks) {
-    const events = JSON.parse(hook.events) as string[];
+  for (const hook of await subscriptionsFor(db, programmeId)) {
+    const { events } = hook;
     if (!events.includes('*') && !events.includes(type)) continue;
     const deliveryId = randomUUID();
     const body: WebhookBody = {

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../base/errors.js';
 import type { Db } from '../db/client.js';
 import { resendDead } from './resend.js';
+import { subscriptionsChanged } from './subscriptions.js';
 
 export interface NewWebhook {
   url: string;
@@ -41,11 +42,17 @@ const notFound = (what: string, id: string) =>
 export async function createWebhook(db: Db, input: NewWebhook, createdBy: string, at: string) {
   const id = randomUUID();
   const secret = randomBytes(32).toString('base64url');
-  await db.$port.run(
-    `INSERT INTO webhooks (id, url, events, programme_id, secret, created_by, created_at)
+  // Under the writers' turn, as events are written: the commit path keeps what it read of the
+  // subscriptions while no writer commits (src/notify/subscriptions.ts).
+  // Marked changed inside the transaction: a batch waiting for this turn must not keep the old list.
+  await db.$port.withTransaction(async () => {
+    await db.$port.run(
+      `INSERT INTO webhooks (id, url, events, programme_id, secret, created_by, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [id, input.url, JSON.stringify(input.events), input.programmeId ?? null, secret, createdBy, at],
-  );
+      [id, input.url, JSON.stringify(input.events), input.programmeId ?? null, secret, createdBy, at],
+    );
+    subscriptionsChanged(db);
+  });
   return { id, secret };
 }
 
@@ -75,7 +82,11 @@ async function webhookRow(db: Db, id: string): Promise<WebhookRow> {
 
 export async function deleteWebhook(db: Db, id: string, at: string): Promise<void> {
   const row = await webhookRow(db, id);
-  if (row.deletedAt === null) await db.$port.run('UPDATE webhooks SET deleted_at = ? WHERE id = ?', [at, id]);
+  if (row.deletedAt !== null) return;
+  await db.$port.withTransaction(async () => {
+    await db.$port.run('UPDATE webhooks SET deleted_at = ? WHERE id = ?', [at, id]);
+    subscriptionsChanged(db);
+  });
 }
 
 interface OutboxLogRow {

@@ -51,6 +51,11 @@ export interface Harness extends Transport {
   /** Moves the clock to an instant (forward only), firing due timers on the way. */
   at(instant: string): Promise<void>;
   now(): string;
+  /**
+   * A second app on the same database, as another service process would be (issue 15): its own
+   * connection and caches; closed with the harness.
+   */
+  otherWriter(): Promise<Pick<Harness, 'request' | 'send'>>;
   /** Stops the app and starts it again on the same database, with these settings changed (issue 16: JIEBANG_HASH). */
   restart(settings: Partial<BuildOptions['config']>): Promise<void>;
   close(): Promise<void>;
@@ -95,22 +100,26 @@ export async function startHarness(
   };
   let app = await build();
 
-  const request: Harness['request'] = async (method, url, token, payload, headers = {}) => {
-    const res = await app.inject({
-      method: method as 'GET',
-      url,
-      headers: { authorization: `Bearer ${token}`, ...headers },
-      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-    });
-    const text = res.body;
-    let body: unknown = text;
-    try {
-      body = text === '' ? null : JSON.parse(text);
-    } catch {
-      // Not JSON (e.g. text/plain); keep the text.
-    }
-    return { status: res.statusCode, body: body as never, headers: res.headers };
-  };
+  const requestTo =
+    (target: () => FastifyInstance): Harness['request'] =>
+    async (method, url, token, payload, headers = {}) => {
+      const res = await target().inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      });
+      const text = res.body;
+      let body: unknown = text;
+      try {
+        body = text === '' ? null : JSON.parse(text);
+      } catch {
+        // Not JSON (e.g. text/plain); keep the text.
+      }
+      return { status: res.statusCode, body: body as never, headers: res.headers };
+    };
+  const request = requestTo(() => app);
+  const others: FastifyInstance[] = [];
 
   const harness: Harness = {
     app,
@@ -133,6 +142,16 @@ export async function startHarness(
       await moveClockTo(harness, instant);
     },
     now: () => clock.now().toISOString(),
+    async otherWriter() {
+      const other = await build();
+      others.push(other);
+      const otherRequest = requestTo(() => other);
+      return {
+        request: otherRequest,
+        send: (token, id, event, headers) =>
+          otherRequest('POST', `/api/v1/challenges/${id}/events`, token, event, headers),
+      };
+    },
     async restart(settings) {
       await app.close();
       config = { ...config, ...settings };
@@ -143,6 +162,7 @@ export async function startHarness(
       // Every test is also a replay test: each challenge it left must replay to every stored
       // state_after and to its stored snapshot exactly (design.md, determinism).
       const divergences = await replayAll(app);
+      for (const other of others) await other.close();
       await app.close();
       await database.drop();
       rmSync(dir, { recursive: true, force: true });

@@ -276,3 +276,55 @@ describe('group commit: events sent together are committed together, in order', 
     expect(view.details.draft.summary).toBe('two');
   });
 });
+
+describe('another process wrote since this one last saw the challenge (issue 15)', () => {
+  // This process decides on the version it last wrote without reading the head again; the write's
+  // version check, and a read of the head on any refusal, keep it from acting on an old version.
+  it('an event is decided again on the stored version: If-Match, version and chain follow the database', async () => {
+    const s = await new ChallengeDriver(h, p).create();
+    const other = await h.otherWriter();
+    expect((await h.send(p.issuer, s.id, { type: 'UPDATE', title: '本进程第一次' })).body.version).toBe(2);
+    const elsewhere = await other.send(p.issuer, s.id, { type: 'UPDATE', title: '另一进程' });
+    expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(200);
+    expect(elsewhere.body.version).toBe(3);
+
+    const current = await h.send(p.issuer, s.id, { type: 'UPDATE', title: '基于第三版' }, { 'if-match': '"3"' });
+    expect(current.status, JSON.stringify(current.body)).toBe(200);
+    expect(current.body.version).toBe(4);
+    const stale = await other.send(
+      p.issuer,
+      s.id,
+      { type: 'UPDATE', title: '基于第三版，已过时' },
+      { 'if-match': '"3"' },
+    );
+    expect(stale.status).toBe(409);
+    const plain = await other.send(p.issuer, s.id, { type: 'UPDATE', title: '不带版本' });
+    expect(plain.body.version).toBe(5);
+
+    const view = await s.view();
+    expect(view.version).toBe(5);
+    expect(view.title).toBe('不带版本');
+    const history = await historyOf(s.id);
+    expect(history.map((e: Json) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    for (let i = 1; i < history.length; i++) expect(history[i].prevHash).toBe(history[i - 1].hash);
+  });
+
+  it('what the old version allowed and the stored one refuses is refused, and the other way round', async () => {
+    const s = await new ChallengeDriver(h, p).create();
+    await s.attachAll();
+    const other = await h.otherWriter();
+    // This process last saw the draft; the other submits it.
+    const submitted = await other.send(p.issuer, s.id, { type: 'SUBMIT', confirmDetails: true });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+
+    // The draft took edits, the submitted challenge takes none from the issuer.
+    const edit = await h.send(p.issuer, s.id, { type: 'UPDATE', title: '提交后修改' });
+    expect(edit.status).toBe(422);
+    expect(edit.body.error.code).toBe('EVENT_NOT_ALLOWED');
+    // The district could not even see the draft; it recommends the submitted challenge.
+    const recommended = await h.send(p.district, s.id, { type: 'RECOMMEND', opinion: '同意推荐' });
+    expect(recommended.status, JSON.stringify(recommended.body)).toBe(200);
+    expect(recommended.body.state).toEqual({ review: 'formalCheck' });
+    expect((await s.view()).version).toBe(submitted.body.version + 1);
+  });
+});

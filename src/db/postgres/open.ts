@@ -16,7 +16,7 @@ import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle } from 'drizzle-orm/sqlite-proxy';
 import pg from 'pg';
-import type { Db, DbPort, SqlParams } from '../client.js';
+import type { Db, DbPort, RawRunResult, RawStatement, SqlParams } from '../client.js';
 import * as schema from '../schema.js';
 
 /** The advisory lock every write transaction takes: "jiebang" as a 32-bit number. */
@@ -68,6 +68,18 @@ export function toPostgresSql(text: string, names?: string[]): string {
 
 const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
+/** What a write transaction shares with its savepoints. */
+interface Live {
+  open: boolean;
+  /** Which transaction of this process it is: `commitsByOthers` while it is open. */
+  serial: number;
+  /** The last savepoint that succeeded and is not yet released. */
+  pendingRelease: { name: string; depth: number } | null;
+}
+
+/** Names of statements the server prepares once per connection (node-postgres keeps them). */
+let prepared = 0;
+
 export function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client that loses its server (a restart) is dropped from the pool, not thrown.
@@ -75,11 +87,13 @@ export function openPostgres(url: string): Db {
   // The transaction the running code is inside. A continuation started inside one may outlive it
   // (a timer, a wake-up set from a commit): `live` is shared by its savepoints and cleared when it
   // ends, so such code runs on its own, not on a connection gone back to the pool.
-  const current = new AsyncLocalStorage<{ client: pg.PoolClient; depth: number; live: { open: boolean } }>();
+  const current = new AsyncLocalStorage<{ client: pg.PoolClient; depth: number; live: Live }>();
   const inside = () => {
     const tx = current.getStore();
     return tx?.live.open ? tx : undefined;
   };
+  let transactions = 0;
+  let rollbacks = 0;
   // The service's statements are few and fixed: each is rewritten once, not at every call
   // (issue 15: the rewrite walked every statement's text character by character).
   const rewritten = new Map<string, { sqlText: string; names: string[] | undefined }>();
@@ -115,14 +129,23 @@ export function openPostgres(url: string): Db {
     async withTransaction<T>(fn: () => Promise<T>): Promise<T> {
       const outer = inside();
       if (outer) {
-        const name = `sp${outer.depth}`;
-        await outer.client.query(`SAVEPOINT ${name}`);
+        const { client, depth, live } = outer;
+        const name = `sp${depth}`;
+        // A savepoint that succeeded is released with the next one's start, in the same round
+        // trip (issue 15: a group commit's batch opens one per event); COMMIT releases the last.
+        const release = live.pendingRelease && live.pendingRelease.depth >= depth ? live.pendingRelease : null;
+        await client.query(release ? `RELEASE SAVEPOINT ${release.name}; SAVEPOINT ${name}` : `SAVEPOINT ${name}`);
+        if (release) live.pendingRelease = null;
         try {
-          const result = await current.run({ ...outer, depth: outer.depth + 1 }, fn);
-          await outer.client.query(`RELEASE SAVEPOINT ${name}`);
+          const result = await current.run({ ...outer, depth: depth + 1 }, fn);
+          // Releasing it releases the ones it holds: only the outermost pending one is remembered.
+          live.pendingRelease = { name, depth };
           return result;
         } catch (error) {
-          await outer.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+          rollbacks += 1;
+          // What it holds is gone with it, released or not.
+          if (live.pendingRelease && live.pendingRelease.depth >= depth) live.pendingRelease = null;
+          await client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
           throw error;
         }
       }
@@ -131,13 +154,15 @@ export function openPostgres(url: string): Db {
       try {
         // One round trip, not two: a simple query may hold both statements (no parameters).
         await client.query(BEGIN_AND_LOCK);
-        const live = { open: true };
+        transactions += 1;
+        const live: Live = { open: true, serial: transactions, pendingRelease: null };
         const result = await current.run({ client, depth: 1, live }, fn).finally(() => {
           live.open = false;
         });
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        rollbacks += 1;
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
@@ -154,6 +179,28 @@ export function openPostgres(url: string): Db {
     },
     async *each<R>(text: string, params: SqlParams = []): AsyncIterable<R> {
       yield* (await run(text, params)).rows as R[];
+    },
+    // Inside a write transaction the writers' lock is held: no other writer commits until it
+    // ends, so what it wrote and read under the lock stays true for the rest of it.
+    commitsByOthers: () => inside()?.live.serial,
+    rollbacks: () => rollbacks,
+    prepare: <R>(text: string): RawStatement<R> => {
+      const names: string[] = [];
+      const config = { name: `jiebang_${++prepared}`, text: toPostgresSql(text, names) };
+      const exec = (params: Record<string, unknown> = {}, rowMode?: 'array') => {
+        const query = { ...config, values: names.map((n) => params[n]), ...(rowMode ? { rowMode } : {}) };
+        const tx = inside();
+        return tx ? tx.client.query(query) : pool.query(query);
+      };
+      return {
+        run: async (params): Promise<RawRunResult> => {
+          const result = await exec(params, 'array');
+          const first = (result.rows[0] as unknown[] | undefined)?.[0];
+          return { changes: result.rowCount ?? 0, lastInsertRowid: typeof first === 'number' ? first : 0 };
+        },
+        get: async (params) => (await exec(params)).rows[0] as R | undefined,
+        all: async (params) => (await exec(params)).rows as R[],
+      };
     },
     async migrateSchema() {
       const client = await pool.connect();

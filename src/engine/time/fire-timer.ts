@@ -52,6 +52,7 @@ export async function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): Pr
     appendEvent(store, {
       challengeId: row.id,
       expectedVersion: row.version,
+      expectedMachineVersion: row.machineVersion,
       headHash: row.headHash,
       previous: current,
       type: timer.type,
@@ -63,7 +64,7 @@ export async function fireTimer(deps: EngineDeps, timer: TimerRow, at: Date): Pr
       timerId: timer.id,
     }),
   );
-  cache.set(row.id, appended.version, next);
+  cache.set(appended.head, next);
   return { fired: true, seq: appended.version };
 }
 

@@ -17,6 +17,7 @@ import { enqueueNotifications } from '../../notify/enqueue.js';
 import { canonicalJson, GENESIS_HASH, globalChainHash, storedRowHash } from '../canonical.js';
 import { deadlinesOfSnapshot, participationsOfSnapshot } from '../per-snapshot.js';
 import { syncPublicListing } from '../public/listing.js';
+import type { ChallengeHead } from '../snapshots.js';
 import type { Store } from '../store.js';
 import { keepGlobalHead, linkGlobally } from './global-link.js';
 
@@ -24,6 +25,8 @@ export interface AppendInput {
   challengeId: string;
   /** The version the transition was computed from; 0 creates the challenge. */
   expectedVersion: number;
+  /** The machine version of the head at `expectedVersion`; none for a creation. The write checks it with the version. */
+  expectedMachineVersion: string | null;
   /** The hash of the event at `expectedVersion` (the challenge row's head); none for a creation. */
   headHash: string | null;
   /** The snapshot the transition started from (none for a creation): timers are touched only if its deadlines differ. */
@@ -45,6 +48,8 @@ export interface AppendInput {
 export interface Appended {
   version: number;
   hash: string;
+  /** The challenge's head after the event, as the cache keeps it. */
+  head: ChallengeHead;
   timersChanged: boolean;
 }
 
@@ -82,17 +87,31 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
     at,
   };
   // The version check guards the head hash too: if another writer appended, this update fails.
+  let inserted: unknown;
   if (input.expectedVersion === 0) {
     await store.insertChallenge.run({ ...row, programmeId: ctx.programmeId, number: input.number ?? 0 });
   } else {
-    const result = await store.updateChallenge.run({ ...row, expectedVersion: input.expectedVersion });
-    if (changesOf(result) !== 1) throw versionConflict(input.expectedVersion);
+    const { expectedVersion, expectedMachineVersion } = input;
+    if (store.advanceAndAppend) {
+      inserted = await store.advanceAndAppend.run({
+        ...stored,
+        ...row,
+        expectedVersion,
+        expectedMachineVersion,
+        prevHash,
+        globalHash,
+      });
+      if (changesOf(inserted) !== 1) throw versionConflict(expectedVersion);
+    } else {
+      const result = await store.updateChallenge.run({ ...row, expectedVersion, expectedMachineVersion });
+      if (changesOf(result) !== 1) throw versionConflict(expectedVersion);
+    }
     if (input.previous === null || !sameListColumns(listColumns(input.previous), row))
       await store.updateChallengeIndexed.run(row);
   }
   await writeListChanges(store, challengeId, listChanges(input.previous, next));
 
-  const inserted = await store.insertEvent.run({ ...stored, prevHash, hash, globalHash });
+  inserted ??= await store.insertEvent.run({ ...stored, prevHash, hash, globalHash });
   keepGlobalHead(store, inserted, { globalHash, at, algorithm: link.algorithm });
 
   if (input.timerId !== undefined) {
@@ -118,7 +137,12 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
     previous: input.previous,
     next,
   });
-  return { version, hash, timersChanged };
+  return {
+    version,
+    hash,
+    head: { id: challengeId, version, headHash: hash, machineVersion, updatedAt: at },
+    timersChanged,
+  };
 }
 
 type ListColumns = { kind: string; domain: string; issuerUnit: string; districtUnit: string; stage: string };

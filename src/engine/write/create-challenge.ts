@@ -82,6 +82,7 @@ export async function createChallenge(
     const appended = await appendEvent(store, {
       challengeId: id,
       expectedVersion: 0,
+      expectedMachineVersion: null,
       headHash: null,
       previous: null,
       type: 'CREATE',
@@ -97,7 +98,7 @@ export async function createChallenge(
     return { id, snapshot, appended, view };
   });
   if ('again' in result && result.again) return result.again;
-  cache.set(result.id, result.appended.version, result.snapshot);
+  cache.set(result.appended.head, result.snapshot);
   if (result.appended.timersChanged) deps.onTimersChanged?.();
   return { statusCode: 201, view: result.view, replayed: false };
 }

@@ -8,10 +8,11 @@
  *   recorded in the same transaction (`hash_switches`: after which global_seq, on which head).
  * - The checkpoint: the head of the chain as the previous active day ended, with the hash that
  *   head was chained with, signed with the service's SM2 key when the store has it.
- * - The head and the hash in effect are kept by the writer from one event to the next (SQLite, one
- *   writer) and read again only after a rollback or another connection's commit, so most events
- *   read neither (issue 15: the head's read was ~22 µs of a transition). PostgreSQL reads them
- *   every time, under the writers' lock (several processes write).
+ * - The head and the hash in effect are kept by the writer from one event to the next and read
+ *   again only after a rollback or another writer's commit, so most events read neither (issue 15:
+ *   the head's read was ~22 µs of a transition on SQLite, two round trips an event on
+ *   PostgreSQL). SQLite keeps them while no other connection commits; PostgreSQL for the rest of
+ *   the write transaction (a group commit's batch), which holds the writers' lock.
  */
 import { beijingDate } from '../../../machines/calendar.js';
 import { checkpointText } from '../audit/checkpoint-signatures.js';
@@ -64,7 +65,8 @@ export function keepGlobalHead(
 ): void {
   const stamp = headStamp(store);
   const globalSeq = (inserted as { lastInsertRowid?: number | bigint }).lastInsertRowid;
-  if (stamp === undefined || globalSeq === undefined) return;
+  // No place answered (a statement without one): the head is read again next time.
+  if (stamp === undefined || globalSeq === undefined || Number(globalSeq) <= 0) return;
   keptHeads.set(store, {
     chain: {
       head: { globalSeq: Number(globalSeq), globalHash: written.globalHash, at: written.at },

@@ -80,6 +80,7 @@ export async function migrateMachine(
     appendEvent(store, {
       challengeId: row.id,
       expectedVersion: row.version,
+      expectedMachineVersion: row.machineVersion,
       headHash: row.headHash,
       previous: current,
       type: MIGRATE_MACHINE,

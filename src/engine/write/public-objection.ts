@@ -72,6 +72,7 @@ export async function lodgePublicObjection(
     appendEvent(store, {
       challengeId,
       expectedVersion: row.version,
+      expectedMachineVersion: row.machineVersion,
       headHash: row.headHash,
       previous: current,
       type: OBJECTION,
@@ -82,7 +83,7 @@ export async function lodgePublicObjection(
       next,
     }),
   );
-  cache.set(challengeId, appended.version, next);
+  cache.set(appended.head, next);
   if (appended.timersChanged) deps.onTimersChanged?.();
   const objections = next.context.objections;
   return objections[objections.length - 1]?.objectionId ?? '';

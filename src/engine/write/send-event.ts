@@ -13,7 +13,7 @@ import { mayRoleSend, scopeRefusal, senderOf, sendersOf } from '../../access/pol
 import type { Caller } from '../../base/caller.js';
 import { AppError, forbidden, notFound, ruleViolation } from '../../base/errors.js';
 import type { EngineDeps } from '../engine.js';
-import { loadChallenge, notOnCurrentMachine } from '../load-challenge.js';
+import { type LoadedChallenge, loadChallenge, notOnCurrentMachine } from '../load-challenge.js';
 import { pureTransition } from '../pure-transition.js';
 import {
   allowedEventsFor,
@@ -57,8 +57,33 @@ export function submitEvent(deps: EngineDeps, input: SendEventInput): Promise<Se
   return deps.commits.run(() => sendEvent(deps, input));
 }
 
-/** The single path; inside a batch its transaction is a savepoint. */
+/**
+ * The single path; inside a batch its transaction is a savepoint.
+ *
+ * It first decides on the version this process last read or wrote, without reading the head
+ * (issue 15: on PostgreSQL a round trip under the writers' lock). The write's check of the
+ * version and the machine version proves that head current; if anything refuses instead, the stored head is read, and when
+ * another writer had moved the challenge on, the event is decided again on the stored version —
+ * so no answer, success or refusal, rests on a version the database has left behind.
+ */
 export async function sendEvent(deps: EngineDeps, input: SendEventInput): Promise<SendEventResult> {
+  const cached = deps.cache.latest(input.challengeId);
+  if (cached) {
+    try {
+      return await decide(deps, input, cached);
+    } catch (error) {
+      const stored = await deps.store.challengeHead.get({ id: input.challengeId });
+      if (stored?.version === cached.head.version && stored.machineVersion === cached.head.machineVersion) throw error;
+    }
+  }
+  return decide(deps, input, await loadChallenge(deps, input.challengeId));
+}
+
+async function decide(
+  deps: EngineDeps,
+  input: SendEventInput,
+  loaded: LoadedChallenge | undefined,
+): Promise<SendEventResult> {
   const { store, cache, clock } = deps;
   const { challengeId, body, caller } = input;
 
@@ -66,7 +91,6 @@ export async function sendEvent(deps: EngineDeps, input: SendEventInput): Promis
   const earlier = await earlierResponse(store, caller, input.idempotencyKey, requestHash);
   if (earlier) return earlier;
 
-  const loaded = await loadChallenge(deps, challengeId);
   if (!loaded) throw notFound('challenge', challengeId, '榜单');
   const { head: row, snapshot: current } = loaded;
   if (input.ifMatch !== undefined && input.ifMatch !== row.version) throw versionConflict(input.ifMatch);
@@ -118,6 +142,7 @@ export async function sendEvent(deps: EngineDeps, input: SendEventInput): Promis
     const result = await appendEvent(store, {
       challengeId,
       expectedVersion: row.version,
+      expectedMachineVersion: row.machineVersion,
       headHash: row.headHash,
       previous: current,
       type: body.type,
@@ -131,7 +156,7 @@ export async function sendEvent(deps: EngineDeps, input: SendEventInput): Promis
     return result;
   });
 
-  cache.set(challengeId, appended.version, next);
+  cache.set(appended.head, next);
   if (appended.timersChanged) deps.onTimersChanged?.();
   return { statusCode: 200, view, replayed: false };
 }
