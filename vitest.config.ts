@@ -11,13 +11,9 @@ const sqliteOnly = [
   'test/integration/authorization-matrix.test.ts',
   'test/integration/cli-audit.test.ts',
   'test/integration/cli-export-personal-data.test.ts',
-  'test/integration/fuzz.test.ts',
-  'test/integration/hardening.test.ts',
   'test/integration/machine-versions.test.ts',
   // Plans its paths with registry facts read synchronously, which only SQLite answers.
   'test/integration/model-paths.test.ts',
-  'test/integration/participations.test.ts',
-  'test/integration/replay.test.ts',
 ];
 
 export default defineConfig({

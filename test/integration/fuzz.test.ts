@@ -10,7 +10,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffEventTypes } from '../../machines/challenge/events.js';
 import { wlmq2026 } from '../../machines/programme.js';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { bidBody, type Parties, registerParties, sha, techDraft, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -25,14 +24,17 @@ let refusals = 0;
 let started = 0;
 
 /** Everything a refusal must leave as it was: challenge versions, the event log, uploads. */
-function fingerprint(): string {
-  const db = sqliteClientOf(h.app.jiebang.db);
-  const challenges = db.prepare("SELECT group_concat(id || ':' || version, ',') AS v FROM challenges").get() as {
-    v: string;
-  };
-  const events = db.prepare('SELECT count(*) AS n, max(global_seq) AS m FROM events').get() as { n: number; m: number };
-  const uploads = db.prepare('SELECT count(*) AS n FROM attachments').get() as { n: number };
-  return `${challenges.v}|${events.n}:${events.m}|${uploads.n}`;
+async function fingerprint(): Promise<string> {
+  const port = h.app.jiebang.db.$port;
+  const challenges = await port.query<{ id: string; version: number }>(
+    'SELECT id, version FROM challenges ORDER BY id',
+  );
+  const [events] = await port.query<{ n: number; m: number | null }>(
+    'SELECT count(*) AS n, max(global_seq) AS m FROM events',
+  );
+  const [uploads] = await port.query<{ n: number }>('SELECT count(*) AS n FROM attachments');
+  const versions = challenges.map((c) => `${c.id}:${Number(c.version)}`).join(',');
+  return `${versions}|${Number(events?.n)}:${Number(events?.m)}|${Number(uploads?.n)}`;
 }
 
 interface Fuzzed {
@@ -43,7 +45,7 @@ interface Fuzzed {
 }
 
 async function probe(req: Fuzzed): Promise<void> {
-  const before = fingerprint();
+  const before = await fingerprint();
   const res = await h.app.inject({
     method: req.method,
     url: req.url,
@@ -65,7 +67,7 @@ async function probe(req: Fuzzed): Promise<void> {
       requestId: expect.any(String),
     });
     expect(res.body, label).not.toMatch(/\bat .+\.(ts|js):\d+/); // never a stack trace
-    expect(fingerprint(), label).toBe(before);
+    expect(await fingerprint(), label).toBe(before);
   }
 }
 

@@ -2,16 +2,19 @@
  * Hardening (issue 5): security headers, 413 and 429 in the error shape, refusals on record with
  * GET /denials, and a log that holds no token or personal id.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { logRedaction, logSerializers, redactUrl } from '../../src/http/logging.js';
 import { type Parties, registerParties, UNITS } from '../helpers/fixtures.js';
 import { ADMIN_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { freshDatabase, type TestDatabase } from '../helpers/store.js';
 
 let h: Harness;
 let p: Parties;
@@ -19,7 +22,22 @@ beforeAll(async () => {
   h = await startHarness();
   p = await registerParties(h);
 });
-afterAll(async () => h.close());
+const ownDatabases: { dir: string; database: TestDatabase }[] = [];
+afterAll(async () => {
+  await h.close();
+  for (const { dir, database } of ownDatabases) {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A database of its own for a second app: a file on SQLite, a fresh database on PostgreSQL. */
+async function ownDatabase(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'jiebang-hardening-'));
+  const database = await freshDatabase(dir);
+  ownDatabases.push({ dir, database });
+  return database.location;
+}
 
 describe('security headers', () => {
   it('every reply carries helmet headers', async () => {
@@ -121,10 +139,10 @@ describe('refusals on record', () => {
     expect((await h.request('GET', '/api/v1/denials?cursor=abc', p.auditor)).status).toBe(400);
   });
 
-  it('the denials table refuses UPDATE and DELETE', () => {
-    const sqlite = sqliteClientOf(h.app.jiebang.db);
-    expect(() => sqlite.prepare("UPDATE denials SET code = 'X'").run()).toThrow(/append-only/);
-    expect(() => sqlite.prepare('DELETE FROM denials').run()).toThrow(/append-only/);
+  it('the denials table refuses UPDATE and DELETE', async () => {
+    const port = h.app.jiebang.db.$port;
+    await expect(port.run("UPDATE denials SET code = 'X'")).rejects.toThrow(/append-only/);
+    await expect(port.run('DELETE FROM denials')).rejects.toThrow(/append-only/);
   });
 });
 
@@ -137,15 +155,16 @@ describe('rate limit and log', () => {
         done();
       },
     });
+    const location = await ownDatabase();
     const app = await buildApp({
       config: {
-        dbPath: `${h.dbFile}-rl`,
+        dbPath: location,
         adminToken: ADMIN_TOKEN,
         testClock: false,
         logLevel: 'info',
         rateLimitPerMinute: 5,
       },
-      db: openDatabase(`${h.dbFile}-rl`),
+      db: openDatabase(location),
       scheduler: false,
       logger: {
         level: 'info',
@@ -198,9 +217,10 @@ describe('rate limit and log', () => {
         done();
       },
     });
+    const location = await ownDatabase();
     const app = await buildApp({
-      config: { dbPath: `${h.dbFile}-log`, adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'info' },
-      db: openDatabase(`${h.dbFile}-log`),
+      config: { dbPath: location, adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'info' },
+      db: openDatabase(location),
       scheduler: false,
       logger: { level: 'info', stream: sink, redact: logRedaction, serializers: logSerializers },
     });
@@ -228,7 +248,7 @@ describe('rate limit and log', () => {
 
 describe('request timeout', () => {
   it('a slow authenticated body is cut at the deadline with 408 REQUEST_TIMEOUT in the error shape', async () => {
-    const { app, port } = await listeningWithTimeout(`${h.dbFile}-slow`);
+    const { app, port } = await listeningWithTimeout(await ownDatabase());
     try {
       const body = JSON.stringify({ role: 'auditor', label: 'x'.repeat(150) });
       const { answer, elapsed } = await drip(
@@ -273,7 +293,7 @@ describe('request timeout', () => {
   });
 
   it('a client that never finishes its request is cut off after the timeout (Node closes it, at most with a 408)', async () => {
-    const { app, port } = await listeningWithTimeout(`${h.dbFile}-to`);
+    const { app, port } = await listeningWithTimeout(await ownDatabase());
     try {
       const started = Date.now();
       const answer = await new Promise<string>((resolve) => {
@@ -330,7 +350,7 @@ function drip(
   });
 }
 
-/** A service on a file of its own, listening on a free port, whose request deadline is 1 s. */
+/** A service on a database of its own, listening on a free port, whose request deadline is 1 s. */
 async function listeningWithTimeout(dbFile: string) {
   const app = await buildApp({
     config: { dbPath: dbFile, adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'silent', requestTimeoutMs: 1000 },

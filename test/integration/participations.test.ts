@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -18,30 +17,30 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const projection = () =>
-  sqliteClientOf(h.app.jiebang.db)
-    .prepare('SELECT ref, party, subject, role, status FROM participations ORDER BY ref, party, subject')
-    .all();
+  h.app.jiebang.db.$port.query<{ ref: string; party: string; subject: string; role: string; status: string }>(
+    'SELECT ref, party, subject, role, status FROM participations ORDER BY ref, party, subject',
+  );
 
 describe('participations', () => {
   it('follows the challenge: none as a draft, the issuer side once submitted, the bid once made, gone when withdrawn', async () => {
     const s = await new ChallengeDriver(h, p).create();
-    expect(projection()).toEqual([]);
+    expect(await projection()).toEqual([]);
     await s.toMatching();
-    const issuerSide = projection();
+    const issuerSide = await projection();
     expect(issuerSide).toHaveLength(4); // the unit and the top 3 of the team
-    expect(issuerSide.every((r) => (r as { status: string }).status === 'application')).toBe(true);
+    expect(issuerSide.every((r) => r.status === 'application')).toBe(true);
     await s.bid(p.solverA, 'bid-1');
-    expect(projection()).toHaveLength(4 + 3); // the lead unit and a team of two
+    expect(await projection()).toHaveLength(4 + 3); // the lead unit and a team of two
     await s.ok(p.solverA, { type: 'WITHDRAW_BID', bidId: 'bid-1' });
-    expect(projection()).toEqual(issuerSide);
+    expect(await projection()).toEqual(issuerSide);
   });
 
   it('is rebuilt from the snapshots when missing', async () => {
-    const before = projection();
+    const before = await projection();
     expect(before.length).toBeGreaterThan(0);
-    sqliteClientOf(h.app.jiebang.db).prepare('DELETE FROM participations').run();
-    expect(projection()).toEqual([]);
+    await h.app.jiebang.db.$port.run('DELETE FROM participations');
+    expect(await projection()).toEqual([]);
     await migrateDatabase(h.app.jiebang.db, h.now());
-    expect(projection()).toEqual(before);
+    expect(await projection()).toEqual(before);
   });
 });
