@@ -10,8 +10,6 @@ const sqliteOnly = [
   'test/integration/audit.test.ts',
   'test/integration/authorization-matrix.test.ts',
   'test/integration/cli-audit.test.ts',
-  'test/integration/cli-export-personal-data.test.ts',
-  'test/integration/machine-versions.test.ts',
   // Plans its paths with registry facts read synchronously, which only SQLite answers.
   'test/integration/model-paths.test.ts',
 ];

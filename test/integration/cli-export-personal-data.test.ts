@@ -10,7 +10,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { eraseValues } from '../../src/personal/erase.js';
 import { withIdCheckCharacter } from '../../src/personal/kinds.js';
 import { maskIdNumber } from '../../src/personal/mask.js';
@@ -145,9 +144,10 @@ describe('jiebang export --as <reader>', () => {
   it('keeps the refs as stored with --as stored, re-hashable byte for byte', async () => {
     const csv = await jiebang('export', '--challenge', s.id, '--format', 'csv', '--as', 'stored');
     const records = parse(csv.stdout, { columns: true }) as Record<string, string>[];
-    const stored = sqliteClientOf(h.app.jiebang.db)
-      .prepare('SELECT payload FROM events WHERE challenge_id = ? ORDER BY seq')
-      .all(s.id) as { payload: string }[];
+    const stored = await h.app.jiebang.db.$port.query<{ payload: string }>(
+      'SELECT payload FROM events WHERE challenge_id = ? ORDER BY seq',
+      [s.id],
+    );
     expect(records.map((r) => r.payload)).toEqual(stored.map((r) => r.payload));
     expect(csv.stdout).toMatch(/p_[0-9a-f]{24}/);
     for (const value of clear) expect(csv.stdout.includes(value)).toBe(false);

@@ -19,7 +19,6 @@ import {
   machineRegistry,
 } from '../../machines/challenge/versions.js';
 import { AppError } from '../../src/base/errors.js';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { Replayer } from '../../src/engine/audit/replay.js';
 import { verifyChallenge, verifyLog } from '../../src/engine/audit/verify.js';
 import { canonicalJson, GENESIS_HASH, storedRowHash } from '../../src/engine/canonical.js';
@@ -247,25 +246,26 @@ describe('the live engine and machine versions', () => {
     try {
       const p = await registerParties(h);
       const s = await new ChallengeDriver(h, p).create();
-      const sqlite = sqliteClientOf(h.app.jiebang.db);
+      const port = h.app.jiebang.db.$port;
+      const versionNow = () => port.query('SELECT version FROM challenges WHERE id = ?', [s.id]);
       // As if the challenge had been recorded under an older machine the service no longer runs.
-      sqlite.prepare("UPDATE challenges SET machine_version = '0' WHERE id = ?").run(s.id);
-      const before = sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id);
+      await port.run("UPDATE challenges SET machine_version = '0' WHERE id = ?", [s.id]);
+      const before = await versionNow();
       const reply = await s.send(p.issuer, { type: 'UPDATE', title: '新标题' });
       expect(reply.status).toBe(422);
       expect(reply.body.error.code).toBe('EVENT_NOT_ALLOWED');
       expect(reply.body.error.message).toContain(`jiebang migrate-machine ${s.id} --to 2`);
-      expect(sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id)).toEqual(before);
+      expect(await versionNow()).toEqual(before);
 
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-machine', s.id, '--to', '2'], {
         cwd: fileURLToPath(new URL('../..', import.meta.url)),
-        env: { ...process.env, JIEBANG_DB: sqlite.name, NODE_OPTIONS: '' },
+        env: { ...process.env, JIEBANG_DB: h.dbFile, NODE_OPTIONS: '' },
         encoding: 'utf8',
       });
       expect(run.status, run.stdout + run.stderr).toBe(1);
       expect(run.stderr).toContain('No migration from machine version 0 to 2 is declared.');
-      expect(sqlite.prepare('SELECT version FROM challenges WHERE id = ?').get(s.id)).toEqual(before);
-      sqlite.prepare("UPDATE challenges SET machine_version = '2' WHERE id = ?").run(s.id);
+      expect(await versionNow()).toEqual(before);
+      await port.run("UPDATE challenges SET machine_version = '2' WHERE id = ?", [s.id]);
     } finally {
       await h.close();
     }
