@@ -160,6 +160,20 @@ describe('webhooks', () => {
     expect(again.body.error.message_zh).toContain('死信');
   });
 
+  it('a subscription made or deleted between two events holds from the next event on', async () => {
+    // The commit path keeps the subscriptions it read while no writer commits (issue 15).
+    const c = await new ChallengeDriver(h, p).create();
+    await h.send(p.issuer, c.id, { type: 'UPDATE', title: '订阅之前' });
+    const { id } = await subscribe();
+    const during = await h.send(p.issuer, c.id, { type: 'UPDATE', title: '订阅期间' });
+    await waitFor(() => expect(receiver.received).toHaveLength(1));
+    expect(receiver.received[0]?.body).toMatchObject({ challengeId: c.id, seq: during.body.version });
+    expect((await h.request('DELETE', `/api/v1/webhooks/${id}`, p.bureau)).status).toBe(204);
+    await h.send(p.issuer, c.id, { type: 'UPDATE', title: '删除之后' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it('filters by programme, stops on DELETE, hides the secret, and is for admin and bureau only', async () => {
     const other = await subscribe(['*'], 'another-programme');
     await new ChallengeDriver(h, p).create();
