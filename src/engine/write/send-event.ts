@@ -62,27 +62,31 @@ export function submitEvent(deps: EngineDeps, input: SendEventInput): Promise<Se
  *
  * It first decides on the version this process last read or wrote, without reading the head
  * (issue 15: on PostgreSQL a round trip under the writers' lock). The write's check of the
- * version and the machine version proves that head current; if anything refuses instead, the stored head is read, and when
- * another writer had moved the challenge on, the event is decided again on the stored version —
- * so no answer, success or refusal, rests on a version the database has left behind.
+ * version and the machine version proves that head current. If anything refuses instead, the
+ * stored head is read, and when another writer had moved the challenge on, the event is decided
+ * again on the stored version — so no answer, success or refusal, rests on a version the
+ * database has left behind. Once its event is written, nothing is decided again.
  */
 export async function sendEvent(deps: EngineDeps, input: SendEventInput): Promise<SendEventResult> {
   const cached = deps.cache.latest(input.challengeId);
   if (cached) {
+    const progress = { written: false };
     try {
-      return await decide(deps, input, cached);
+      return await decide(deps, input, cached, progress);
     } catch (error) {
+      if (progress.written) throw error;
       const stored = await deps.store.challengeHead.get({ id: input.challengeId });
       if (stored?.version === cached.head.version && stored.machineVersion === cached.head.machineVersion) throw error;
     }
   }
-  return decide(deps, input, await loadChallenge(deps, input.challengeId));
+  return decide(deps, input, await loadChallenge(deps, input.challengeId), { written: false });
 }
 
 async function decide(
   deps: EngineDeps,
   input: SendEventInput,
   loaded: LoadedChallenge | undefined,
+  progress: { written: boolean },
 ): Promise<SendEventResult> {
   const { store, cache, clock } = deps;
   const { challengeId, body, caller } = input;
@@ -155,6 +159,7 @@ async function decide(
     await rememberResponse(store, caller, input.idempotencyKey, requestHash, 200, view, at);
     return result;
   });
+  progress.written = true;
 
   cache.set(appended.head, next);
   if (appended.timersChanged) deps.onTimersChanged?.();
