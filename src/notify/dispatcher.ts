@@ -126,7 +126,10 @@ export class Dispatcher {
     this.tick();
   }
 
-  /** Stops taking rows and abandons deliveries in flight: they stay pending, and are sent again on the next start. */
+  /**
+   * Stops taking rows and waits a moment for deliveries in flight: one delivered meanwhile is
+   * recorded; the others stay pending, and are sent again on the next start.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
@@ -186,15 +189,18 @@ export class Dispatcher {
     } catch (err) {
       outcome = { ok: false, statusCode: null, error: err instanceof Error ? err.message : String(err) };
     }
-    // Stopped mid-delivery: record nothing; the row stays pending and goes again after restart.
-    if (!this.running) {
+    // Stopped mid-delivery and not delivered (aborted, failed): record nothing; the row stays
+    // pending and goes again after restart. One that was delivered while the service stopped is
+    // recorded (stop waits for it before the database closes), or the mail would go twice.
+    const stopping = !this.running;
+    if (stopping && !outcome.ok) {
       if (this.db.$port.dialect !== 'sqlite') await this.s.release(row.id).catch(() => {});
       return;
     }
     const attempts = row.attempts + 1;
     const dead = !outcome.ok && attempts >= this.options.maxAttempts;
     const at = this.clock.now().toISOString();
-    await this.db.$port.withTransaction(async () => {
+    const record = this.db.$port.withTransaction(async () => {
       await this.s.attempt({
         outboxId: row.id,
         attempt: attempts,
@@ -212,6 +218,15 @@ export class Dispatcher {
         settledAt: outcome.ok || dead ? at : null,
       });
     });
+    if (!stopping) await record;
+    else
+      try {
+        await record;
+      } catch (err) {
+        // The database closed first (stop waited its longest): it goes again after restart.
+        this.log.warn({ ...about, err }, 'delivered while stopping, not recorded; it will be sent again');
+        return;
+      }
     if (outcome.ok) this.log.info({ ...about, channel: row.channel, attempts }, 'notification delivered');
     else if (dead)
       this.log.warn({ ...about, channel: row.channel, attempts, error: outcome.error }, 'notification dead');

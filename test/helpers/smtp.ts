@@ -11,12 +11,15 @@ export interface SmtpSink {
   messages: ParsedMail[];
   /** Addresses the server refuses (550) while listed here. */
   refused: Set<string>;
+  /** How long the server holds its answer to a message it has already kept (a slow server). */
+  answerAfterMs: number;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const refused = new Set<string>();
+  let sink: SmtpSink | undefined;
   const server = new SMTPServer({
     onRcptTo(address, _session, callback) {
       if (refused.has(address.address)) {
@@ -31,17 +34,19 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       simpleParser(stream)
         .then((mail) => {
           messages.push(mail);
-          callback();
+          setTimeout(callback, sink?.answerAfterMs ?? 0);
         })
         .catch(callback);
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return {
+  sink = {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     refused,
+    answerAfterMs: 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  return sink;
 }

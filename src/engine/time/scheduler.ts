@@ -30,9 +30,17 @@ export class Scheduler {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  start(): void {
+  /**
+   * Fires the timers that fell due while the service was down, then keeps watch. Awaited before
+   * the service listens, so they have fired before it first answers — on PostgreSQL too, whose
+   * statements answer later (on SQLite the firing finished within the call anyway).
+   */
+  async start(): Promise<void> {
     this.running = true;
-    this.wake();
+    await this.fireDue().catch((err: unknown) =>
+      this.log.error({ err }, 'timers not fired; retrying on the next poll'),
+    );
+    if (!this.running) return;
     this.poll = setInterval(() => void this.arm(), POLL_MS);
     this.poll.unref();
   }
