@@ -92,34 +92,51 @@ export class ServerProcess {
     return this.output;
   }
 
-  /** Starts the process on this server's database file and waits until /health answers. */
+  /**
+   * Starts the process on this server's database file and waits until it answers as itself. A
+   * port another test's server took between `freePort` and the child's bind (EADDRINUSE) is
+   * given up for a fresh one.
+   */
   async start(): Promise<void> {
     if (this.running) throw new Error('the server is already running');
-    this.port = await freePort();
-    this.exitStatus = undefined;
     this.starts += 1;
-    this.record(`--- start #${this.starts} on port ${this.port}\n`);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-      cwd: PROJECT_ROOT,
-      env: this.env(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    this.exit = new Promise((resolve) => {
-      const done = (status: ExitStatus) => {
-        this.exitStatus = status;
-        resolve(status);
-      };
-      child.once('exit', (code, signal) => done({ code, signal }));
-      child.once('error', (err) => {
-        this.record(`spawn error: ${err.message}\n`);
-        // 'exit' does not follow a failed spawn.
-        if (child.pid === undefined) done({ code: null, signal: null });
+    for (let attempt = 1; ; attempt++) {
+      this.port = await freePort();
+      this.exitStatus = undefined;
+      this.record(`--- start #${this.starts} on port ${this.port}\n`);
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+        cwd: PROJECT_ROOT,
+        env: this.env(),
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-    });
-    child.stdout?.on('data', (chunk: Buffer) => this.record(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => this.record(chunk.toString()));
-    await this.waitUntilHealthy();
+      this.child = child;
+      this.exit = new Promise((resolve) => {
+        const done = (status: ExitStatus) => {
+          this.exitStatus = status;
+          resolve(status);
+        };
+        child.once('exit', (code, signal) => done({ code, signal }));
+        child.once('error', (err) => {
+          this.record(`spawn error: ${err.message}\n`);
+          // 'exit' does not follow a failed spawn.
+          if (child.pid === undefined) done({ code: null, signal: null });
+        });
+      });
+      let own = '';
+      const heard = (chunk: Buffer) => {
+        if (own.length < 10_000) own += chunk.toString();
+        this.record(chunk.toString());
+      };
+      child.stdout?.on('data', heard);
+      child.stderr?.on('data', heard);
+      try {
+        await this.waitUntilHealthy();
+        return;
+      } catch (error) {
+        const portTaken = this.exitStatus !== undefined && own.includes('EADDRINUSE');
+        if (!portTaken || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** Stops the process: SIGTERM (graceful shutdown) or SIGKILL (a crash). Resolves on its exit. */
@@ -187,7 +204,14 @@ export class ServerProcess {
       try {
         const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
         const body: unknown = await res.json();
-        if (res.ok && typeof body === 'object' && body !== null && 'status' in body && body.status === 'ok') return;
+        if (res.ok && typeof body === 'object' && body !== null && 'status' in body && body.status === 'ok') {
+          // Only this server knows its admin token: another test's server on the port says 401.
+          const me = await fetch(`http://127.0.0.1:${this.port}/api/v1/me`, {
+            headers: { authorization: `Bearer ${this.adminToken}` },
+            signal: AbortSignal.timeout(2000),
+          });
+          if (me.ok) return;
+        }
       } catch {
         // Not listening yet.
       }

@@ -77,11 +77,15 @@ describe('webhooks', () => {
     ).toBe(false);
     // Nothing arrives twice.
     expect(new Set(receiver.received.map((r) => r.body.deliveryId)).size).toBe(version);
-    const log = await h.request('GET', `/api/v1/webhooks/${id}/deliveries`, p.bureau);
-    expect(log.status).toBe(200);
-    expect(log.body.items).toHaveLength(version);
-    for (const d of log.body.items)
-      expect(d).toMatchObject({ status: 'delivered', attempts: [{ attempt: 1, statusCode: 200 }] });
+    // The receiver has answered the last one; its record is written just after (on PostgreSQL,
+    // round trips later): the log is read once it is there.
+    await waitFor(async () => {
+      const log = await h.request('GET', `/api/v1/webhooks/${id}/deliveries`, p.bureau);
+      expect(log.status).toBe(200);
+      expect(log.body.items).toHaveLength(version);
+      for (const d of log.body.items)
+        expect(d).toMatchObject({ status: 'delivered', attempts: [{ attempt: 1, statusCode: 200 }] });
+    });
   });
 
   it('retries a receiver that answers 500 twice: three attempts, one delivery id, valid signatures', async () => {
