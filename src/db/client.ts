@@ -73,7 +73,7 @@ export interface DbPort {
    */
   rollbacks?(): number;
   /** A raw statement, prepared now and kept by the caller (see RawStatement). */
-  prepare?<R = unknown>(text: string): RawStatement<R>;
+  prepare<R = unknown>(text: string): RawStatement<R>;
   /** Applies the dialect's drizzle-kit migrations: migrations/ (SQLite), migrations/postgres/. */
   migrateSchema(): Promise<void>;
   close(): Promise<void>;

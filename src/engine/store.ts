@@ -3,11 +3,10 @@
  * throughput; a prepared statement matches raw better-sqlite3). Nothing here decides anything:
  * the engine calls these inside its one transaction.
  */
-import { and, asc, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Sm2Signer } from '../crypto/sm2.js';
 import type { Db } from '../db/client.js';
 import {
-  attachments,
   challengeListItems,
   challenges,
   checkpointSignatures,
@@ -23,6 +22,7 @@ import {
   units,
 } from '../db/schema.js';
 import type { HashAlgorithm } from './canonical.js';
+import type { ChallengeHead } from './snapshots.js';
 import { signalCommitted } from './write/commit-signal.js';
 
 const p = sql.placeholder;
@@ -37,32 +37,8 @@ export interface ChainSettings {
 
 export function createStore(db: Db, chain: ChainSettings = {}) {
   const statements = {
-    /** Issue 5: a file uploaded to a challenge and still held (facts for P-7; issue 11 removes unnamed ones). */
-    uploadOf: db
-      .select({ sha256: attachments.sha256 })
-      .from(attachments)
-      .where(
-        and(
-          eq(attachments.challengeId, p('challengeId')),
-          eq(attachments.sha256, p('sha256')),
-          isNull(attachments.removedAt),
-        ),
-      )
-      .prepare(),
     challengeById: db
       .select()
-      .from(challenges)
-      .where(eq(challenges.id, p('id')))
-      .prepare(),
-    /** The row without its snapshot text: the hot path reads the snapshot only on a cache miss. */
-    challengeHead: db
-      .select({
-        id: challenges.id,
-        version: challenges.version,
-        headHash: challenges.headHash,
-        machineVersion: challenges.machineVersion,
-        updatedAt: challenges.updatedAt,
-      })
       .from(challenges)
       .where(eq(challenges.id, p('id')))
       .prepare(),
@@ -86,65 +62,10 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
         updatedAt: p('at'),
       })
       .prepare(),
-    /**
-     * Optimistic concurrency: only the version the transition was computed from is replaced, and
-     * only under the machine version it was computed under.
-     */
-    updateChallenge: db
-      .update(challenges)
-      .set({
-        title: sql`${p('title')}`,
-        snapshot: sql`${p('snapshot')}`,
-        version: sql`${p('version')}`,
-        headHash: sql`${p('headHash')}`,
-        machineVersion: sql`${p('machineVersion')}`,
-        updatedAt: sql`${p('at')}`,
-      })
-      .where(
-        and(
-          eq(challenges.id, p('id')),
-          eq(challenges.version, p('expectedVersion')),
-          eq(challenges.machineVersion, p('expectedMachineVersion')),
-        ),
-      )
-      .prepare(),
-    /**
-     * The indexed list columns, set apart: SQLite rewrites an index entry for every indexed
-     * column an UPDATE names, changed or not (measured: ~70 µs a commit), so these are written
-     * only when one of them changes.
-     */
-    updateChallengeIndexed: db
-      .update(challenges)
-      .set({
-        kind: sql`${p('kind')}`,
-        domain: sql`${p('domain')}`,
-        issuerUnit: sql`${p('issuerUnit')}`,
-        districtUnit: sql`${p('districtUnit')}`,
-        stage: sql`${p('stage')}`,
-      })
-      .where(eq(challenges.id, p('id')))
-      .prepare(),
     nextNumber: db
       .select({ n: sql<number>`coalesce(max(${challenges.number}), 0) + 1` })
       .from(challenges)
       .where(eq(challenges.programmeId, p('programmeId')))
-      .prepare(),
-    insertEvent: db
-      .insert(events)
-      .values({
-        challengeId: p('challengeId'),
-        seq: p('seq'),
-        type: p('type'),
-        payload: p('payload'),
-        facts: p('facts'),
-        actor: p('actor'),
-        at: p('at'),
-        machineVersion: p('machineVersion'),
-        stateAfter: p('stateAfter'),
-        prevHash: p('prevHash'),
-        hash: p('hash'),
-        globalHash: p('globalHash'),
-      })
       .prepare(),
     /** The last event of the whole log: the head of the global chain (the primary key's last row). */
     globalHead: db
@@ -342,39 +263,48 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
   };
   // Issue 15, round three: the statements every event runs are raw ones, prepared once with named
   // parameters, in place of drizzle's (which fill the placeholders and map each row per call).
-  // Same parameters, same rows, on either store; PostgreSQL's insert answers the event's place
-  // in the global chain, which SQLite's run() answers by itself.
+  // PostgreSQL's insert answers the event's place in the global chain, which SQLite's run()
+  // answers by itself.
   const raw = db.$port.prepare;
-  if (raw) {
-    const kept = <S>(text: string): S => raw(text) as unknown as S;
-    statements.challengeHead = kept(
+  const postgres = db.$port.dialect === 'postgres';
+  const hotPath = {
+    /** Issue 5: a file uploaded to a challenge and still held (facts for P-7; issue 11 removes unnamed ones). */
+    uploadOf: raw<{ sha256: string }>(
+      'SELECT sha256 FROM attachments WHERE challenge_id = @challengeId AND sha256 = @sha256 AND removed_at IS NULL',
+    ),
+    /** The row without its snapshot text: the hot path reads the snapshot only on a cache miss. */
+    challengeHead: raw<ChallengeHead>(
       `SELECT id, version, head_hash AS headHash, machine_version AS machineVersion, updated_at AS updatedAt
        FROM challenges WHERE id = @id`,
-    );
-    statements.updateChallenge = kept(
+    ),
+    /**
+     * Optimistic concurrency: only the version the transition was computed from is replaced, and
+     * only under the machine version it was computed under.
+     */
+    updateChallenge: raw(
       `UPDATE challenges SET title = @title, snapshot = @snapshot, version = @version, head_hash = @headHash,
        machine_version = @machineVersion, updated_at = @at
        WHERE id = @id AND version = @expectedVersion AND machine_version = @expectedMachineVersion`,
-    );
-    statements.updateChallengeIndexed = kept(
+    ),
+    /**
+     * The indexed list columns, set apart: SQLite rewrites an index entry for every indexed
+     * column an UPDATE names, changed or not (measured: ~70 µs a commit), so these are written
+     * only when one of them changes.
+     */
+    updateChallengeIndexed: raw(
       `UPDATE challenges SET kind = @kind, domain = @domain, issuer_unit = @issuerUnit, district_unit = @districtUnit,
        stage = @stage WHERE id = @id`,
-    );
-    statements.insertEvent = kept(
+    ),
+    insertEvent: raw(
       `INSERT INTO events (challenge_id, seq, type, payload, facts, actor, at, machine_version, state_after, prev_hash, hash, global_hash)
        VALUES (@challengeId, @seq, @type, @payload, @facts, @actor, @at, @machineVersion, @stateAfter, @prevHash, @hash, @globalHash)${
-         db.$port.dialect === 'postgres' ? ' RETURNING global_seq' : ''
+         postgres ? ' RETURNING global_seq' : ''
        }`,
-    );
-    statements.uploadOf = kept(
-      'SELECT sha256 FROM attachments WHERE challenge_id = @challengeId AND sha256 = @sha256 AND removed_at IS NULL',
-    );
-  }
-  // PostgreSQL: the challenge's row moved on and its event appended in one statement, one round
-  // trip under the writers' lock instead of two (issue 15). The event is inserted only if the
-  // version check let the update through: no row answered is a conflict, and nothing was written.
-  const advanceAndAppend =
-    raw && db.$port.dialect === 'postgres'
+    ),
+    // PostgreSQL: the challenge's row moved on and its event appended in one statement, one round
+    // trip under the writers' lock instead of two. The event is inserted only if the version
+    // check let the update through: no row answered is a conflict, and nothing was written.
+    advanceAndAppend: postgres
       ? raw(
           `WITH moved AS (
              UPDATE challenges SET title = @title, snapshot = @snapshot, version = @version, head_hash = @headHash,
@@ -384,12 +314,13 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
            SELECT moved.id, @version, @type, @payload, @facts, @actor, @at, @machineVersion, @stateAfter, @prevHash, @headHash, @globalHash
            FROM moved RETURNING global_seq`,
         )
-      : undefined;
+      : undefined,
+  };
   return {
     db,
     chain,
     ...statements,
-    advanceAndAppend,
+    ...hotPath,
     /**
      * Runs `fn` in one write transaction (a savepoint inside another): a throw rolls back all
      * it wrote. SQLite: BEGIN IMMEDIATE; PostgreSQL: under the writers' advisory lock (src/db/).

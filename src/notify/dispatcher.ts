@@ -200,33 +200,31 @@ export class Dispatcher {
     const attempts = row.attempts + 1;
     const dead = !outcome.ok && attempts >= this.options.maxAttempts;
     const at = this.clock.now().toISOString();
-    const record = this.db.$port.withTransaction(async () => {
-      await this.s.attempt({
-        outboxId: row.id,
-        attempt: attempts,
-        at,
-        statusCode: outcome.statusCode,
-        error: outcome.ok ? null : outcome.error.slice(0, 500),
-        durationMs: Date.now() - started,
+    try {
+      await this.db.$port.withTransaction(async () => {
+        await this.s.attempt({
+          outboxId: row.id,
+          attempt: attempts,
+          at,
+          statusCode: outcome.statusCode,
+          error: outcome.ok ? null : outcome.error.slice(0, 500),
+          durationMs: Date.now() - started,
+        });
+        await this.s.settle({
+          id: row.id,
+          status: outcome.ok ? 'delivered' : dead ? 'dead' : 'pending',
+          attempts,
+          nextAttemptMs: outcome.ok || dead ? 0 : Date.now() + retryDelayMs(attempts, this.options.retryBaseMs),
+          error: outcome.ok ? null : outcome.error.slice(0, 500),
+          settledAt: outcome.ok || dead ? at : null,
+        });
       });
-      await this.s.settle({
-        id: row.id,
-        status: outcome.ok ? 'delivered' : dead ? 'dead' : 'pending',
-        attempts,
-        nextAttemptMs: outcome.ok || dead ? 0 : Date.now() + retryDelayMs(attempts, this.options.retryBaseMs),
-        error: outcome.ok ? null : outcome.error.slice(0, 500),
-        settledAt: outcome.ok || dead ? at : null,
-      });
-    });
-    if (!stopping) await record;
-    else
-      try {
-        await record;
-      } catch (err) {
-        // The database closed first (stop waited its longest): it goes again after restart.
-        this.log.warn({ ...about, err }, 'delivered while stopping, not recorded; it will be sent again');
-        return;
-      }
+    } catch (err) {
+      if (!stopping) throw err;
+      // The database closed first (stop waited its longest): it goes again after restart.
+      this.log.warn({ ...about, err }, 'delivered while stopping, not recorded; it will be sent again');
+      return;
+    }
     if (outcome.ok) this.log.info({ ...about, channel: row.channel, attempts }, 'notification delivered');
     else if (dead)
       this.log.warn({ ...about, channel: row.channel, attempts, error: outcome.error }, 'notification dead');

@@ -43,8 +43,8 @@ export async function createWebhook(db: Db, input: NewWebhook, createdBy: string
   const id = randomUUID();
   const secret = randomBytes(32).toString('base64url');
   // Under the writers' turn, as events are written: the commit path keeps what it read of the
-  // subscriptions while no writer commits (src/notify/subscriptions.ts).
-  // Marked changed inside the transaction: a batch waiting for this turn must not keep the old list.
+  // subscriptions while no writer commits (src/notify/subscriptions.ts). Marked changed inside
+  // the transaction, so a batch waiting for this turn does not keep the old list.
   await db.$port.withTransaction(async () => {
     await db.$port.run(
       `INSERT INTO webhooks (id, url, events, programme_id, secret, created_by, created_at)
