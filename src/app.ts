@@ -222,7 +222,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   await app.register(authPlugin, { adminToken: config.adminToken });
   await app.register(denialsPlugin);
-  const dataKeyPath = dataKeyPathFor(config.dbPath, config.dataKeyPath);
+  const dataKeyPath = dataKeyPathFor(config.dbPath, config.dataKeyPath, config.filesDir);
   const dataKey = loadOrGenerateDataKey(dataKeyPath);
   if (dataKey.generated)
     app.log.info({ path: dataKeyPath, keyId: dataKey.key.id }, 'generated a new data key for personal data');

@@ -113,7 +113,7 @@ export function registerExportCommand(program: Command): void {
 /** The vault of the exported database: its data key, found as the service finds it. */
 function vaultFor(db: Db, dbFlag: string | undefined): Vault {
   const config = loadConfig();
-  const path = dataKeyPathFor(dbFlag ?? config.dbPath, config.dataKeyPath);
+  const path = dataKeyPathFor(dbFlag ?? config.dbPath, config.dataKeyPath, config.filesDir);
   try {
     return { db, key: readDataKey(path) };
   } catch {

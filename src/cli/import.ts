@@ -61,7 +61,7 @@ async function runImport(file: string, options: ImportOptions): Promise<number> 
       hideCursor: true,
     });
     // Issue 16: ID numbers and names are sealed before anything is checked or written.
-    const { key } = loadOrGenerateDataKey(dataKeyPathFor(config.dbPath, config.dataKeyPath));
+    const { key } = loadOrGenerateDataKey(dataKeyPathFor(config.dbPath, config.dataKeyPath, config.filesDir));
     const sealed = await sealImportRows({ db, key }, options.kind, rows, new Date().toISOString());
     bar.start(rows.length, 0, { phase: 'checking ' });
     const plan = await planImport(db, options.kind, sealed, () => bar.increment());

@@ -22,7 +22,7 @@ async function withVault<T>(fn: (vault: Vault, keyPath: string) => Promise<T>): 
   const db: Db = openDatabase(config.dbPath, config.synchronous);
   try {
     await migrateDatabase(db, new Date().toISOString());
-    const keyPath = dataKeyPathFor(config.dbPath, config.dataKeyPath);
+    const keyPath = dataKeyPathFor(config.dbPath, config.dataKeyPath, config.filesDir);
     const { key, generated } = loadOrGenerateDataKey(keyPath);
     if (generated) console.log(`generated a new data key at ${keyPath} (key id ${key.id})`);
     return await fn({ db, key }, keyPath);

@@ -9,9 +9,9 @@
  * rotation (`jiebang personal-data rotate-key`) knows which records it has already re-wrapped.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadOrCreateKeyFile } from './key-file.js';
 
 export interface DataKey {
@@ -71,13 +71,26 @@ export function loadOrGenerateDataKey(path: string): { key: DataKey; generated: 
 }
 
 /**
- * Where the data key lives: `JIEBANG_DATA_KEY` when set, else `data.key` beside the SQLite file
- * (PostgreSQL: `data/data.key`, like the uploads); an in-memory database (tests) gets a fresh
- * key in a folder of its own.
+ * Where the data key lives: `JIEBANG_DATA_KEY` when set, else `data.key` beside the SQLite file;
+ * on PostgreSQL beside the shared uploads folder (`JIEBANG_FILES`, `data/files` by default), as
+ * the signing key is, so every process of one database reads the same key. An in-memory
+ * database (tests) gets a fresh key in a folder of its own.
+ *
+ * Until issue 15's sixth round the PostgreSQL default was `data/data.key` whatever
+ * `JIEBANG_FILES` said. A key found there when the shared folder has none is not left behind
+ * (a new key would seal new values under it and leave every earlier one unreadable): the start
+ * is refused, naming both paths.
  */
-export function dataKeyPathFor(dbPath: string, configured: string | undefined): string {
+export function dataKeyPathFor(dbPath: string, configured: string | undefined, filesDir?: string): string {
   if (configured) return configured;
   if (dbPath === ':memory:') return join(mkdtempSync(join(tmpdir(), 'jiebang-key-')), 'data.key');
-  if (/^postgres(ql)?:\/\//.test(dbPath)) return join('data', 'data.key');
-  return join(dirname(dbPath), 'data.key');
+  if (!/^postgres(ql)?:\/\//.test(dbPath)) return join(dirname(dbPath), 'data.key');
+  const path = join(dirname(filesDir ?? join('data', 'files')), 'data.key');
+  const earlier = join('data', 'data.key');
+  if (resolve(path) !== resolve(earlier) && !existsSync(path) && existsSync(earlier))
+    throw new Error(
+      `the data key is at ${earlier}, but on PostgreSQL it now lives beside JIEBANG_FILES, at ${path}: ` +
+        `move it there (every process must read the same key), or set JIEBANG_DATA_KEY=${earlier}`,
+    );
+  return path;
 }

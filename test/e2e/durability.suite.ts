@@ -6,14 +6,15 @@
  *   hash recomputes, every challenge replays to each stored state and to its stored snapshot,
  *   and each challenge's version equals its number of events (no partial write).
  * - SIGTERM: requests in flight when the signal arrives are answered, the process exits 0 and the
- *   database is closed cleanly (the WAL checkpointed and removed).
+ *   database is closed cleanly (SQLite: the WAL checkpointed and removed; PostgreSQL: no session
+ *   of the service left on the server).
  * Verification is src/engine/audit/verify.ts, the same as `jiebang verify`.
- * Registered by durability.test.ts (SQLite) and, the kill test, by postgres.test.ts.
+ * Registered by durability.test.ts (SQLite) and postgres.test.ts.
  */
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/client.js';
+import { expect, it, vi } from 'vitest';
+import { isPostgresUrl, openDatabase } from '../../src/db/client.js';
 import { verifyLog } from '../../src/engine/audit/verify.js';
 import { createStore } from '../../src/engine/store.js';
 import { startWorld, type World, worldDraft } from './world.js';
@@ -135,7 +136,34 @@ export function crashTests(): void {
   }, 240_000);
 }
 
-/** SIGTERM (SQLite: the WAL checkpointed and removed at a clean close). */
+/**
+ * What a clean close leaves. SQLite: no WAL (checkpointed into the file and removed at the last
+ * connection's close). PostgreSQL: no session of the service on the server (every pooled
+ * connection ended; the service names its sessions `jiebang`).
+ */
+async function expectClosedCleanly(location: string): Promise<void> {
+  if (!isPostgresUrl(location)) {
+    expect(existsSync(`${location}-wal`)).toBe(false);
+    return;
+  }
+  const db = openDatabase(location);
+  try {
+    // A backend leaves the list a moment after its client has gone.
+    await vi.waitFor(
+      async () => {
+        const [row] = await db.$port.query<{ n: number }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'jiebang' AND pid <> pg_backend_pid()",
+        );
+        expect(row?.n).toBe(0);
+      },
+      { timeout: 5_000, interval: 50 },
+    );
+  } finally {
+    await db.$port.close();
+  }
+}
+
+/** SIGTERM: in-flight requests answered and kept, exit 0, the database closed cleanly. */
 export function shutdownTests(): void {
   it('SIGTERM answers the requests in flight, exits 0 and closes the database cleanly', async ({ onTestFinished }) => {
     const world = await startWorld(onTestFinished);
@@ -187,12 +215,11 @@ export function shutdownTests(): void {
     expect(exit, world.server.log()).toEqual({ code: 0, signal: null });
     // Every request in flight when the signal came was answered and its write kept.
     expect(outcomes).toEqual(outcomes.map(() => 200));
-    // A clean close checkpoints the WAL and removes it.
-    expect(existsSync(`${world.server.dbFile}-wal`)).toBe(false);
+    await expectClosedCleanly(world.server.dbFile);
     await verifyFile(world.server.dbFile, acked);
     expect(acked).toHaveLength(101);
     console.log(
-      `shutdown: all ${outcomes.length} requests in flight at SIGTERM answered 200 and kept; exit 0, WAL closed`,
+      `shutdown: all ${outcomes.length} requests in flight at SIGTERM answered 200 and kept; exit 0, database closed`,
     );
   }, 120_000);
 }

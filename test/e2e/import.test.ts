@@ -1,21 +1,21 @@
 /**
- * `jiebang import`, run as a real process on a real database file: a file with bad rows is
+ * `jiebang import`, run as a real process on a real database — a SQLite file, or a PostgreSQL
+ * database given by its URL (the `postgres` project): a file with bad rows is
  * reported row by row (line and reason) and imports nothing; a clean file imports every row in
  * one go, and the imported records are what the rules then read.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
 import { code } from '../helpers/fixtures.js';
+import { databaseEnv, databaseOfThisFile } from '../helpers/store.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'jiebang-import-'));
-const dbPath = join(dir, 'registry.db');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const own = databaseOfThisFile('jiebang-import-');
+const { dir } = own;
 
 interface Run {
   exitCode: number;
@@ -28,7 +28,14 @@ function jiebang(...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, JIEBANG_DB: dbPath, NODE_OPTIONS: '' } },
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...databaseEnv(own.database.location, dir),
+          NODE_OPTIONS: '',
+        },
+      },
       (error, stdout, stderr) => resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -40,14 +47,14 @@ function file(name: string, text: string): string {
   return path;
 }
 
-const count = (table: string) => {
-  const db = new Database(dbPath, { readonly: true });
+const count = async (table: string) => {
+  const db = openDatabase(own.database.location);
   try {
-    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return (await db.$port.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n;
   } catch {
     return 0; // not migrated yet
   } finally {
-    db.close();
+    await db.$port.close();
   }
 };
 
@@ -76,7 +83,7 @@ describe('jiebang import', () => {
     expect(run.stdout).toMatch(/line 4: type: /);
     expect(run.stdout).toContain(`line 6: code ${A} is already on line 2 of this file`);
     expect(readFileSync(report, 'utf8').split('\n')[0]).toBe('line,reason');
-    expect(count('units')).toBe(0);
+    expect(await count('units')).toBe(0);
   });
 
   it('imports units, then persons (JSON), then records (CSV and JSON Lines), each file whole', async () => {
@@ -108,11 +115,11 @@ describe('jiebang import', () => {
     const r = await jiebang('import', records, '--kind', 'records');
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('imported 3 records');
-    expect(count('records')).toBe(3);
+    expect(await count('records')).toBe(3);
   });
 
   it('refuses a JSON Lines file with a broken line and a record about someone unregistered, naming their lines', async () => {
-    const before = count('records');
+    const before = await count('records');
     const jsonl = file(
       'records.jsonl',
       [
@@ -126,7 +133,7 @@ describe('jiebang import', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('line 2: not valid JSON');
     expect(run.stdout).toContain('line 4: subject.person: Person nobody is not registered');
-    expect(count('records')).toBe(before);
+    expect(await count('records')).toBe(before);
   });
 
   it('checks without importing on --dry-run, and refuses an unreadable file with exit code 2', async () => {
@@ -137,7 +144,7 @@ describe('jiebang import', () => {
     const dry = await jiebang('import', units, '--kind', 'units', '--dry-run');
     expect(dry.exitCode).toBe(0);
     expect(dry.stdout).toContain('all 1 rows are valid');
-    expect(count('units')).toBe(2);
+    expect(await count('units')).toBe(2);
     const broken = await jiebang('import', file('broken.json', '[{"code": '), '--kind', 'units');
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toContain('not valid JSON');

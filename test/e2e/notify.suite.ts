@@ -1,10 +1,11 @@
 /**
  * End to end (issue 14): the outbox survives a crash. An event commits, its webhook delivery is
  * on the wire, and the server is killed (SIGKILL) before the receiver answers: the row is still
- * pending in the file, and the restarted server delivers it — same delivery id, valid signature.
+ * pending in the database, and the restarted server delivers it — same delivery id, valid
+ * signature. Registered by server.test.ts (SQLite) and postgres.test.ts.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
 import { verifySignature } from '../../src/notify/signature.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { succeeded } from '../helpers/transport.js';
@@ -12,7 +13,7 @@ import { challengeIn, startWorld, worldDraft } from './world.js';
 
 const TIMEOUT_MS = 120_000;
 
-/** Registered by server.test.ts, which runs every e2e test concurrently, each on its own server. */
+/** Every e2e test runs concurrently, each on its own server. */
 export function notifyTests(): void {
   describe('the outbox of a real server process', () => {
     it(
@@ -35,9 +36,8 @@ export function notifyTests(): void {
         await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 15_000, interval: 50 });
 
         await world.server.stop('SIGKILL');
-        const file = new Database(world.server.dbFile, { readonly: true });
-        const rows = file.prepare('SELECT status, attempts FROM outbox').all();
-        file.close();
+        const db = openDatabase(world.server.dbFile);
+        const rows = await db.$port.query('SELECT status, attempts FROM outbox').finally(() => db.$port.close());
         expect(rows).toEqual([{ status: 'pending', attempts: 0 }]);
 
         receiver.thereafter = 200;

@@ -14,8 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPostgresUrl } from '../../src/db/client.js';
-import type { TestDatabase } from '../helpers/store.js';
+import { databaseEnv, type TestDatabase } from '../helpers/store.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Generous: the machine has 2 cores and other suites run beside this one. */
@@ -175,10 +174,8 @@ export class ServerProcess {
     );
     return {
       ...Object.fromEntries(inherited),
-      ...(isPostgresUrl(this.dbFile)
-        ? // Every process of one database names the same folder for uploads.
-          { JIEBANG_DATABASE_URL: this.dbFile, JIEBANG_FILES: join(this.dir, 'files') }
-        : { JIEBANG_DB: this.dbFile }),
+      // Every process of one database names the same folder for uploads and keys.
+      ...databaseEnv(this.dbFile, this.dir),
       PORT: String(this.port),
       HOST: '127.0.0.1',
       JIEBANG_TEST_CLOCK: '1',

@@ -33,7 +33,10 @@ export interface Reply<T = Json> {
 
 export interface Harness extends Transport {
   app: FastifyInstance;
+  /** The SQLite file or the PostgreSQL URL. */
   dbFile: string;
+  /** The test's own folder (its SQLite file, its uploads), removed at close. */
+  dir: string;
   request<T = Json>(
     method: string,
     url: string,
@@ -124,6 +127,7 @@ export async function startHarness(
   const harness: Harness = {
     app,
     dbFile,
+    dir,
     adminToken: ADMIN_TOKEN,
     request,
     async upload(challengeId, token, { content, filename, contentType }) {

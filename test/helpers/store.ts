@@ -4,11 +4,12 @@
  * own made fresh on the run's server (test/setup/postgres-server.ts) and dropped after it.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
-import type { DbPort } from '../../src/db/client.js';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { type DbPort, isPostgresUrl } from '../../src/db/client.js';
 import { LIST_ROWS_SQL, type ListItemRow, storedSnapshot } from '../../src/db/stored-snapshot.js';
 
 export const testStore: 'sqlite' | 'postgres' = process.env.JIEBANG_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
@@ -16,12 +17,18 @@ export const testStore: 'sqlite' | 'postgres' = process.env.JIEBANG_TEST_STORE =
 export interface TestDatabase {
   /** A SQLite file path or a postgres:// URL: what JIEBANG_DB / JIEBANG_DATABASE_URL would say. */
   location: string;
+  /**
+   * The folder for its uploads, with its keys beside it (`JIEBANG_FILES`): the test's own, so no
+   * test writes into the checkout's data/ (PostgreSQL's default) and no two share a key.
+   */
+  filesDir: string;
   drop(): Promise<void>;
 }
 
 /** A new, empty database for one test (its SQLite file in `dir`). */
 export async function freshDatabase(dir: string, store = testStore): Promise<TestDatabase> {
-  if (store === 'sqlite') return { location: join(dir, 'jiebang.db'), drop: async () => {} };
+  const filesDir = join(dir, 'files');
+  if (store === 'sqlite') return { location: join(dir, 'jiebang.db'), filesDir, drop: async () => {} };
   const server = inject('postgresServerUrl');
   const name = `jiebang_test_${randomBytes(6).toString('hex')}`;
   await onServer(server, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
@@ -29,6 +36,7 @@ export async function freshDatabase(dir: string, store = testStore): Promise<Tes
   url.pathname = `/${name}`;
   return {
     location: url.toString(),
+    filesDir,
     // FORCE (PostgreSQL 13+, the test servers): a killed server process may leave a session behind.
     drop: () => onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
@@ -71,4 +79,38 @@ export async function snapshotsWhole(port: DbPort): Promise<void> {
     await port.run('UPDATE challenges SET snapshot = ? WHERE id = ?', [JSON.stringify(whole), id]);
   }
   await port.run('DROP TABLE challenge_list_items');
+}
+
+/**
+ * What a `jiebang` command's environment says to open a test's database as its service does:
+ * the SQLite file (its keys and uploads beside it), or the PostgreSQL URL with the shared folder
+ * its keys and uploads live in (`dir`/files, the harness's and the e2e servers' folder).
+ */
+export function databaseEnv(location: string, dir: string): Record<string, string> {
+  return isPostgresUrl(location)
+    ? { JIEBANG_DATABASE_URL: location, JIEBANG_FILES: join(dir, 'files') }
+    : { JIEBANG_DB: location };
+}
+
+/**
+ * A folder and a fresh database of the calling test file's own, made before its tests run and
+ * removed after them (`database` may be read once the tests run).
+ */
+export function databaseOfThisFile(prefix: string): { readonly dir: string; readonly database: TestDatabase } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await freshDatabase(dir);
+  });
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    get database() {
+      if (!database) throw new Error('the database is made before the tests run');
+      return database;
+    },
+  };
 }

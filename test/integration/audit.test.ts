@@ -3,11 +3,12 @@
  * naming the exact challenge and seq of a tampered, deleted or reordered event.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
+import type { SqlParams } from '../../src/db/client.js';
 import { LIST_ROWS_SQL, type ListItemRow, storedSnapshot } from '../../src/db/stored-snapshot.js';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { divergenceSchema, stateSchema, verifySchema } from '../../src/http/routes/audit.js';
 import { type Parties, registerParties, UNITS } from '../helpers/fixtures.js';
+import { asForger, type ForgerSql } from '../helpers/forge.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 
@@ -19,11 +20,15 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-const sql = () => sqliteClientOf(h.app.jiebang.db);
+const sql = () => h.app.jiebang.db.$port;
+const forge = (edit: (sql: ForgerSql) => Promise<unknown>) =>
+  asForger(h.app.jiebang.db, async (forger) => {
+    await edit(forger);
+  });
 const verifyAll = async () => (await h.request('GET', '/api/v1/audit/verify', p.auditor)).body;
 const verifyOne = async (id: string) => (await h.request('GET', `/api/v1/challenges/${id}/verify`, p.auditor)).body;
 
-/** An events row as SQLite holds it. */
+/** An events row as the database holds it. */
 interface Row {
   global_seq: number;
   challenge_id: string;
@@ -39,23 +44,8 @@ interface Row {
   hash: string;
   global_hash: string;
 }
-const rowsOf = (id: string) =>
-  sql().prepare('SELECT * FROM events WHERE challenge_id = ? ORDER BY seq').all(id) as Row[];
-
-/** Runs raw SQL with a trigger dropped, as someone with the file would; puts the trigger back. */
-function withoutTrigger(trigger: 'events_no_update' | 'events_no_delete' | 'checkpoints_no_update', run: () => void) {
-  const ddl = (
-    sql().prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(trigger) as {
-      sql: string;
-    }
-  ).sql;
-  sql().exec(`DROP TRIGGER ${trigger}`);
-  try {
-    run();
-  } finally {
-    sql().exec(ddl);
-  }
-}
+const rowsOf = (id: string) => sql().query<Row>('SELECT * FROM events WHERE challenge_id = ? ORDER BY seq', [id]);
+const one = async <R>(text: string, params?: SqlParams) => (await sql().query<R>(text, params))[0] as R;
 
 /** Two challenges whose events interleave in the log, one taken into matching. */
 async function twoChallenges() {
@@ -74,7 +64,7 @@ describe('history and point-in-time state', () => {
     const submit = history.body.items.find((e: { type: string }) => e.type === 'SUBMIT');
     // The issuer's registry entry as it stood when SUBMIT was decided.
     expect(submit.facts.units[UNITS.issuer]).toMatchObject({ registered: true });
-    expect(history.body.items.map((e: { seq: number }) => e.seq)).toEqual(rowsOf(a.id).map((r) => r.seq));
+    expect(history.body.items.map((e: { seq: number }) => e.seq)).toEqual((await rowsOf(a.id)).map((r) => r.seq));
   });
 
   it('rebuilds the state after every seq and at every timestamp of a long history', async () => {
@@ -84,7 +74,7 @@ describe('history and point-in-time state', () => {
     await s.runOutThePeriod();
     await s.submitFinalReport('bid-1', 'final-report');
     await s.decideAcceptance('passed', '验收通过');
-    const rows = rowsOf(s.id);
+    const rows = await rowsOf(s.id);
     expect(rows.length).toBeGreaterThan(25);
 
     for (const row of rows) {
@@ -120,8 +110,8 @@ describe('history and point-in-time state', () => {
     expect((await h.request('GET', `/api/v1/challenges/${s.id}/state?asOf=${before}`, p.auditor)).status).toBe(404);
 
     const stored = await storedSnapshot(
-      (sql().prepare('SELECT snapshot FROM challenges WHERE id = ?').get(s.id) as { snapshot: string }).snapshot,
-      (id) => sql().prepare(LIST_ROWS_SQL).all(id) as ListItemRow[],
+      (await one<{ snapshot: string }>('SELECT snapshot FROM challenges WHERE id = ?', [s.id])).snapshot,
+      (id) => sql().query<ListItemRow>(LIST_ROWS_SQL, [id]),
     );
     const end = await h.request('GET', `/api/v1/challenges/${s.id}/state?seq=${rows.length}`, p.auditor);
     expect(end.body).toMatchObject({ stage: 'closed', state: 'closed' });
@@ -159,22 +149,20 @@ describe('history and point-in-time state', () => {
 describe('verify', () => {
   it('passes an untouched log and counts every event', async () => {
     const { a, b } = await twoChallenges();
-    const total = (sql().prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    const total = (await one<{ n: number }>('SELECT count(*) AS n FROM events')).n;
     expect(await verifyAll()).toEqual({ ok: true, checkedEvents: total });
-    expect(await verifyOne(a.id)).toEqual({ ok: true, checkedEvents: rowsOf(a.id).length });
-    expect(await verifyOne(b.id)).toEqual({ ok: true, checkedEvents: rowsOf(b.id).length });
+    expect(await verifyOne(a.id)).toEqual({ ok: true, checkedEvents: (await rowsOf(a.id)).length });
+    expect(await verifyOne(b.id)).toEqual({ ok: true, checkedEvents: (await rowsOf(b.id)).length });
   });
 
   it('names the challenge and seq of an event with one byte edited', async () => {
     const { a } = await twoChallenges();
-    const row = rowsOf(a.id)[2] as Row;
+    const row = (await rowsOf(a.id))[2] as Row;
     expect(row.type).toBe('ATTACH');
     // One byte of the attachment's hash, as a forger would change a document's fingerprint.
     const i = row.payload.indexOf('"sha256":"') + 10;
     const edited = row.payload.slice(0, i) + (row.payload[i] === '0' ? '1' : '0') + row.payload.slice(i + 1);
-    withoutTrigger('events_no_update', () =>
-      sql().prepare('UPDATE events SET payload = ? WHERE global_seq = ?').run(edited, row.global_seq),
-    );
+    await forge((f) => f.run('UPDATE events SET payload = ? WHERE global_seq = ?', [edited, row.global_seq]));
     for (const report of [await verifyAll(), await verifyOne(a.id)]) {
       expect(() =>
         verifySchema.extend({ firstDivergence: divergenceSchema.strict() }).strict().parse(report),
@@ -182,76 +170,72 @@ describe('verify', () => {
       expect(report.ok).toBe(false);
       expect(report.firstDivergence).toMatchObject({ challengeId: a.id, seq: 3, check: 'hash' });
     }
-    withoutTrigger('events_no_update', () =>
-      sql().prepare('UPDATE events SET payload = ? WHERE global_seq = ?').run(row.payload, row.global_seq),
-    );
+    await forge((f) => f.run('UPDATE events SET payload = ? WHERE global_seq = ?', [row.payload, row.global_seq]));
     expect((await verifyAll()).ok).toBe(true);
   });
 
   it('names the challenge and seq of a deleted event, in the middle or at the end', async () => {
     const { a, b } = await twoChallenges();
-    const middle = rowsOf(a.id)[4] as Row;
-    const lastOfB = rowsOf(b.id).at(-1) as Row;
-    const full = (g: number) =>
-      sql().prepare('SELECT * FROM events WHERE global_seq = ?').get(g) as Record<string, unknown>;
-    const saved = [full(middle.global_seq), full(lastOfB.global_seq)];
-    withoutTrigger('events_no_delete', () =>
-      sql().prepare('DELETE FROM events WHERE global_seq = ?').run(middle.global_seq),
-    );
+    const middle = (await rowsOf(a.id))[4] as Row;
+    const lastOfB = (await rowsOf(b.id)).at(-1) as Row;
+    const full = (g: number) => one<Record<string, unknown>>('SELECT * FROM events WHERE global_seq = ?', [g]);
+    const saved = [await full(middle.global_seq), await full(lastOfB.global_seq)];
+    await forge((f) => f.run('DELETE FROM events WHERE global_seq = ?', [middle.global_seq]));
     expect((await verifyAll()).firstDivergence).toMatchObject({ challengeId: a.id, seq: 5, check: 'sequence' });
     expect((await verifyOne(a.id)).firstDivergence).toMatchObject({ challengeId: a.id, seq: 5, check: 'sequence' });
-    withoutTrigger('events_no_delete', () =>
-      sql().prepare('DELETE FROM events WHERE global_seq = ?').run(lastOfB.global_seq),
-    );
+    await forge((f) => f.run('DELETE FROM events WHERE global_seq = ?', [lastOfB.global_seq]));
     expect((await verifyOne(b.id)).firstDivergence).toMatchObject({
       challengeId: b.id,
       seq: lastOfB.seq,
       check: 'sequence',
     });
     // Put the rows back, as they were, for the harness's own replay check.
-    const insert = sql().prepare(
-      'INSERT INTO events VALUES (@global_seq, @challenge_id, @seq, @type, @payload, @facts, @actor, @at, @machine_version, @state_after, @prev_hash, @hash, @global_hash)',
-    );
-    for (const r of saved) insert.run(r);
+    await forge(async (f) => {
+      for (const r of saved) {
+        const columns = Object.keys(r);
+        await f.run(
+          `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+          r as SqlParams,
+        );
+      }
+    });
     expect((await verifyAll()).ok).toBe(true);
   });
 
   it('names the challenge and seq where two events of a challenge were swapped', async () => {
     const { a } = await twoChallenges();
-    const [third, fourth] = rowsOf(a.id).slice(2, 4) as [Row, Row];
-    const setSeq = sql().prepare('UPDATE events SET seq = ? WHERE global_seq = ?');
-    const swap = () =>
-      withoutTrigger('events_no_update', () => {
-        setSeq.run(-1, third.global_seq);
-        setSeq.run(third.seq, fourth.global_seq);
-        setSeq.run(fourth.seq, third.global_seq);
-      });
-    swap();
+    const [third, fourth] = (await rowsOf(a.id)).slice(2, 4) as [Row, Row];
+    const setSeq = 'UPDATE events SET seq = ? WHERE global_seq = ?';
+    await forge(async (f) => {
+      await f.run(setSeq, [-1, third.global_seq]);
+      await f.run(setSeq, [third.seq, fourth.global_seq]);
+      await f.run(setSeq, [fourth.seq, third.global_seq]);
+    });
     expect((await verifyAll()).firstDivergence).toMatchObject({ challengeId: a.id, seq: 3 });
     expect((await verifyOne(a.id)).firstDivergence).toMatchObject({ challengeId: a.id, seq: 3 });
     // Swap back: seq 3 now holds the old fourth event, so the same swap restores both.
-    const [t2, f2] = rowsOf(a.id).slice(2, 4) as [Row, Row];
-    withoutTrigger('events_no_update', () => {
-      setSeq.run(-1, t2.global_seq);
-      setSeq.run(t2.seq, f2.global_seq);
-      setSeq.run(f2.seq, t2.global_seq);
+    const [t2, f2] = (await rowsOf(a.id)).slice(2, 4) as [Row, Row];
+    await forge(async (f) => {
+      await f.run(setSeq, [-1, t2.global_seq]);
+      await f.run(setSeq, [t2.seq, f2.global_seq]);
+      await f.run(setSeq, [f2.seq, t2.global_seq]);
     });
     expect((await verifyAll()).ok).toBe(true);
   });
 
   it('catches a reorder of the whole log that leaves every challenge intact, through the global chain', async () => {
     const { a, b } = await twoChallenges();
-    const x = rowsOf(a.id)[2] as Row;
-    const y = rowsOf(b.id)[1] as Row;
+    const x = (await rowsOf(a.id))[2] as Row;
+    const y = (await rowsOf(b.id))[1] as Row;
     expect(y.global_seq).toBeGreaterThan(x.global_seq);
-    const setGlobal = sql().prepare('UPDATE events SET global_seq = ? WHERE global_seq = ?');
+    const setGlobal = 'UPDATE events SET global_seq = ? WHERE global_seq = ?';
     const swap = () =>
-      withoutTrigger('events_no_update', () => {
-        setGlobal.run(-1, x.global_seq);
-        setGlobal.run(x.global_seq, y.global_seq);
-        setGlobal.run(y.global_seq, -1);
+      forge(async (f) => {
+        await f.run(setGlobal, [-1, x.global_seq]);
+        await f.run(setGlobal, [x.global_seq, y.global_seq]);
+        await f.run(setGlobal, [y.global_seq, -1]);
       });
-    swap();
+    await swap();
     // The event now at x's place in the log is b's second: the chain breaks there.
     expect((await verifyAll()).firstDivergence).toMatchObject({
       challengeId: b.id,
@@ -260,20 +244,18 @@ describe('verify', () => {
       check: 'globalHash',
     });
     expect((await verifyOne(b.id)).firstDivergence).toMatchObject({ challengeId: b.id, seq: 2, check: 'globalHash' });
-    swap();
+    await swap();
     expect((await verifyAll()).ok).toBe(true);
   });
 
   it("catches a forger who rewrites one challenge's whole chain consistently, through the global chain", async () => {
     const { a } = await twoChallenges();
-    const rows = rowsOf(a.id);
+    const rows = await rowsOf(a.id);
     const originals = rows.map((r) => ({ ...r }));
-    const update = sql().prepare(
-      'UPDATE events SET payload = ?, facts = ?, prev_hash = ?, hash = ? WHERE global_seq = ?',
-    );
+    const update = 'UPDATE events SET payload = ?, facts = ?, prev_hash = ?, hash = ? WHERE global_seq = ?';
     // The forger edits the payload and the facts alike (the upload fact names the file's hash).
     const rewrite = (list: Row[], edit: (text: string, r: Row) => string) =>
-      withoutTrigger('events_no_update', () => {
+      forge(async (f) => {
         let prev = '0'.repeat(64);
         for (const r of list) {
           const payload = edit(r.payload, r);
@@ -289,10 +271,10 @@ describe('verify', () => {
             machineVersion: r.machine_version,
             stateAfter: r.state_after,
           });
-          update.run(payload, facts, prev, hash, r.global_seq);
+          await f.run(update, [payload, facts, prev, hash, r.global_seq]);
           prev = hash;
         }
-        sql().prepare('UPDATE challenges SET head_hash = ? WHERE id = ?').run(prev, a.id);
+        await f.run('UPDATE challenges SET head_hash = ? WHERE id = ?', [prev, a.id]);
       });
     // The forger changes an attachment's fingerprint in event 3, rehashes the challenge's chain
     // and patches the snapshot (its head and its attachments' rows) to match: the challenge alone
@@ -300,73 +282,71 @@ describe('verify', () => {
     const original = (rows[2] as Row).payload;
     const sha = (JSON.parse(original) as { sha256: string }).sha256;
     const forged = `f${sha.slice(1)}`;
-    const setSnapshot = (from: string, to: string) => {
-      const { snapshot } = sql().prepare('SELECT snapshot FROM challenges WHERE id = ?').get(a.id) as {
-        snapshot: string;
-      };
-      sql().prepare('UPDATE challenges SET snapshot = ? WHERE id = ?').run(snapshot.replaceAll(from, to), a.id);
-      sql()
-        .prepare('UPDATE challenge_list_items SET item = replace(item, ?, ?) WHERE challenge_id = ?')
-        .run(from, to, a.id);
+    const setSnapshot = async (from: string, to: string) => {
+      const { snapshot } = await one<{ snapshot: string }>('SELECT snapshot FROM challenges WHERE id = ?', [a.id]);
+      await sql().run('UPDATE challenges SET snapshot = ? WHERE id = ?', [snapshot.replaceAll(from, to), a.id]);
+      await sql().run('UPDATE challenge_list_items SET item = replace(item, ?, ?) WHERE challenge_id = ?', [
+        from,
+        to,
+        a.id,
+      ]);
     };
-    rewrite(rows, (text, r) => (r.seq === 3 ? text.replace(sha, forged) : text));
-    setSnapshot(sha, forged);
+    await rewrite(rows, (text, r) => (r.seq === 3 ? text.replace(sha, forged) : text));
+    await setSnapshot(sha, forged);
     expect(sha).not.toBe(forged);
     const report = await verifyAll();
     expect(report.firstDivergence).toMatchObject({ challengeId: a.id, seq: 3, check: 'globalHash' });
-    rewrite(originals, (text) => text);
-    setSnapshot(forged, sha);
+    await rewrite(originals, (text) => text);
+    await setSnapshot(forged, sha);
     expect((await verifyAll()).ok).toBe(true);
   });
 
   it('names a challenge whose row was deleted while its events remain', async () => {
     const { b } = await twoChallenges();
-    const row = sql().prepare('SELECT * FROM challenges WHERE id = ?').get(b.id) as Record<string, unknown>;
-    sql().pragma('foreign_keys = OFF');
-    try {
-      sql().prepare('DELETE FROM timers WHERE challenge_id = ?').run(b.id);
-      sql().prepare('DELETE FROM challenges WHERE id = ?').run(b.id);
-      expect((await verifyAll()).firstDivergence).toMatchObject({ challengeId: b.id, seq: 1, check: 'head' });
-      const columns = Object.keys(row);
-      sql()
-        .prepare(`INSERT INTO challenges (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`)
-        .run(row);
-    } finally {
-      sql().pragma('foreign_keys = ON');
-    }
+    const row = await one<Record<string, unknown>>('SELECT * FROM challenges WHERE id = ?', [b.id]);
+    const timers = await sql().query<Record<string, unknown>>('SELECT * FROM timers WHERE challenge_id = ?', [b.id]);
+    await forge(async (f) => {
+      await f.run('DELETE FROM timers WHERE challenge_id = ?', [b.id]);
+      await f.run('DELETE FROM challenges WHERE id = ?', [b.id]);
+    });
+    expect((await verifyAll()).firstDivergence).toMatchObject({ challengeId: b.id, seq: 1, check: 'head' });
+    await forge(async (f) => {
+      for (const [table, r] of [['challenges', row], ...timers.map((t) => ['timers', t] as const)] as const) {
+        const columns = Object.keys(r);
+        await f.run(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+          r as SqlParams,
+        );
+      }
+    });
     expect((await verifyAll()).ok).toBe(true);
   });
 
   it('records a checkpoint of the global head for each day that had events, and checks it', async () => {
     const a = await new ChallengeDriver(h, p).create();
-    const firstDayHead = sql()
-      .prepare('SELECT global_seq, global_hash FROM events ORDER BY global_seq DESC LIMIT 1')
-      .get() as {
-      global_seq: number;
-      global_hash: string;
-    };
+    const firstDayHead = await one<{ global_seq: number; global_hash: string }>(
+      'SELECT global_seq, global_hash FROM events ORDER BY global_seq DESC LIMIT 1',
+    );
     await h.at('2026-05-08T09:00:00+08:00');
     await a.ok(p.issuer, { type: 'UPDATE', title: '第二天修改' });
     await h.at('2026-05-09T09:00:00+08:00');
     await a.ok(p.issuer, { type: 'UPDATE', title: '第三天修改' });
-    const checkpoints = sql().prepare('SELECT * FROM checkpoints ORDER BY day').all() as Record<string, unknown>[];
+    const checkpoints = await sql().query<Record<string, unknown>>('SELECT * FROM checkpoints ORDER BY day');
     expect(checkpoints.map((c) => c.day)).toEqual(['2026-05-06', '2026-05-08']);
     expect(checkpoints[0]).toMatchObject({
       global_seq: firstDayHead.global_seq,
       global_hash: firstDayHead.global_hash,
     });
     expect((await verifyAll()).ok).toBe(true);
-    expect(() => sql().prepare("UPDATE checkpoints SET global_hash = 'x'").run()).toThrow(/append-only/);
+    await expect(sql().run("UPDATE checkpoints SET global_hash = 'x'")).rejects.toThrow(/append-only/);
 
-    withoutTrigger('checkpoints_no_update', () =>
-      sql().prepare("UPDATE checkpoints SET global_hash = ? WHERE day = '2026-05-06'").run('0'.repeat(64)),
-    );
+    await forge((f) => f.run("UPDATE checkpoints SET global_hash = ? WHERE day = '2026-05-06'", ['0'.repeat(64)]));
     expect((await verifyAll()).firstDivergence).toMatchObject({
       check: 'checkpoint',
       globalSeq: firstDayHead.global_seq,
     });
-    withoutTrigger('checkpoints_no_update', () =>
-      sql().prepare("UPDATE checkpoints SET global_hash = ? WHERE day = '2026-05-06'").run(firstDayHead.global_hash),
+    await forge((f) =>
+      f.run("UPDATE checkpoints SET global_hash = ? WHERE day = '2026-05-06'", [firstDayHead.global_hash]),
     );
   });
 });

@@ -18,6 +18,7 @@ import { type Parties, registerParties, techDraft, UNITS } from '../helpers/fixt
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { anonymous } from '../helpers/public.js';
+import { databaseEnv } from '../helpers/store.js';
 
 const run = promisify(execFile);
 const LEADER = withIdCheckCharacter('11010119900307123');
@@ -78,7 +79,7 @@ afterAll(async () => h.close());
 async function jiebang(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      env: { ...env, JIEBANG_DB: h.dbFile, LOG_LEVEL: 'silent' },
+      env: { ...env, ...databaseEnv(h.dbFile, h.dir), LOG_LEVEL: 'silent' },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };

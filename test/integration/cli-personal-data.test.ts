@@ -1,20 +1,21 @@
 /**
- * Issue 16, the operator's side through the real `jiebang` command on a SQLite file: an import
+ * Issue 16, the operator's side through the real `jiebang` command on a database of its own (a
+ * SQLite file, or a PostgreSQL database in the `postgres` project): an import
  * seals ID numbers and names, the data key is generated beside the database (0600), and
  * `personal-data erase`, `rotate-key` and `seal-existing` do what they say, each recorded.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
 import { withIdCheckCharacter } from '../../src/personal/kinds.js';
 import { withCheckCharacter } from '../../src/registry/uscc.js';
+import { clearIn, storedBytes } from '../helpers/at-rest.js';
+import { databaseEnv, databaseOfThisFile } from '../helpers/store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jiebang-cli-pd-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const db = join(dir, 'j.db');
+const own = databaseOfThisFile('jiebang-cli-pd-');
+const { dir } = own;
 // The key is found beside the database, whatever the caller's environment says.
 const { JIEBANG_DATA_KEY: _ignored, ...env } = process.env;
 
@@ -22,15 +23,23 @@ function jiebang(...args: string[]): Promise<{ code: number; stdout: string; std
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', ...args, '--db', db],
-      { env: { ...env, LOG_LEVEL: 'silent' }, timeout: 60_000 },
+      ['--import', 'tsx', 'src/cli.ts', ...args],
+      { env: { ...env, ...databaseEnv(own.database.location, dir), LOG_LEVEL: 'silent' }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
 }
 
-const bytes = () => [db, `${db}-wal`].filter(existsSync).map((f) => readFileSync(f));
-const inClear = (value: string) => bytes().some((b) => b.includes(Buffer.from(value, 'utf8')));
+/** The database's own statements, for what the commands left behind. */
+async function withDb<T>(fn: (db: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
+  const db = openDatabase(own.database.location);
+  try {
+    return await fn(db);
+  } finally {
+    await db.$port.close();
+  }
+}
+const inClear = (value: string) => withDb(async (db) => clearIn(await storedBytes(db.$port), value));
 
 describe('jiebang personal-data', () => {
   const UNIT = withCheckCharacter('91650100000000077');
@@ -47,9 +56,9 @@ describe('jiebang personal-data', () => {
     const imported = await jiebang('import', persons, '--kind', 'persons');
     expect(imported.code, imported.stdout + imported.stderr).toBe(0);
     expect(statSync(join(dir, 'data.key')).mode & 0o777).toBe(0o600);
-    expect(inClear(ID)).toBe(false);
-    expect(inClear(NAME)).toBe(false);
-    expect(inClear('新疆乙公司')).toBe(true);
+    expect(await inClear(ID)).toBe(false);
+    expect(await inClear(NAME)).toBe(false);
+    expect(await inClear('新疆乙公司')).toBe(true);
 
     const erased = await jiebang(
       'personal-data',
@@ -74,10 +83,10 @@ describe('jiebang personal-data', () => {
     expect(sealed.code, sealed.stderr).toBe(0);
     expect(JSON.parse(sealed.stdout.slice(sealed.stdout.indexOf('{')))).toMatchObject({ personsSealed: 0 });
 
-    const sqlite = new Database(db, { readonly: true });
-    const steps = sqlite.prepare('SELECT kind, by FROM personal_data_steps ORDER BY id').all();
-    const rows = sqlite.prepare('SELECT wrapped_key AS k, sealed AS s, erased_at AS e FROM personal_data').all();
-    sqlite.close();
+    const { steps, rows } = await withDb(async (db) => ({
+      steps: await db.$port.query('SELECT kind, "by" FROM personal_data_steps ORDER BY id'),
+      rows: await db.$port.query('SELECT wrapped_key AS k, sealed AS s, erased_at AS e FROM personal_data'),
+    }));
     expect(steps).toEqual([
       { kind: 'erase', by: '依申请删除 2026-001' },
       { kind: 'erase', by: 'again' },

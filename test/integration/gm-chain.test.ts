@@ -10,12 +10,11 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { type VerifyRow, verifyLog } from '../../src/engine/audit/verify.js';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
+import { asForger } from '../helpers/forge.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { opensslVerifies } from '../helpers/openssl.js';
@@ -46,38 +45,15 @@ const eventsOf = async (id: string) =>
 const headSeq = async () =>
   Number((await port().query<{ n: number }>('SELECT max(global_seq) AS n FROM events'))[0]?.n ?? 0);
 
-/** Runs one write as someone holding the database would: the append-only triggers out of the way. */
-async function tamper(table: string, statement: string, params: unknown[]): Promise<void> {
-  if (testStore === 'postgres') {
-    const client = new pg.Client({ connectionString: h.dbFile });
-    await client.connect();
-    try {
-      await client.query('SET session_replication_role = replica');
-      let n = 0;
-      await client.query(
-        statement.replace(/\?/g, () => `$${++n}`),
-        params,
-      );
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  const sqlite = sqliteClientOf(h.app.jiebang.db);
-  const triggers = sqlite
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?")
-    .all(table) as { name: string; sql: string }[];
-  for (const t of triggers) sqlite.exec(`DROP TRIGGER ${t.name}`);
-  try {
-    sqlite.prepare(statement).run(...params);
-  } finally {
-    for (const t of triggers) sqlite.exec(t.sql);
-  }
-}
+/** Runs one write as someone holding the database would (test/helpers/forge.ts). */
+const tamper = (statement: string, params: unknown[]) =>
+  asForger(h.app.jiebang.db, async (f) => {
+    await f.run(statement, params);
+  });
 
 /** Flips the last character of one event's payload text (`}` → `]` is one byte). */
 const editPayload = (id: string, seq: number, payload: string) =>
-  tamper('events', 'UPDATE events SET payload = ? WHERE challenge_id = ? AND seq = ?', [payload, id, seq]);
+  tamper('UPDATE events SET payload = ? WHERE challenge_id = ? AND seq = ?', [payload, id, seq]);
 
 describe('SHA-256 chains switched to SM3', () => {
   it('records the switch point and verifies the whole log and each challenge across it', async () => {
@@ -145,7 +121,7 @@ describe('SHA-256 chains switched to SM3', () => {
     expect((await verifyAll()).ok).toBe(true);
 
     // Moving the switch point along the log is named too.
-    await tamper('hash_switches', 'UPDATE hash_switches SET after_global_seq = after_global_seq - 1', []);
+    await tamper('UPDATE hash_switches SET after_global_seq = after_global_seq - 1', []);
     expect((await verifyAll()).firstDivergence).toMatchObject({ check: 'hash', challengeId: a.id });
   });
 });
@@ -219,24 +195,18 @@ describe('SM2-signed checkpoints', () => {
     expect(
       opensslVerifies(key.publicKeyPem, textOf({ ...first, globalHash: forged }), first.signature, key.distId),
     ).toBe(false);
-    await tamper('checkpoints', 'UPDATE checkpoints SET global_hash = ? WHERE day = ?', [forged, first.day]);
+    await tamper('UPDATE checkpoints SET global_hash = ? WHERE day = ?', [forged, first.day]);
     expect((await verifyAll()).firstDivergence).toMatchObject({ check: 'checkpoint', globalSeq: first.globalSeq });
-    await tamper('checkpoints', 'UPDATE checkpoints SET global_hash = ? WHERE day = ?', [first.globalHash, first.day]);
+    await tamper('UPDATE checkpoints SET global_hash = ? WHERE day = ?', [first.globalHash, first.day]);
 
     // The signature altered (one byte): OpenSSL refuses it, verify names it.
     const der = Buffer.from(first.signature, 'base64');
     der[der.length - 2] = (der[der.length - 2] ?? 0) ^ 0x01;
     const altered = der.toString('base64');
     expect(opensslVerifies(key.publicKeyPem, textOf(first), altered, key.distId)).toBe(false);
-    await tamper('checkpoint_signatures', 'UPDATE checkpoint_signatures SET signature = ? WHERE day = ?', [
-      altered,
-      first.day,
-    ]);
+    await tamper('UPDATE checkpoint_signatures SET signature = ? WHERE day = ?', [altered, first.day]);
     expect((await verifyAll()).firstDivergence).toMatchObject({ check: 'signature', globalSeq: first.globalSeq });
-    await tamper('checkpoint_signatures', 'UPDATE checkpoint_signatures SET signature = ? WHERE day = ?', [
-      first.signature,
-      first.day,
-    ]);
+    await tamper('UPDATE checkpoint_signatures SET signature = ? WHERE day = ?', [first.signature, first.day]);
     expect((await verifyAll()).ok).toBe(true);
   });
 

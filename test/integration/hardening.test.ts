@@ -32,11 +32,11 @@ afterAll(async () => {
 });
 
 /** A database of its own for a second app: a file on SQLite, a fresh database on PostgreSQL. */
-async function ownDatabase(): Promise<string> {
+async function ownDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'jiebang-hardening-'));
   const database = await freshDatabase(dir);
   ownDatabases.push({ dir, database });
-  return database.location;
+  return database;
 }
 
 describe('security headers', () => {
@@ -155,10 +155,11 @@ describe('rate limit and log', () => {
         done();
       },
     });
-    const location = await ownDatabase();
+    const { location, filesDir } = await ownDatabase();
     const app = await buildApp({
       config: {
         dbPath: location,
+        filesDir,
         adminToken: ADMIN_TOKEN,
         testClock: false,
         logLevel: 'info',
@@ -217,9 +218,9 @@ describe('rate limit and log', () => {
         done();
       },
     });
-    const location = await ownDatabase();
+    const { location, filesDir } = await ownDatabase();
     const app = await buildApp({
-      config: { dbPath: location, adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'info' },
+      config: { dbPath: location, filesDir, adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'info' },
       db: openDatabase(location),
       scheduler: false,
       logger: { level: 'info', stream: sink, redact: logRedaction, serializers: logSerializers },
@@ -351,10 +352,17 @@ function drip(
 }
 
 /** A service on a database of its own, listening on a free port, whose request deadline is 1 s. */
-async function listeningWithTimeout(dbFile: string) {
+async function listeningWithTimeout({ location, filesDir }: TestDatabase) {
   const app = await buildApp({
-    config: { dbPath: dbFile, adminToken: ADMIN_TOKEN, testClock: false, logLevel: 'silent', requestTimeoutMs: 1000 },
-    db: openDatabase(dbFile),
+    config: {
+      dbPath: location,
+      filesDir,
+      adminToken: ADMIN_TOKEN,
+      testClock: false,
+      logLevel: 'silent',
+      requestTimeoutMs: 1000,
+    },
+    db: openDatabase(location),
     scheduler: false,
     logger: false,
   });

@@ -28,6 +28,7 @@ import { type GoldenEvent, loadGoldens, replayGolden } from '../golden/golden.js
 import { registerParties } from '../helpers/fixtures.js';
 import { startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
+import { databaseEnv } from '../helpers/store.js';
 
 /** The challenge machine with one top-level state renamed, every target to it rewritten. */
 function renameState(machine: ChallengeMachine, from: string, to: string): ChallengeMachine {
@@ -259,7 +260,7 @@ describe('the live engine and machine versions', () => {
 
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-machine', s.id, '--to', '2'], {
         cwd: fileURLToPath(new URL('../..', import.meta.url)),
-        env: { ...process.env, JIEBANG_DB: h.dbFile, NODE_OPTIONS: '' },
+        env: { ...process.env, ...databaseEnv(h.dbFile, h.dir), NODE_OPTIONS: '' },
         encoding: 'utf8',
       });
       expect(run.status, run.stdout + run.stderr).toBe(1);

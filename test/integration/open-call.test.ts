@@ -12,6 +12,7 @@ import { type Harness, type Json, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { publicObjector } from '../helpers/open-call-fixtures.js';
 import { anonymous } from '../helpers/public.js';
+import { databaseEnv } from '../helpers/store.js';
 import { multipartBody, pdfOf } from '../helpers/uploads.js';
 
 let h: Harness;
@@ -178,7 +179,7 @@ describe('the public list', () => {
       cwd: new URL('../../', import.meta.url),
       env: {
         ...process.env,
-        ...(h.dbFile.startsWith('postgres') ? { JIEBANG_DATABASE_URL: h.dbFile } : { JIEBANG_DB: h.dbFile }),
+        ...databaseEnv(h.dbFile, h.dir),
         LOG_LEVEL: 'silent',
       },
       encoding: 'utf8',

@@ -6,18 +6,16 @@
  * chain verifying and the person's data unreadable; a key rotation re-wraps without touching
  * the chains.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { getTableConfig } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataKeyFrom } from '../../src/crypto/data-key.js';
-import { modelTables } from '../../src/db/postgres/schema.js';
 import { persons } from '../../src/db/schema.js';
 import { eraseValues } from '../../src/personal/erase.js';
 import { withIdCheckCharacter } from '../../src/personal/kinds.js';
 import { ERASED } from '../../src/personal/reveal-for.js';
 import { sealExisting } from '../../src/personal/seal-existing.js';
 import { findRef, reveal, rotateDataKey } from '../../src/personal/vault.js';
+import { clearIn, filesUnder, storedBytes as storedBytesOf } from '../helpers/at-rest.js';
 import { type Parties, registerParties, techDraft, UNITS } from '../helpers/fixtures.js';
 import { type Harness, type Json, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
@@ -43,28 +41,7 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 /** Every byte the database holds: SQLite's file and WAL as they lie on disk; PostgreSQL's rows. */
-async function storedBytes(): Promise<Buffer[]> {
-  const port = h.app.jiebang.db.$port;
-  if (port.dialect === 'sqlite')
-    return [h.dbFile, `${h.dbFile}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
-  const out: Buffer[] = [];
-  for (const table of Object.values(modelTables)) {
-    const name = getTableConfig(table).name;
-    const rows = await port.query<{ row: string }>(`SELECT CAST(row_to_json(t) AS TEXT) AS row FROM ${name} t`);
-    out.push(Buffer.from(rows.map((r) => r.row).join('\n'), 'utf8'));
-  }
-  return out;
-}
-
-function filesUnder(dir: string): Buffer[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [readFileSync(path)];
-  });
-}
-
-const clearIn = (buffers: Buffer[], value: string) => buffers.some((b) => b.includes(Buffer.from(value, 'utf8')));
+const storedBytes = () => storedBytesOf(h.app.jiebang.db.$port);
 
 /** A challenge whose leader is the planted person, on notice, with an objection from the public. */
 async function plantedChallenge() {
@@ -120,7 +97,8 @@ describe('personal data at rest', () => {
     const stored = await storedBytes();
     expect(stored.length).toBeGreaterThan(0);
     for (const value of planted) expect(clearIn(stored, value), value).toBe(false);
-    const files = filesUnder(join(h.dbFile.startsWith('postgres') ? '' : join(h.dbFile, '..'), 'files'));
+    const files = filesUnder(join(h.dir, 'files'));
+    expect(files.length).toBeGreaterThan(0);
     for (const value of planted) expect(clearIn(files, value), value).toBe(false);
     // The scan finds what it looks for: the unit's name, which is not personal data, is there.
     expect(clearIn(stored, '某大学')).toBe(true);

@@ -4,7 +4,7 @@
  * once — also when the service restarts in between — and never once the deadline has gone.
  */
 import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { wlmq2026 } from '../../machines/programme.js';
 import { buildApp } from '../../src/app.js';
@@ -88,7 +88,14 @@ describe('reminders', () => {
     const { dbFile } = h;
     await h.app.close();
     const app = await buildApp({
-      config: { dbPath: dbFile, adminToken: ADMIN_TOKEN, testClock: true, logLevel: 'silent', smtpUrl: smtp.url },
+      config: {
+        dbPath: dbFile,
+        filesDir: join(h.dir, 'files'),
+        adminToken: ADMIN_TOKEN,
+        testClock: true,
+        logLevel: 'silent',
+        smtpUrl: smtp.url,
+      },
       db: openDatabase(dbFile),
       clock: manualClock(new Date('2026-06-09T09:00:05+08:00')),
       scheduler: false,

@@ -130,7 +130,13 @@ describe('heartbeats and shutdown', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jiebang-stream-'));
     const database = await freshDatabase(dir);
     const app = await buildApp({
-      config: { dbPath: database.location, adminToken: ADMIN_TOKEN, testClock: true, logLevel: 'silent' },
+      config: {
+        dbPath: database.location,
+        filesDir: database.filesDir,
+        adminToken: ADMIN_TOKEN,
+        testClock: true,
+        logLevel: 'silent',
+      },
       db: openDatabase(database.location),
       clock: manualClock(new Date('2026-05-06T10:00:00+08:00')),
       scheduler: false,

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataKeyFrom, generateDataKey, loadOrGenerateDataKey } from '../../src/crypto/data-key.js';
+import { dataKeyFrom, dataKeyPathFor, generateDataKey, loadOrGenerateDataKey } from '../../src/crypto/data-key.js';
 import { newRecordKey, open, recordKeys, seal } from '../../src/crypto/seal.js';
 import { isNationalIdNumber, withIdCheckCharacter } from '../../src/personal/kinds.js';
 import { mask, maskContact } from '../../src/personal/mask.js';
@@ -59,6 +59,43 @@ describe('the data key', () => {
   });
   it('refuses a key of the wrong length', () => {
     expect(() => dataKeyFrom(Buffer.alloc(32))).toThrow(/64 bytes/);
+  });
+  it('lives beside the SQLite file, or beside the shared folder every PostgreSQL process reads', () => {
+    const url = 'postgres://db.example/jiebang';
+    expect(dataKeyPathFor('/srv/jiebang/j.db', undefined)).toBe('/srv/jiebang/data.key');
+    expect(dataKeyPathFor('/srv/jiebang/j.db', '/keys/k')).toBe('/keys/k');
+    expect(dataKeyPathFor(url, '/keys/k', '/mnt/shared/files')).toBe('/keys/k');
+    const cwd = process.cwd();
+    process.chdir(mkdtempSync(join(tmpdir(), 'jiebang-cwd-')));
+    try {
+      expect(dataKeyPathFor(url, undefined)).toBe(join('data', 'data.key'));
+      expect(dataKeyPathFor(url, undefined, join('data', 'files'))).toBe(join('data', 'data.key'));
+      expect(dataKeyPathFor(url, undefined, '/mnt/shared/files')).toBe('/mnt/shared/data.key');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+  it('refuses, on PostgreSQL, to leave behind a key at data/data.key when the shared folder has none', () => {
+    const cwd = process.cwd();
+    const shared = mkdtempSync(join(tmpdir(), 'jiebang-shared-'));
+    process.chdir(mkdtempSync(join(tmpdir(), 'jiebang-cwd-')));
+    try {
+      const url = 'postgres://db.example/jiebang';
+      const files = join(shared, 'files');
+      // Just inside: no key anywhere, or one only in the shared folder — the shared folder's path.
+      expect(dataKeyPathFor(url, undefined, files)).toBe(join(shared, 'data.key'));
+      loadOrGenerateDataKey(join('data', 'data.key'));
+      // Just outside: the earlier default holds a key and the shared folder none.
+      expect(() => dataKeyPathFor(url, undefined, files)).toThrow(
+        `the data key is at data/data.key, but on PostgreSQL it now lives beside JIEBANG_FILES, at ${join(shared, 'data.key')}`,
+      );
+      // Named by JIEBANG_DATA_KEY, or moved into the shared folder: found.
+      expect(dataKeyPathFor(url, join('data', 'data.key'), files)).toBe(join('data', 'data.key'));
+      loadOrGenerateDataKey(join(shared, 'data.key'));
+      expect(dataKeyPathFor(url, undefined, files)).toBe(join(shared, 'data.key'));
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
 

@@ -81,7 +81,8 @@ interface Live {
 let prepared = 0;
 
 export function openPostgres(url: string): Db {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Named in pg_stat_activity for the database's staff, unless the URL or PGAPPNAME names it.
+  const pool = new pg.Pool({ connectionString: url, max: 10, fallback_application_name: 'jiebang' });
   // An idle client that loses its server (a restart) is dropped from the pool, not thrown.
   pool.on('error', () => {});
   // The transaction the running code is inside. A continuation started inside one may outlive it

@@ -19,16 +19,17 @@ import type {
 import type { ProgrammeSettings } from '../../../machines/programme.js';
 import type { ParticipationRow, PersonRow, ProgrammeRow, RecordRow, Store, UnitRow } from '../store.js';
 
-type FactStore = Pick<
-  Store,
-  | 'unitByCode'
-  | 'personById'
-  | 'recordsOfUnit'
-  | 'recordsOfPerson'
-  | 'affiliationsOf'
-  | 'participationsOf'
-  | 'programmeById'
->;
+/** The store's statements that gather facts read, and nothing else. */
+export const factStatements = [
+  'unitByCode',
+  'personById',
+  'recordsOfUnit',
+  'recordsOfPerson',
+  'affiliationsOf',
+  'participationsOf',
+  'programmeById',
+] as const;
+type FactStore = Pick<Store, (typeof factStatements)[number]>;
 
 /**
  * The facts an event needs, as its definition declares them (`facts`), looked up in the order
@@ -45,15 +46,16 @@ export async function gatherFacts(
 }
 
 /**
- * The same, for a store that answers at once (SQLite): the model-based test computes facts
- * while it plans its paths, where nothing can be awaited.
+ * The same, for a store that answers at once (SQLite's statements, or the model-based test's
+ * registry reads, test/helpers/registry-reads.ts): that test computes facts while it plans its
+ * paths, where nothing can be awaited.
  */
 export function gatherFactsNow(store: FactStore, needs: readonly FactNeed[] | undefined): EventFacts | undefined {
   const steps = factSteps(store, needs);
   let step = steps.next();
   while (!step.done) {
     const value = step.value();
-    if (value instanceof Promise) throw new Error('gatherFactsNow needs a store that answers at once (SQLite)');
+    if (value instanceof Promise) throw new Error('gatherFactsNow needs a store that answers at once');
     step = steps.next(value);
   }
   return step.value;
