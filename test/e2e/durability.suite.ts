@@ -6,8 +6,8 @@
  *   hash recomputes, every challenge replays to each stored state and to its stored snapshot,
  *   and each challenge's version equals its number of events (no partial write).
  * - SIGTERM: requests in flight when the signal arrives are answered, the process exits 0 and the
- *   database is closed cleanly (SQLite: the WAL checkpointed and removed; PostgreSQL: no session
- *   of the service left on the server).
+ *   database is closed cleanly (SQLite: the WAL checkpointed and removed; PostgreSQL: every session
+ *   ended by the service, none abandoned).
  * Verification is src/engine/audit/verify.ts, the same as `jiebang verify`.
  * Registered by durability.test.ts (SQLite) and postgres.test.ts.
  */
@@ -138,8 +138,11 @@ export function crashTests(): void {
 
 /**
  * What a clean close leaves. SQLite: no WAL (checkpointed into the file and removed at the last
- * connection's close). PostgreSQL: no session of the service on the server (every pooled
- * connection ended; the service names its sessions `jiebang`).
+ * connection's close). PostgreSQL: every session of the service ended by the service, none
+ * abandoned — the server counts a session whose client vanished without saying goodbye (a
+ * killed process) in `pg_stat_database.sessions_abandoned` (PostgreSQL 14+). A session's end is
+ * counted before it leaves `pg_stat_activity`, so once the service (which names its sessions
+ * `jiebang`) has none there, the count is final.
  */
 async function expectClosedCleanly(location: string): Promise<void> {
   if (!isPostgresUrl(location)) {
@@ -148,7 +151,6 @@ async function expectClosedCleanly(location: string): Promise<void> {
   }
   const db = openDatabase(location);
   try {
-    // A backend leaves the list a moment after its client has gone.
     await vi.waitFor(
       async () => {
         const [row] = await db.$port.query<{ n: number }>(
@@ -158,6 +160,11 @@ async function expectClosedCleanly(location: string): Promise<void> {
       },
       { timeout: 5_000, interval: 50 },
     );
+    const [ended] = await db.$port.query<{ sessions: number; abandoned: number }>(
+      'SELECT sessions, sessions_abandoned AS abandoned FROM pg_stat_database WHERE datname = current_database()',
+    );
+    expect(ended?.sessions).toBeGreaterThan(0);
+    expect(ended?.abandoned).toBe(0);
   } finally {
     await db.$port.close();
   }
