@@ -22,11 +22,17 @@ export default defineConfig({
       {
         extends: true,
         // copy.test.ts moves a SQLite database into PostgreSQL, outbox-claims.test.ts shares an
-        // outbox between processes' dispatchers: they run with the PostgreSQL project.
+        // outbox between processes' dispatchers: they run with the PostgreSQL project. So does
+        // postgres.test.ts: its suites run on SQLite from server.test.ts and durability.test.ts
+        // (twice on SQLite was only more server processes at once on a 2-core machine).
         test: {
           name: 'sqlite',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/copy.test.ts', 'test/integration/outbox-claims.test.ts'],
+          exclude: [
+            'test/integration/copy.test.ts',
+            'test/integration/outbox-claims.test.ts',
+            'test/e2e/postgres.test.ts',
+          ],
           globalSetup: ['test/setup/browser-prerequisites.ts'],
         },
       },
