@@ -7,12 +7,12 @@
  * - PostgreSQL: one transaction under `session_replication_role = replica`, which fires no
  *   ordinary trigger and checks no foreign key (a superuser's right: the test servers' user has it).
  */
-import type { Db, DbPort } from '../../src/db/client.js';
+import type { Db, DbPort, SqlParams } from '../../src/db/client.js';
 import { sqliteClientOf } from '../../src/db/sqlite/open.js';
 
 export type ForgerSql = Pick<DbPort, 'query' | 'run'>;
 
-export async function asForger(db: Db, edit: (sql: ForgerSql) => Promise<void>): Promise<void> {
+export async function asForger(db: Db, edit: (sql: ForgerSql) => Promise<unknown>): Promise<void> {
   const port = db.$port;
   if (port.dialect === 'postgres') {
     await port.withTransaction(async () => {
@@ -35,3 +35,6 @@ export async function asForger(db: Db, edit: (sql: ForgerSql) => Promise<void>):
     for (const t of triggers) file.exec(t.sql);
   }
 }
+
+/** One statement run as the forger. */
+export const forgeStatement = (db: Db, text: string, params: SqlParams) => asForger(db, (sql) => sql.run(text, params));

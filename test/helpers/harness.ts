@@ -84,7 +84,7 @@ export async function startHarness(
     testClock: true,
     logLevel: 'silent',
     rateLimitPerMinute: 1_000_000,
-    filesDir: join(dir, 'files'),
+    filesDir: database.filesDir,
     ...extra,
   };
   const build = async () => {

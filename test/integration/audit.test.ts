@@ -21,10 +21,7 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 const sql = () => h.app.jiebang.db.$port;
-const forge = (edit: (sql: ForgerSql) => Promise<unknown>) =>
-  asForger(h.app.jiebang.db, async (forger) => {
-    await edit(forger);
-  });
+const forge = (edit: (sql: ForgerSql) => Promise<unknown>) => asForger(h.app.jiebang.db, edit);
 const verifyAll = async () => (await h.request('GET', '/api/v1/audit/verify', p.auditor)).body;
 const verifyOne = async (id: string) => (await h.request('GET', `/api/v1/challenges/${id}/verify`, p.auditor)).body;
 

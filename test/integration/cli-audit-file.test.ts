@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteReadOnly, sqliteClientOf } from '../../src/db/sqlite/open.js';
 import { verifyLog } from '../../src/engine/audit/verify.js';
 import { type AuditedLog, runFile as run, startAuditedLog } from '../helpers/audited-log.js';
-import { asForger } from '../helpers/forge.js';
+import { forgeStatement } from '../helpers/forge.js';
 
 let log: AuditedLog;
 let h: AuditedLog['h'];
@@ -25,10 +25,7 @@ afterAll(async () => log.h.close());
 
 const sql = () => sqliteClientOf(h.app.jiebang.db);
 /** An edit behind the service's back (test/helpers/forge.ts). */
-const forgeRun = (text: string, ...params: unknown[]) =>
-  asForger(h.app.jiebang.db, async (f) => {
-    await f.run(text, params);
-  });
+const forgeRun = (text: string, ...params: unknown[]) => forgeStatement(h.app.jiebang.db, text, params);
 
 describe('jiebang verify on a SQLite file', () => {
   it('gives the same report split over a worker thread as in one thread, whichever half diverges', async () => {

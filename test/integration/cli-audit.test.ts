@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlParams } from '../../src/db/client.js';
 import { type AuditedLog, jiebang as cli, startAuditedLog } from '../helpers/audited-log.js';
-import { asForger } from '../helpers/forge.js';
+import { forgeStatement } from '../helpers/forge.js';
 
 let log: AuditedLog;
 beforeAll(async () => {
@@ -24,10 +24,7 @@ const sql = () => log.h.app.jiebang.db.$port;
 const one = async <R>(text: string, params?: SqlParams) => (await sql().query<R>(text, params))[0] as R;
 const eventCount = async () => (await one<{ n: number }>('SELECT count(*) AS n FROM events')).n;
 /** An edit behind the service's back (test/helpers/forge.ts). */
-const forgeRun = (text: string, params: SqlParams) =>
-  asForger(log.h.app.jiebang.db, async (f) => {
-    await f.run(text, params);
-  });
+const forgeRun = (text: string, params: SqlParams) => forgeStatement(log.h.app.jiebang.db, text, params);
 
 describe('jiebang verify', () => {
   it('passes the log, printing its rate and memory, and exits 0', async () => {

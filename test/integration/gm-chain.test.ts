@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type VerifyRow, verifyLog } from '../../src/engine/audit/verify.js';
 import { storedRowHash } from '../../src/engine/canonical.js';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
-import { asForger } from '../helpers/forge.js';
+import { forgeStatement } from '../helpers/forge.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { opensslVerifies } from '../helpers/openssl.js';
@@ -46,10 +46,7 @@ const headSeq = async () =>
   Number((await port().query<{ n: number }>('SELECT max(global_seq) AS n FROM events'))[0]?.n ?? 0);
 
 /** Runs one write as someone holding the database would (test/helpers/forge.ts). */
-const tamper = (statement: string, params: unknown[]) =>
-  asForger(h.app.jiebang.db, async (f) => {
-    await f.run(statement, params);
-  });
+const tamper = (statement: string, params: unknown[]) => forgeStatement(h.app.jiebang.db, statement, params);
 
 /** Flips the last character of one event's payload text (`}` → `]` is one byte). */
 const editPayload = (id: string, seq: number, payload: string) =>
