@@ -22,7 +22,8 @@ export default defineConfig({
       {
         extends: true,
         // copy.test.ts moves a SQLite database into PostgreSQL, outbox-claims.test.ts shares an
-        // outbox between processes' dispatchers: they run with the PostgreSQL project. So does
+        // outbox between processes' dispatchers, held-writes.test.ts tests the PostgreSQL
+        // adapter's batched writes: they run with the PostgreSQL project. So does
         // postgres.test.ts: its suites run on SQLite from server.test.ts and durability.test.ts
         // (twice on SQLite was only more server processes at once on a 2-core machine).
         test: {
@@ -31,6 +32,7 @@ export default defineConfig({
           exclude: [
             'test/integration/copy.test.ts',
             'test/integration/outbox-claims.test.ts',
+            'test/integration/held-writes.test.ts',
             'test/e2e/postgres.test.ts',
           ],
           globalSetup: ['test/setup/browser-prerequisites.ts'],

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Sm2Signer } from '../crypto/sm2.js';
-import type { Db } from '../db/client.js';
+import type { BatchedWrite, Db, TransactionOptions } from '../db/client.js';
 import {
   challengeListItems,
   challenges,
@@ -34,6 +34,55 @@ export interface ChainSettings {
   /** Signs each daily checkpoint as it is recorded; unset: left for the service to sign at start. */
   signer?: Sm2Signer;
 }
+
+/**
+ * PostgreSQL, a group commit's batch (issue 15): advanceAndAppend for many events in one
+ * statement, sent once for the batch under the writers' lock in place of once an event. A
+ * challenge moves only from the version its event was decided on (none moved: no event, and
+ * the batch is run again write by write); events are inserted in the order they were made, so
+ * their places in the global chain follow their hashes.
+ */
+const advanceAndAppendMany: BatchedWrite = {
+  key: 'id',
+  tables: ['challenges', 'events'],
+  columns: [
+    'id',
+    'title',
+    'snapshot',
+    'version',
+    'headHash',
+    'machineVersion',
+    'at',
+    'expectedVersion',
+    'expectedMachineVersion',
+    'type',
+    'payload',
+    'facts',
+    'actor',
+    'stateAfter',
+    'prevHash',
+    'globalHash',
+  ],
+  text: `WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+      $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+      WITH ORDINALITY AS i(id, title, snapshot, version, head_hash, machine_version, at, expected_version,
+        expected_machine_version, type, payload, facts, actor, state_after, prev_hash, global_hash, ord)
+  ), moved AS (
+    UPDATE challenges c SET title = i.title, snapshot = i.snapshot, version = i.version, head_hash = i.head_hash,
+      machine_version = i.machine_version, updated_at = i.at
+    FROM input i
+    WHERE c.id = i.id AND c.version = i.expected_version AND c.machine_version = i.expected_machine_version
+    RETURNING i.ord
+  ), appended AS (
+    INSERT INTO events (challenge_id, seq, type, payload, facts, actor, at, machine_version, state_after, prev_hash, hash, global_hash)
+    SELECT i.id, i.version, i.type, i.payload, i.facts, i.actor, i.at, i.machine_version, i.state_after, i.prev_hash,
+      i.head_hash, i.global_hash
+    FROM input i JOIN moved m ON m.ord = i.ord ORDER BY i.ord
+    RETURNING global_seq, challenge_id
+  )
+  SELECT i.ord, a.global_seq FROM appended a JOIN input i ON i.id = a.challenge_id ORDER BY i.ord`,
+};
 
 export function createStore(db: Db, chain: ChainSettings = {}) {
   const statements = {
@@ -313,6 +362,7 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
            INSERT INTO events (challenge_id, seq, type, payload, facts, actor, at, machine_version, state_after, prev_hash, hash, global_hash)
            SELECT moved.id, @version, @type, @payload, @facts, @actor, @at, @machineVersion, @stateAfter, @prevHash, @headHash, @globalHash
            FROM moved RETURNING global_seq`,
+          advanceAndAppendMany,
         )
       : undefined,
   };
@@ -325,9 +375,9 @@ export function createStore(db: Db, chain: ChainSettings = {}) {
      * Runs `fn` in one write transaction (a savepoint inside another): a throw rolls back all
      * it wrote. SQLite: BEGIN IMMEDIATE; PostgreSQL: under the writers' advisory lock (src/db/).
      */
-    transaction<T>(fn: () => Promise<T>): Promise<T> {
+    transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T> {
       // Issue 13: the event streams look for new events once it is over (committed or not).
-      return db.$port.withTransaction(fn).finally(signalCommitted);
+      return db.$port.withTransaction(fn, options).finally(signalCommitted);
     },
   };
 }

@@ -16,7 +16,16 @@ import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle } from 'drizzle-orm/sqlite-proxy';
 import pg from 'pg';
-import type { Db, DbPort, RawRunResult, RawStatement, SqlParams } from '../client.js';
+import {
+  type BatchedWrite,
+  BatchRetry,
+  type Db,
+  type DbPort,
+  type RawRunResult,
+  type RawStatement,
+  type SqlParams,
+  type TransactionOptions,
+} from '../client.js';
 import * as schema from '../schema.js';
 
 /** The advisory lock every write transaction takes: "jiebang" as a 32-bit number. */
@@ -68,6 +77,29 @@ export function toPostgresSql(text: string, names?: string[]): string {
 
 const withoutPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
+/** A BatchedWrite held back, in the order it was made. */
+interface HeldWrite {
+  kind: 'write';
+  serial: number;
+  batched: BatchedWrite;
+  /** The server's name for `batched.text`, prepared once per connection. */
+  statementName: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * A savepoint opened among held writes: sent only if something must reach the server while it
+ * is open (then `sent`); `released` if it ended well before that (its writes now belong to the
+ * savepoint or transaction around it, as a RELEASE would have made them).
+ */
+interface HeldSavepoint {
+  kind: 'savepoint';
+  serial: number;
+  name: string;
+  depth: number;
+  state: 'held' | 'sent' | 'released';
+}
+
 /** What a write transaction shares with its savepoints. */
 interface Live {
   open: boolean;
@@ -75,10 +107,48 @@ interface Live {
   serial: number;
   /** The last savepoint that succeeded and is not yet released. */
   pendingRelease: { name: string; depth: number } | null;
+  /** deferWrites: what is held back, in order; undefined: each write is sent as it is made. */
+  held: (HeldWrite | HeldSavepoint)[] | undefined;
+  /** How many were ever held, so a rolled-back savepoint drops exactly what came after it. */
+  heldSerial: number;
+  /** Set once a held write failed: nothing more is sent, and the transaction rolls back. */
+  doomed: BatchRetry | undefined;
 }
 
 /** Names of statements the server prepares once per connection (node-postgres keeps them). */
 let prepared = 0;
+
+/**
+ * The tables a statement only reads, from its text; undefined for anything that may write (or
+ * lock rows): that must follow every held write and savepoint before it, so a rollback to one
+ * of them undoes it too. A read needs only the held writes to the tables it reads sent before it.
+ */
+export function tablesReadBy(sqlText: string): string[] | undefined {
+  if (!/^\s*select\b/i.test(sqlText) || /\b(insert|update|delete)\b/i.test(sqlText.replace(/'[^']*'/g, '')))
+    return undefined;
+  return [...sqlText.matchAll(/\b(?:from|join)\s+"?(\w+)"?/gi)].map((m) => (m[1] as string).toLowerCase());
+}
+
+/**
+ * One statement for a run of held writes; each must answer a row (its `ord`), and events their
+ * places in the global chain in the order they were made.
+ */
+async function sendWrites(client: pg.PoolClient, writes: HeldWrite[]): Promise<void> {
+  const [first] = writes as [HeldWrite];
+  const values = first.batched.columns.map((name) => writes.map((write) => write.params[name] ?? null));
+  const { rows } = await client.query<{ ord: number; global_seq?: number }>({
+    name: first.statementName,
+    text: first.batched.text,
+    values,
+  });
+  const inOrder = rows.every(
+    (row, i) =>
+      Number(row.ord) === i + 1 &&
+      (i === 0 || row.global_seq === undefined || Number(row.global_seq) > Number(rows[i - 1]?.global_seq)),
+  );
+  if (rows.length !== writes.length || !inOrder)
+    throw new BatchRetry(`${writes.length - rows.length} of ${writes.length} held writes changed nothing`);
+}
 
 export function openPostgres(url: string): Db {
   // Named in pg_stat_activity for the database's staff, unless the URL or PGAPPNAME names it.
@@ -97,23 +167,122 @@ export function openPostgres(url: string): Db {
   let rollbacks = 0;
   // The service's statements are few and fixed: each is rewritten once, not at every call
   // (issue 15: the rewrite walked every statement's text character by character).
-  const rewritten = new Map<string, { sqlText: string; names: string[] | undefined }>();
+  const rewritten = new Map<string, { sqlText: string; names: string[] | undefined; reads: string[] | undefined }>();
   const rewrite = (text: string, named: boolean) => {
     const key = named ? `@${text}` : text;
     let found = rewritten.get(key);
     if (!found) {
       const names: string[] | undefined = named ? [] : undefined;
-      found = { sqlText: toPostgresSql(text, names), names };
+      const sqlText = toPostgresSql(text, names);
+      found = { sqlText, names, reads: tablesReadBy(sqlText) };
       if (rewritten.size < 1000) rewritten.set(key, found);
     }
     return found;
   };
-  const run = (text: string, params: SqlParams, rowMode?: 'array') => {
-    const { sqlText, names } = rewrite(text, !Array.isArray(params));
+  const run = async (text: string, params: SqlParams, rowMode?: 'array') => {
+    const { sqlText, names, reads } = rewrite(text, !Array.isArray(params));
     const values = Array.isArray(params) ? params : (names ?? []).map((name) => params[name]);
     const config = { text: sqlText, values, ...(rowMode ? { rowMode } : {}) };
     const tx = inside();
-    return tx ? tx.client.query(config) : pool.query(config);
+    if (!tx) return pool.query(config);
+    // What was held back goes first, as far as this statement may read it or follow it.
+    await sendHeld(tx.client, tx.live, reads);
+    return tx.client.query(config);
+  };
+  /**
+   * A savepoint among held writes (deferWrites): nothing is sent for it unless something must
+   * reach the server while it is open (sendHeld sends it then). Ending well leaves its writes
+   * held; failing drops them, and rolls the server back only if it had been sent.
+   */
+  const heldSavepoint = async <T>(
+    outer: { client: pg.PoolClient; depth: number; live: Live },
+    fn: () => Promise<T>,
+  ): Promise<T> => {
+    const { client, depth, live } = outer;
+    const held = live.held as (HeldWrite | HeldSavepoint)[];
+    if (live.doomed) throw live.doomed;
+    const marker: HeldSavepoint = {
+      kind: 'savepoint',
+      serial: ++live.heldSerial,
+      name: `sp${depth}`,
+      depth,
+      state: 'held',
+    };
+    held.push(marker);
+    try {
+      const result = await current.run({ ...outer, depth: depth + 1 }, fn);
+      if (marker.state === 'sent') live.pendingRelease = { name: marker.name, depth };
+      else marker.state = 'released';
+      return result;
+    } catch (error) {
+      if (live.doomed) throw live.doomed;
+      rollbacks += 1;
+      // Held in the order made: what it holds is everything from its own place on.
+      const from = held.findIndex((item) => item.serial >= marker.serial);
+      if (from !== -1) held.length = from;
+      if (marker.state === 'sent') {
+        if (live.pendingRelease && live.pendingRelease.depth >= depth) live.pendingRelease = null;
+        await client.query(`ROLLBACK TO SAVEPOINT ${marker.name}; RELEASE SAVEPOINT ${marker.name}`);
+      }
+      throw error;
+    }
+  };
+  /**
+   * Sends what the transaction holds back, in order, each run of writes of one kind as one
+   * statement: all of it before a write; before a read of `reads`, what comes up to the last
+   * held write to one of those tables (the savepoints after it stay held: a read needs none).
+   */
+  const sendHeld = async (client: pg.PoolClient, live: Live, reads?: readonly string[]): Promise<void> => {
+    if (live.doomed) throw live.doomed;
+    const held = live.held;
+    if (!held || held.length === 0) return;
+    let left = held.length;
+    if (reads) {
+      // Up to the last held write to a table it reads; none: nothing need go first.
+      while (left > 0) {
+        const item = held[left - 1] as HeldWrite | HeldSavepoint;
+        if (item.kind === 'write' && item.batched.tables.some((table) => reads.includes(table))) break;
+        left -= 1;
+      }
+    }
+    const take = () => {
+      left -= 1;
+      return held.shift() as HeldWrite | HeldSavepoint;
+    };
+    try {
+      while (left > 0) {
+        const first = take();
+        if (first.kind === 'savepoint') {
+          if (first.state === 'released') continue;
+          const release = live.pendingRelease && live.pendingRelease.depth >= first.depth ? live.pendingRelease : null;
+          await client.query(
+            release ? `RELEASE SAVEPOINT ${release.name}; SAVEPOINT ${first.name}` : `SAVEPOINT ${first.name}`,
+          );
+          if (release) live.pendingRelease = null;
+          first.state = 'sent';
+          continue;
+        }
+        // The run: the writes of this kind that follow, up to another kind, a savepoint still
+        // open, or a second write with the same key (one statement updates a row once).
+        const writes = [first];
+        const keys = new Set([first.params[first.batched.key]]);
+        while (left > 0) {
+          const next = held[0] as HeldWrite | HeldSavepoint;
+          if (next.kind === 'savepoint' && next.state === 'released') {
+            take();
+            continue;
+          }
+          if (next.kind !== 'write' || next.batched !== first.batched || keys.has(next.params[next.batched.key])) break;
+          keys.add(next.params[next.batched.key]);
+          writes.push(next);
+          take();
+        }
+        await sendWrites(client, writes);
+      }
+    } catch (error) {
+      live.doomed = error instanceof BatchRetry ? error : new BatchRetry(error);
+      throw live.doomed;
+    }
   };
   const db = drizzle(
     async (text, params, method) => {
@@ -127,8 +296,9 @@ export function openPostgres(url: string): Db {
   const port: DbPort = {
     dialect: 'postgres',
     location: withoutPassword(url),
-    async withTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    async withTransaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       const outer = inside();
+      if (outer?.live.held) return heldSavepoint(outer, fn);
       if (outer) {
         const { client, depth, live } = outer;
         const name = `sp${depth}`;
@@ -156,10 +326,20 @@ export function openPostgres(url: string): Db {
         // One round trip, not two: a simple query may hold both statements (no parameters).
         await client.query(BEGIN_AND_LOCK);
         transactions += 1;
-        const live: Live = { open: true, serial: transactions, pendingRelease: null };
+        const live: Live = {
+          open: true,
+          serial: transactions,
+          pendingRelease: null,
+          held: options.deferWrites ? [] : undefined,
+          heldSerial: 0,
+          doomed: undefined,
+        };
         const result = await current.run({ client, depth: 1, live }, fn).finally(() => {
           live.open = false;
         });
+        await sendHeld(client, live);
+        // A held write failed under code that caught the error: the transaction still fails.
+        if (live.doomed) throw live.doomed;
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -185,16 +365,32 @@ export function openPostgres(url: string): Db {
     // ends, so what it wrote and read under the lock stays true for the rest of it.
     commitsByOthers: () => inside()?.live.serial,
     rollbacks: () => rollbacks,
-    prepare: <R>(text: string): RawStatement<R> => {
+    prepare: <R>(text: string, batched?: BatchedWrite): RawStatement<R> => {
       const names: string[] = [];
       const config = { name: `jiebang_${++prepared}`, text: toPostgresSql(text, names) };
-      const exec = (params: Record<string, unknown> = {}, rowMode?: 'array') => {
+      const reads = tablesReadBy(config.text);
+      const batchName = batched ? `jiebang_${++prepared}` : '';
+      const exec = async (params: Record<string, unknown> = {}, rowMode?: 'array') => {
         const query = { ...config, values: names.map((n) => params[n]), ...(rowMode ? { rowMode } : {}) };
         const tx = inside();
-        return tx ? tx.client.query(query) : pool.query(query);
+        if (!tx) return pool.query(query);
+        await sendHeld(tx.client, tx.live, reads);
+        return tx.client.query(query);
       };
       return {
-        run: async (params): Promise<RawRunResult> => {
+        run: async (params = {}): Promise<RawRunResult> => {
+          const tx = inside();
+          if (batched && tx?.live.held) {
+            if (tx.live.doomed) throw tx.live.doomed;
+            tx.live.held.push({
+              kind: 'write',
+              serial: ++tx.live.heldSerial,
+              batched,
+              statementName: batchName,
+              params,
+            });
+            return { changes: 1, lastInsertRowid: 0, deferred: true };
+          }
           const result = await exec(params, 'array');
           const first = (result.rows[0] as unknown[] | undefined)?.[0];
           return { changes: result.rowCount ?? 0, lastInsertRowid: typeof first === 'number' ? first : 0 };

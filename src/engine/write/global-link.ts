@@ -28,8 +28,11 @@ export interface GlobalLink {
 }
 
 interface ChainHead {
-  /** The last event's place, none before the first event. */
-  head: { globalSeq: number; globalHash: string; at: string } | undefined;
+  /**
+   * The last event, none before the first event. Its place is unknown while its write is held
+   * back (PostgreSQL, a batch's writes: src/db/postgres/open.ts); read when a checkpoint needs it.
+   */
+  head: { globalSeq: number | undefined; globalHash: string; at: string } | undefined;
   /** The hash the last event was chained with. */
   inEffect: HashAlgorithm;
 }
@@ -64,12 +67,13 @@ export function keepGlobalHead(
   written: { globalHash: string; at: string; algorithm: HashAlgorithm },
 ): void {
   const stamp = headStamp(store);
-  const globalSeq = (inserted as { lastInsertRowid?: number | bigint }).lastInsertRowid;
-  // No place answered (a statement without one): the head is read again next time.
-  if (stamp === undefined || globalSeq === undefined || Number(globalSeq) <= 0) return;
+  const { lastInsertRowid: globalSeq, deferred } = inserted as { lastInsertRowid?: number | bigint; deferred?: true };
+  // No place answered (a statement without one, and not held back): the head is read again next time.
+  if (stamp === undefined) return;
+  if (!deferred && (globalSeq === undefined || Number(globalSeq) <= 0)) return;
   keptHeads.set(store, {
     chain: {
-      head: { globalSeq: Number(globalSeq), globalHash: written.globalHash, at: written.at },
+      head: { globalSeq: deferred ? undefined : Number(globalSeq), globalHash: written.globalHash, at: written.at },
       inEffect: written.algorithm,
     },
     stamp,
@@ -81,7 +85,7 @@ export async function linkGlobally(store: Store, at: string): Promise<GlobalLink
   if (head && beijingDate(head.at) < beijingDate(at)) {
     const checkpoint = {
       day: beijingDate(head.at),
-      globalSeq: Number(head.globalSeq),
+      globalSeq: await placeOf(store, head),
       globalHash: head.globalHash,
       hashAlgorithm: inEffect,
     };
@@ -98,10 +102,19 @@ export async function linkGlobally(store: Store, at: string): Promise<GlobalLink
   const wanted = store.chain.hashAlgorithm ?? inEffect;
   if (wanted !== inEffect)
     await store.insertHashSwitch.run({
-      afterGlobalSeq: head ? Number(head.globalSeq) : 0,
+      afterGlobalSeq: head ? await placeOf(store, head) : 0,
       afterGlobalHash: head?.globalHash ?? GENESIS_HASH,
       algorithm: wanted,
       at,
     });
   return { prevGlobalHash: head?.globalHash ?? GENESIS_HASH, algorithm: wanted };
+}
+
+/** The head's place in the global chain; read (its write sent first) if it was held back. */
+async function placeOf(store: Store, head: NonNullable<ChainHead['head']>): Promise<number> {
+  if (head.globalSeq !== undefined) return head.globalSeq;
+  const row = await store.globalHead.get();
+  if (row?.globalHash !== head.globalHash) throw new Error("the global chain moved under the writers' lock");
+  head.globalSeq = Number(row.globalSeq);
+  return head.globalSeq;
 }

@@ -6,7 +6,14 @@
  * single path changes but the number of commits: the events of a batch share their WAL pages
  * and one commit (measured: the commit was about half of a transition's cost). One batch at a
  * time: the next waits for the one before it to commit.
+ *
+ * On PostgreSQL the batch's events are also written together (deferWrites: one statement under
+ * the writers' lock for the batch, not two round trips an event). If one of them could not be
+ * written as decided (another process moved its challenge on), nothing of the batch is kept,
+ * and the batch runs again with each write sent as it is made, where each event is refused or
+ * decided again on its own.
  */
+import { BatchRetry } from '../../db/client.js';
 import type { Store } from '../store.js';
 
 interface Job {
@@ -55,17 +62,15 @@ export class GroupCommit {
   private async flush(): Promise<void> {
     this.flushing = true;
     const jobs = this.jobs.splice(0, this.maxBatch);
-    const outcomes: Outcome[] = [];
+    let outcomes: Outcome[];
     try {
-      await this.store.transaction(async () => {
-        for (const job of jobs) {
-          try {
-            outcomes.push({ ok: true, value: await job.work() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      });
+      try {
+        outcomes = await this.batch(jobs, true);
+      } catch (error) {
+        if (!(error instanceof BatchRetry)) throw error;
+        this.onRollback();
+        outcomes = await this.batch(jobs, false);
+      }
     } catch (error) {
       this.onRollback();
       for (const job of jobs) job.reject(error);
@@ -79,5 +84,23 @@ export class GroupCommit {
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
+  }
+
+  /** The jobs one after another in one transaction, each outcome kept for after the commit. */
+  private async batch(jobs: Job[], deferWrites: boolean): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    await this.store.transaction(
+      async () => {
+        for (const job of jobs) {
+          try {
+            outcomes.push({ ok: true, value: await job.work() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      },
+      { deferWrites },
+    );
+    return outcomes;
   }
 }

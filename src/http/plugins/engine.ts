@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { loadOrCreateKeyFile } from '../../crypto/key-file.js';
 import { generateSm2PrivateKeyPem, type Sm2Signer, sm2SignerFromPem } from '../../crypto/sm2.js';
-import type { Db } from '../../db/client.js';
+import type { Db, TransactionOptions } from '../../db/client.js';
 import { migrateDatabase } from '../../db/migrate.js';
 import { registerSigningKey, signUnsignedCheckpoints } from '../../engine/audit/checkpoint-signatures.js';
 import type { HashAlgorithm } from '../../engine/canonical.js';
@@ -73,10 +73,10 @@ export default fp(
     // Issue 14: each group commit is timed for `jiebang_commit_seconds` (src/http/metrics.ts).
     const commitSeconds = app.hasDecorator('metrics') ? app.metrics.commitSeconds : undefined;
     const timed = {
-      transaction: async <T>(fn: () => Promise<T>): Promise<T> => {
+      transaction: async <T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T> => {
         const end = commitSeconds?.startTimer();
         try {
-          return await store.transaction(fn);
+          return await store.transaction(fn, options);
         } finally {
           end?.();
         }
