@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Parties, registerParties } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
-import { type Browser, launchBrowser, SCREENSHOTS } from './browser.js';
+import { type Browser, launchBrowser, SCREENSHOTS, screenshotsOnFailure } from './browser.js';
 
 let h: Harness;
 let p: Parties;
 let browser: Browser;
+screenshotsOnFailure('audit-console', () => browser);
 let base: string;
 
 const staff = {

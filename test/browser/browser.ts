@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { beforeEach } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -90,4 +91,26 @@ export async function launchBrowser(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A failed test leaves a screenshot of every page it still had open
+ * (test-results/screenshots/failed-<file>-<test>-<n>.png): what the person at the browser saw
+ * when the test gave up, which a timeout's message alone does not say.
+ */
+export function screenshotsOnFailure(file: string, browser: () => Browser | undefined): void {
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(async () => {
+      const slug = task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+      const pages = browser()?.context.pages() ?? [];
+      for (const [i, page] of pages.entries()) {
+        const path = join(SCREENSHOTS, `failed-${file}-${slug}-${i}.png`);
+        // A page that is closing cannot be drawn: the other pages still are.
+        await page.screenshot({ path, fullPage: true }).then(
+          () => console.error(`screenshot of ${page.url()} at the failure: ${path}`),
+          () => {},
+        );
+      }
+    });
+  });
 }

@@ -13,11 +13,12 @@ import { type Parties, registerParties, techDraft, token, UNITS } from '../helpe
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { anonymous } from '../helpers/public.js';
-import { type Browser, launchBrowser, SCREENSHOTS } from './browser.js';
+import { type Browser, launchBrowser, SCREENSHOTS, screenshotsOnFailure } from './browser.js';
 
 let h: Harness;
 let p: Parties;
 let browser: Browser;
+screenshotsOnFailure('console', () => browser);
 let base: string;
 
 /** A unit registers itself with its administrator's account, and the bureau approves it. */

@@ -6,11 +6,12 @@ import { type Parties, registerParties, techDraft } from '../helpers/fixtures.js
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
 import { opensslVerifies } from '../helpers/openssl.js';
-import { type Browser, launchBrowser, SCREENSHOTS } from './browser.js';
+import { type Browser, launchBrowser, SCREENSHOTS, screenshotsOnFailure } from './browser.js';
 
 let h: Harness;
 let p: Parties;
 let browser: Browser;
+screenshotsOnFailure('notice-checkpoint', () => browser);
 let base: string;
 
 beforeAll(async () => {

@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { code, type Parties, registerParties, techDraft } from '../helpers/fixtures.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { ChallengeDriver } from '../helpers/lifecycle.js';
-import { type Browser, launchBrowser, SCREENSHOTS } from './browser.js';
+import { type Browser, launchBrowser, SCREENSHOTS, screenshotsOnFailure } from './browser.js';
 
 let h: Harness;
 let p: Parties;
 let browser: Browser;
+screenshotsOnFailure('open-call', () => browser);
 let base: string;
 
 beforeAll(async () => {
