@@ -102,7 +102,8 @@ export function screenshotsOnFailure(file: string, browser: () => Browser | unde
   beforeEach(({ task, onTestFailed }) => {
     onTestFailed(async () => {
       const slug = task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
-      const pages = browser()?.context.pages() ?? [];
+      // The persistent context's first tab stays blank: only the pages the test opened.
+      const pages = (browser()?.context.pages() ?? []).filter((page) => page.url() !== 'about:blank');
       for (const [i, page] of pages.entries()) {
         const path = join(SCREENSHOTS, `failed-${file}-${slug}-${i}.png`);
         // A page that is closing cannot be drawn: the other pages still are.
