@@ -1,5 +1,6 @@
 /** The environment, parsed once (api.md "Running it"). */
 import { z } from 'zod';
+import { POSTGRES_URL } from './database-url.js';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -10,10 +11,7 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   JIEBANG_DB: z.string().min(1).default('./data/jiebang.db'),
-  JIEBANG_DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'JIEBANG_DATABASE_URL must be a postgres:// URL')
-    .optional(),
+  JIEBANG_DATABASE_URL: z.string().regex(POSTGRES_URL, 'JIEBANG_DATABASE_URL must be a postgres:// URL').optional(),
   JIEBANG_ADMIN_TOKEN: z.string().min(16, 'JIEBANG_ADMIN_TOKEN must be at least 16 characters').optional(),
   JIEBANG_TEST_CLOCK: flag,
   JIEBANG_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),

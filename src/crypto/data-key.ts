@@ -12,6 +12,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { isPostgresUrl } from '../base/database-url.js';
 import { loadOrCreateKeyFile } from './key-file.js';
 
 export interface DataKey {
@@ -84,7 +85,7 @@ export function loadOrGenerateDataKey(path: string): { key: DataKey; generated: 
 export function dataKeyPathFor(dbPath: string, configured: string | undefined, filesDir?: string): string {
   if (configured) return configured;
   if (dbPath === ':memory:') return join(mkdtempSync(join(tmpdir(), 'jiebang-key-')), 'data.key');
-  if (!/^postgres(ql)?:\/\//.test(dbPath)) return join(dirname(dbPath), 'data.key');
+  if (!isPostgresUrl(dbPath)) return join(dirname(dbPath), 'data.key');
   const path = join(dirname(filesDir ?? join('data', 'files')), 'data.key');
   const earlier = join('data', 'data.key');
   if (resolve(path) !== resolve(earlier) && !existsSync(path) && existsSync(earlier))

@@ -9,6 +9,7 @@
  * Callers `await` every statement: a SQLite statement answers at once, a PostgreSQL one later.
  */
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { isPostgresUrl } from '../base/database-url.js';
 import { openPostgres } from './postgres/open.js';
 import type * as schema from './schema.js';
 import { openSqlite } from './sqlite/open.js';
@@ -131,7 +132,7 @@ export function changesOf(result: unknown): number {
   return r?.changes ?? r?.rowCount ?? 0;
 }
 
-export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
+export { isPostgresUrl };
 
 /** A `postgres://` URL opens PostgreSQL; anything else is a SQLite file. */
 export function openDatabase(location: string, synchronous: Synchronous = 'normal'): Db {
