@@ -140,6 +140,27 @@ describe('writes held back in a batch (PostgreSQL)', () => {
     expect(savepoints()).toEqual([]);
   });
 
+  it('only a job that had written counts as a rollback (what a writer kept of its writes is stale then)', async () => {
+    const before = db.$port.rollbacks?.() ?? -1;
+    await deferred(async () => {
+      await job(() => move.run({ id: 'a', expected: 0, value: 1 }));
+      await expect(
+        job(() => {
+          throw new Error('refused before any write');
+        }),
+      ).rejects.toThrow('refused before any write');
+      expect(db.$port.rollbacks?.()).toBe(before);
+      await expect(
+        job(async () => {
+          await move.run({ id: 'b', expected: 0, value: 1 });
+          throw new Error('refused after its write');
+        }),
+      ).rejects.toThrow('refused after its write');
+      expect(db.$port.rollbacks?.()).toBe(before + 1);
+    });
+    expect(await values()).toEqual({ a: 1, b: 0, c: 0 });
+  });
+
   it('a job whose plain write went to the server is rolled back to its savepoint, held writes and all', async () => {
     await deferred(async () => {
       await job(() => move.run({ id: 'a', expected: 0, value: 1 }));

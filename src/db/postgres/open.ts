@@ -216,9 +216,12 @@ export function openPostgres(url: string): Db {
       return result;
     } catch (error) {
       if (live.doomed) throw live.doomed;
-      rollbacks += 1;
       // Held in the order made: what it holds is everything from its own place on.
       const from = held.findIndex((item) => item.serial >= marker.serial);
+      const unsent = from === -1 ? 0 : held.length - from - (marker.state === 'sent' ? 0 : 1);
+      // Something it wrote is undone (what a writer kept of its writes is stale); a refusal
+      // before any write undoes nothing, and the batch's writes need not be sent for it.
+      if (marker.state === 'sent' || unsent > 0) rollbacks += 1;
       if (from !== -1) held.length = from;
       if (marker.state === 'sent') {
         if (live.pendingRelease && live.pendingRelease.depth >= depth) live.pendingRelease = null;
