@@ -123,7 +123,7 @@ let prepared = 0;
  * lock rows): that must follow every held write and savepoint before it, so a rollback to one
  * of them undoes it too. A read needs only the held writes to the tables it reads sent before it.
  */
-export function tablesReadBy(sqlText: string): string[] | undefined {
+function tablesReadBy(sqlText: string): string[] | undefined {
   if (!/^\s*select\b/i.test(sqlText) || /\b(insert|update|delete)\b/i.test(sqlText.replace(/'[^']*'/g, '')))
     return undefined;
   return [...sqlText.matchAll(/\b(?:from|join)\s+"?(\w+)"?/gi)].map((m) => (m[1] as string).toLowerCase());
@@ -183,6 +183,10 @@ export function openPostgres(url: string): Db {
     const { sqlText, names, reads } = rewrite(text, !Array.isArray(params));
     const values = Array.isArray(params) ? params : (names ?? []).map((name) => params[name]);
     const config = { text: sqlText, values, ...(rowMode ? { rowMode } : {}) };
+    return send(config, reads);
+  };
+  /** A statement on the open transaction's connection, after what it must follow; else on the pool. */
+  const send = async (config: pg.QueryConfig, reads: readonly string[] | undefined) => {
     const tx = inside();
     if (!tx) return pool.query(config);
     // What was held back goes first, as far as this statement may read it or follow it.
@@ -218,10 +222,10 @@ export function openPostgres(url: string): Db {
       if (live.doomed) throw live.doomed;
       // Held in the order made: what it holds is everything from its own place on.
       const from = held.findIndex((item) => item.serial >= marker.serial);
-      const unsent = from === -1 ? 0 : held.length - from - (marker.state === 'sent' ? 0 : 1);
       // Something it wrote is undone (what a writer kept of its writes is stale); a refusal
       // before any write undoes nothing, and the batch's writes need not be sent for it.
-      if (marker.state === 'sent' || unsent > 0) rollbacks += 1;
+      if (marker.state === 'sent' || held.some((item) => item.kind === 'write' && item.serial > marker.serial))
+        rollbacks += 1;
       if (from !== -1) held.length = from;
       if (marker.state === 'sent') {
         if (live.pendingRelease && live.pendingRelease.depth >= depth) live.pendingRelease = null;
@@ -340,9 +344,9 @@ export function openPostgres(url: string): Db {
         const result = await current.run({ client, depth: 1, live }, fn).finally(() => {
           live.open = false;
         });
+        // What is still held goes now; a held write that failed before, under code that caught
+        // the error, makes this throw too, so the transaction still fails.
         await sendHeld(client, live);
-        // A held write failed under code that caught the error: the transaction still fails.
-        if (live.doomed) throw live.doomed;
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -373,13 +377,8 @@ export function openPostgres(url: string): Db {
       const config = { name: `jiebang_${++prepared}`, text: toPostgresSql(text, names) };
       const reads = tablesReadBy(config.text);
       const batchName = batched ? `jiebang_${++prepared}` : '';
-      const exec = async (params: Record<string, unknown> = {}, rowMode?: 'array') => {
-        const query = { ...config, values: names.map((n) => params[n]), ...(rowMode ? { rowMode } : {}) };
-        const tx = inside();
-        if (!tx) return pool.query(query);
-        await sendHeld(tx.client, tx.live, reads);
-        return tx.client.query(query);
-      };
+      const exec = (params: Record<string, unknown> = {}, rowMode?: 'array') =>
+        send({ ...config, values: names.map((n) => params[n]), ...(rowMode ? { rowMode } : {}) }, reads);
       return {
         run: async (params = {}): Promise<RawRunResult> => {
           const tx = inside();
