@@ -42,6 +42,9 @@ describe('jiebang copy --from <sqlite> --to <postgres>', () => {
     // A refusal, so the denials table has rows too.
     const refused = await sqlite.send(p.solverA, 'wlmq-2026-0001', { type: 'UPDATE', summary: '越权' });
     expect([403, 404]).toContain(refused.status);
+    // The source's reminder sweep runs on its own timer: plan the deadlines' reminders now, so
+    // none is written between the copy and the comparison of the two databases below.
+    await sqlite.app.reminders.sweep();
 
     const target = await startHarness(undefined, {}, undefined, 'postgres');
     const from = openDatabase(sqlite.dbFile);
