@@ -132,7 +132,9 @@ export class ServerProcess {
         await this.waitUntilHealthy();
         return;
       } catch (error) {
-        const portTaken = this.exitStatus !== undefined && own.includes('EADDRINUSE');
+        // The CLI says so in words (src/cli/errors.ts, no stack); a raw error names the code.
+        const portTaken =
+          this.exitStatus !== undefined && (own.includes('EADDRINUSE') || own.includes('the port is already in use'));
         if (!portTaken || attempt >= 3) throw error;
       }
     }
