@@ -61,12 +61,26 @@ export class BatchRetry extends Error {
   }
 }
 
+/**
+ * A check made under the writers' lock when a deferred transaction takes it (PostgreSQL, issue 15):
+ * what code decided before then rests on what this process kept from earlier transactions, and
+ * holds only if the database still reads as it expects. `sql` has no parameters: it goes with
+ * BEGIN and the lock in one round trip. `settle` gets its rows and the held writes of a kind, in
+ * the order they were made, to fill in what only the lock's holder may know (an event's place in
+ * the global chain); a throw fails the transaction as BatchRetry.
+ */
+export interface LockedCheck {
+  readonly sql: string;
+  settle(rows: Record<string, unknown>[], held: (write: BatchedWrite) => Record<string, unknown>[]): void;
+}
+
 /** How a write transaction runs. */
 export interface TransactionOptions {
   /**
    * PostgreSQL: hold back its BatchedWrites until a statement that is not one, or the commit,
    * needs them sent (ignored inside another transaction, and by SQLite, whose writes cost no
-   * round trip). The caller must be ready to catch BatchRetry and run it again without.
+   * round trip); and begin it, taking the writers' lock, only then (`checkUnderLock`). The
+   * caller must be ready to catch BatchRetry and run it again without.
    */
   deferWrites?: boolean;
 }
@@ -108,8 +122,9 @@ export interface DbPort {
    * A number that changes whenever another connection may have committed what this one keeps
    * of its writes, so a process may keep what it read until then; undefined where the store
    * cannot say. SQLite: `PRAGMA data_version` (any commit by another connection). PostgreSQL:
-   * only inside a write transaction, which holds the writers' lock, so no other writer commits
-   * until it ends; a number for that transaction (outside one: undefined, nothing is kept).
+   * only inside a write transaction once it holds the writers' lock, so no other writer commits
+   * until it ends; a number for that transaction (outside one, or before a deferred one takes the
+   * lock: undefined, nothing is kept).
    */
   commitsByOthers?(): number | undefined;
   /**
@@ -117,6 +132,13 @@ export interface DbPort {
    * `commitsByOthers`, what a writer kept of its own writes is still true while neither moves.
    */
   rollbacks?(): number;
+  /**
+   * PostgreSQL, inside a deferred write transaction that has not yet sent anything, so has not
+   * taken the writers' lock: the check named `key` (made by `make` the first time), to be settled
+   * under the lock before anything of the transaction reaches the server. Undefined once the lock
+   * is held, outside such a transaction, and on SQLite: then the code reads what it needs.
+   */
+  checkUnderLock?<C extends LockedCheck>(key: string, make: () => C): C | undefined;
   /** A raw statement, prepared now and kept by the caller (see RawStatement); `batched`: BatchedWrite. */
   prepare<R = unknown>(text: string, batched?: BatchedWrite): RawStatement<R>;
   /** Applies the dialect's drizzle-kit migrations: migrations/ (SQLite), migrations/postgres/. */

@@ -42,7 +42,7 @@ export interface ChainSettings {
  * the batch is run again write by write); events are inserted in the order they were made, so
  * their places in the global chain follow their hashes.
  */
-const advanceAndAppendMany: BatchedWrite = {
+export const advanceAndAppendMany: BatchedWrite = {
   key: 'id',
   tables: ['challenges', 'events'],
   columns: [

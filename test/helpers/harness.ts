@@ -56,9 +56,9 @@ export interface Harness extends Transport {
   now(): string;
   /**
    * A second app on the same database, as another service process would be (issue 15): its own
-   * connection and caches; closed with the harness.
+   * connection and caches, and these settings changed (issue 15: JIEBANG_HASH); closed with the harness.
    */
-  otherWriter(): Promise<Pick<Harness, 'request' | 'send'>>;
+  otherWriter(settings?: Partial<BuildOptions['config']>): Promise<Pick<Harness, 'request' | 'send'>>;
   /** Stops the app and starts it again on the same database, with these settings changed (issue 16: JIEBANG_HASH). */
   restart(settings: Partial<BuildOptions['config']>): Promise<void>;
   close(): Promise<void>;
@@ -87,9 +87,9 @@ export async function startHarness(
     filesDir: database.filesDir,
     ...extra,
   };
-  const build = async () => {
+  const build = async (settings: Partial<BuildOptions['config']> = {}) => {
     const built = await buildApp({
-      config,
+      config: { ...config, ...settings },
       db: openDatabase(dbFile),
       clock,
       scheduler: false,
@@ -146,8 +146,8 @@ export async function startHarness(
       await moveClockTo(harness, instant);
     },
     now: () => clock.now().toISOString(),
-    async otherWriter() {
-      const other = await build();
+    async otherWriter(settings) {
+      const other = await build(settings);
       others.push(other);
       const otherRequest = requestTo(() => other);
       return {

@@ -11,7 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type BatchedWrite, BatchRetry, type Db, openDatabase, type RawStatement } from '../../src/db/client.js';
+import {
+  type BatchedWrite,
+  BatchRetry,
+  type Db,
+  type LockedCheck,
+  openDatabase,
+  type RawStatement,
+} from '../../src/db/client.js';
+import { WRITE_LOCK } from '../../src/db/postgres/open.js';
+import { advanceAndAppendMany } from '../../src/engine/store.js';
 import { keepGlobalHead, linkGlobally } from '../../src/engine/write/global-link.js';
 import { registerParties } from '../helpers/fixtures.js';
 import { startHarness } from '../helpers/harness.js';
@@ -37,6 +46,10 @@ let db: Db;
 let move: RawStatement;
 /** Statements the service sent to the server, by text, in this test. */
 let sent: string[];
+/** The connection each of `sent` went on. */
+let senders: pg.Client[];
+/** Run once, just before the next BEGIN that settles late links: what another process does meanwhile. */
+let beforeLateBegin: (() => Promise<unknown>) | undefined;
 
 beforeAll(async () => {
   database = await freshDatabase(dir, 'postgres');
@@ -55,10 +68,23 @@ beforeEach(async () => {
   await db.$port.run('DELETE FROM notes');
   await db.$port.run("INSERT INTO counters (id, value) VALUES ('a', 0), ('b', 0), ('c', 0)");
   sent = [];
+  senders = [];
+  beforeLateBegin = undefined;
   const query = pg.Client.prototype.query;
   vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     const config = args[0] as string | { text: string };
-    sent.push(typeof config === 'string' ? config : config.text);
+    const text = typeof config === 'string' ? config : config.text;
+    const meanwhile = beforeLateBegin;
+    if (meanwhile && isLateBegin(text)) {
+      beforeLateBegin = undefined;
+      return meanwhile().then(() => {
+        sent.push(text);
+        senders.push(this);
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      });
+    }
+    sent.push(text);
+    senders.push(this);
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query);
 });
@@ -77,6 +103,30 @@ const notes = async () => (await db.$port.query<{ text: string }>('SELECT text F
 const batched = () => sent.filter((text) => text === moveMany.text).length;
 const savepoints = () => sent.filter((text) => /SAVEPOINT/.test(text));
 const deferred = <T>(fn: () => Promise<T>) => db.$port.withTransaction(fn, { deferWrites: true });
+/** A BEGIN that also settles the links of events decided before the lock (src/engine/write/global-link.ts). */
+const isLateBegin = (text: string) => text.startsWith('BEGIN') && text.includes('global_hash');
+const begins = () => sent.filter((text) => text.startsWith('BEGIN'));
+/** What the transaction that began with the first late BEGIN sent, from that BEGIN to its end. */
+function lateTransaction(): string[] {
+  const at = sent.findIndex(isLateBegin);
+  const texts = sent.slice(at).filter((_, i) => senders[at + i] === senders[at]);
+  return texts.slice(0, texts.findIndex((text) => text === 'COMMIT' || text === 'ROLLBACK') + 1);
+}
+/** How many connections hold the writers' lock, asked on a connection of its own. */
+async function lockHolders(): Promise<number> {
+  const client = new pg.Client({ connectionString: database.location });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted",
+      [WRITE_LOCK],
+    );
+    return rows[0]?.n ?? -1;
+  } finally {
+    await client.end();
+  }
+}
+const check = (sql: string, settle: LockedCheck['settle']): LockedCheck => ({ sql, settle });
 /** A job of a batch: in a savepoint, as the engine's event is. */
 const job = (fn: () => unknown) => db.$port.withTransaction(async () => fn());
 
@@ -204,6 +254,213 @@ describe('writes held back in a batch (PostgreSQL)', () => {
     await expect(outcome).rejects.toBeInstanceOf(BatchRetry);
     expect(await values()).toEqual({ a: 0, b: 0, c: 0 });
     expect(await notes()).toEqual([]);
+  });
+});
+
+describe("a deferred transaction takes the writers' lock only when something must reach the server (PostgreSQL)", () => {
+  it('at its first statement, with the checks asked for before it, in one round trip', async () => {
+    let settled: unknown;
+    await deferred(async () => {
+      const asked = db.$port.checkUnderLock?.('test', () =>
+        check('SELECT 7 AS seven', (rows) => {
+          settled = rows;
+        }),
+      );
+      expect(asked).toBeDefined();
+      await job(() => move.run({ id: 'a', expected: 0, value: 1 }));
+      expect(begins()).toEqual([]);
+      expect(await lockHolders()).toBe(0);
+      // The first statement: BEGIN, the lock and the check go first, then what was held.
+      expect(await values()).toMatchObject({ a: 1 });
+      expect(await lockHolders()).toBe(1);
+      expect(db.$port.checkUnderLock?.('later', () => check('SELECT 1', () => {}))).toBeUndefined();
+    });
+    expect(begins()).toEqual([`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK}); SELECT 7 AS seven`]);
+    expect(settled).toEqual([{ seven: 7 }]);
+  });
+
+  it('with only held writes, at commit: the checks settle them first', async () => {
+    await deferred(async () => {
+      db.$port.checkUnderLock?.('tenfold', () =>
+        check('SELECT 1', (_rows, held) => {
+          for (const params of held(moveMany)) params.value = Number(params.value) * 10;
+        }),
+      );
+      await job(() => move.run({ id: 'a', expected: 0, value: 1 }));
+      await job(() => move.run({ id: 'b', expected: 0, value: 2 }));
+      expect(await lockHolders()).toBe(0);
+    });
+    expect(batched()).toBe(1);
+    expect(await values()).toEqual({ a: 10, b: 20, c: 0 });
+  });
+
+  it('a check is given the writes still held, in the order made: not those of a job that failed', async () => {
+    let given: unknown[] = [];
+    await deferred(async () => {
+      db.$port.checkUnderLock?.('given', () =>
+        check('SELECT 1', (_rows, held) => {
+          given = held(moveMany).map((params) => params.id);
+        }),
+      );
+      await job(() => move.run({ id: 'c', expected: 0, value: 1 }));
+      await job(async () => {
+        await move.run({ id: 'b', expected: 0, value: 1 });
+        throw new Error('refused after its write');
+      }).catch(() => {});
+      await job(() => move.run({ id: 'a', expected: 0, value: 1 }));
+    });
+    expect(given).toEqual(['c', 'a']);
+    expect(await values()).toEqual({ a: 1, b: 0, c: 1 });
+  });
+
+  it('a check that refuses fails the transaction with BatchRetry; nothing of it is kept', async () => {
+    const outcome = deferred(async () => {
+      db.$port.checkUnderLock?.('refuses', () =>
+        check('SELECT 1', () => {
+          throw new Error('what was decided no longer holds');
+        }),
+      );
+      await job(() => move.run({ id: 'a', expected: 0, value: 1 }));
+    });
+    await expect(outcome).rejects.toBeInstanceOf(BatchRetry);
+    expect(await values()).toEqual({ a: 0, b: 0, c: 0 });
+  });
+
+  it('one that sent nothing never begins: its checks are never made', async () => {
+    let made = false;
+    await deferred(async () => {
+      db.$port.checkUnderLock?.('never', () =>
+        check('SELECT 1', () => {
+          made = true;
+        }),
+      );
+      await job(() => {
+        throw new Error('refused on what was kept');
+      }).catch(() => {});
+    });
+    expect(begins()).toEqual([]);
+    expect(made).toBe(false);
+  });
+
+  it('without deferWrites it begins at once, and asks for no check', async () => {
+    await db.$port.withTransaction(async () => {
+      expect(db.$port.checkUnderLock?.('none', () => check('SELECT 1', () => {}))).toBeUndefined();
+      expect(await lockHolders()).toBe(1);
+    });
+  });
+});
+
+describe("events decided before the writers' lock, linked under it (PostgreSQL)", () => {
+  type Setup = Awaited<ReturnType<typeof setUp>>;
+  async function setUp(start = '2026-05-06T10:00:00+08:00') {
+    const h = await startHarness(start, {}, undefined, 'postgres');
+    const p = await registerParties(h);
+    const mine = await new ChallengeDriver(h, p).create();
+    // This process has written an event: it has seen the hash in effect and the subscriptions.
+    expect((await h.send(p.issuer, mine.id, { type: 'UPDATE', title: '先写一次' })).status).toBe(200);
+    const { port } = { port: h.app.jiebang.db.$port };
+    const lastEvents = (n: number) =>
+      port.query<{ challengeId: string; seq: number; at: string }>(
+        `SELECT challenge_id AS challengeId, seq, at FROM events ORDER BY global_seq DESC LIMIT ${n}`,
+      );
+    const verified = async () => (await h.request('GET', '/api/v1/audit/verify', p.auditor)).body;
+    return { h, p, mine, port, lastEvents, verified };
+  }
+  const update = (s: Setup, title: string) => s.h.send(s.p.issuer, s.mine.id, { type: 'UPDATE', title });
+
+  it('chain onto what another process committed meanwhile: one chain, and the log verifies', async () => {
+    const s = await setUp();
+    try {
+      const theirs = await new ChallengeDriver(s.h, s.p).create();
+      const other = await s.h.otherWriter();
+      beforeLateBegin = async () =>
+        expect((await other.send(s.p.issuer, theirs.id, { type: 'UPDATE', title: '另一进程' })).status).toBe(200);
+      sent = [];
+      senders = [];
+      expect((await update(s, '在锁外决定')).status).toBe(200);
+      expect(beforeLateBegin).toBeUndefined();
+      // Decided before the lock: under it, the batch only wrote its event and committed.
+      expect(lateTransaction()).toEqual([
+        expect.stringContaining('pg_advisory_xact_lock'),
+        advanceAndAppendMany.text,
+        'COMMIT',
+      ]);
+      expect((await s.lastEvents(2)).map((e) => e.challengeId)).toEqual([s.mine.id, theirs.id]);
+      expect(await s.verified()).toMatchObject({ ok: true });
+    } finally {
+      await s.h.close();
+    }
+  });
+
+  it("across a Beijing midnight the batch runs again under the lock: the day's checkpoint names its last event", async () => {
+    const s = await setUp('2026-05-06T23:50:00+08:00');
+    try {
+      const [lastOfTheDay] = await s.port.query<{ globalSeq: number }>(
+        'SELECT max(global_seq) AS globalSeq FROM events',
+      );
+      await s.h.at('2026-05-07T00:10:00+08:00');
+      sent = [];
+      expect((await update(s, '次日')).status).toBe(200);
+      const [late, ...again] = begins();
+      expect(isLateBegin(late ?? '')).toBe(true);
+      expect(again.length).toBeGreaterThan(0);
+      const checkpoints = await s.port.query<{ globalSeq: number }>(
+        "SELECT global_seq AS globalSeq FROM checkpoints WHERE day = '2026-05-06'",
+      );
+      expect(checkpoints.map((c) => Number(c.globalSeq))).toEqual([Number(lastOfTheDay?.globalSeq)]);
+      expect(await s.verified()).toMatchObject({ ok: true });
+    } finally {
+      await s.h.close();
+    }
+  });
+
+  it('a hash switched by another process meanwhile: the batch runs again, hashed with the one in effect', async () => {
+    const s = await setUp();
+    try {
+      const theirs = await new ChallengeDriver(s.h, s.p).create();
+      const other = await s.h.otherWriter({ hashAlgorithm: 'sm3' });
+      beforeLateBegin = async () =>
+        expect((await other.send(s.p.issuer, theirs.id, { type: 'UPDATE', title: '国密' })).status).toBe(200);
+      sent = [];
+      expect((await update(s, '切换之后')).status).toBe(200);
+      expect(begins().length).toBeGreaterThan(1);
+      // This process keeps SHA-256 (its setting): a switch back, recorded under the lock.
+      const switches = await s.port.query<{ algorithm: string }>(
+        'SELECT algorithm FROM hash_switches ORDER BY after_global_seq',
+      );
+      expect(switches.map((w) => w.algorithm).slice(-2)).toEqual(['sm3', 'sha256']);
+      expect(await s.verified()).toMatchObject({ ok: true });
+    } finally {
+      await s.h.close();
+    }
+  });
+
+  it('a webhook subscribed by another process meanwhile: the batch runs again, and the event goes to it', async () => {
+    const s = await setUp();
+    try {
+      const other = await s.h.otherWriter();
+      let hookId = '';
+      beforeLateBegin = async () => {
+        const made = await other.request('POST', '/api/v1/webhooks', s.p.bureau, {
+          url: 'http://127.0.0.1:9/hook',
+          events: ['*'],
+        });
+        expect(made.status).toBe(201);
+        hookId = made.body.id;
+      };
+      sent = [];
+      const updated = await update(s, '订阅之后');
+      expect(updated.status).toBe(200);
+      expect(begins().length).toBeGreaterThan(1);
+      const outbox = await s.port.query<{ target: string; seq: number }>(
+        "SELECT target, seq FROM outbox WHERE channel = 'webhook'",
+      );
+      expect(outbox.map((o) => ({ target: o.target, seq: Number(o.seq) }))).toEqual([
+        { target: hookId, seq: updated.body.version },
+      ]);
+    } finally {
+      await s.h.close();
+    }
   });
 });
 

@@ -21,6 +21,7 @@ import {
   BatchRetry,
   type Db,
   type DbPort,
+  type LockedCheck,
   type RawRunResult,
   type RawStatement,
   type SqlParams,
@@ -103,8 +104,12 @@ interface HeldSavepoint {
 /** What a write transaction shares with its savepoints. */
 interface Live {
   open: boolean;
-  /** Which transaction of this process it is: `commitsByOthers` while it is open. */
-  serial: number;
+  /** Whether BEGIN and the writers' lock were sent (a deferred transaction: at its first statement). */
+  begun: boolean;
+  /** Which transaction of this process it is, once begun: `commitsByOthers` while it is open. */
+  serial: number | undefined;
+  /** Before it begins: the checks to settle under the lock, by key (checkUnderLock). */
+  checks: Map<string, LockedCheck>;
   /** The last savepoint that succeeded and is not yet released. */
   pendingRelease: { name: string; depth: number } | null;
   /** deferWrites: what is held back, in order; undefined: each write is sent as it is made. */
@@ -189,9 +194,38 @@ export function openPostgres(url: string): Db {
   const send = async (config: pg.QueryConfig, reads: readonly string[] | undefined) => {
     const tx = inside();
     if (!tx) return pool.query(config);
+    await begin(tx.client, tx.live);
     // What was held back goes first, as far as this statement may read it or follow it.
     await sendHeld(tx.client, tx.live, reads);
     return tx.client.query(config);
+  };
+  /**
+   * BEGIN and the writers' lock, with the checks of what was decided before them, in one round
+   * trip (a simple query may hold several statements without parameters); then each check is
+   * settled, in the order they were asked for. A deferred transaction begins at its first
+   * statement, so what it decides until then waits for no other process (issue 15).
+   */
+  const begin = async (client: pg.PoolClient, live: Live): Promise<void> => {
+    if (live.begun) return;
+    live.begun = true;
+    const checks = [...live.checks.values()];
+    live.checks.clear();
+    const held = (batched: BatchedWrite) =>
+      (live.held ?? []).flatMap((item) => (item.kind === 'write' && item.batched === batched ? [item.params] : []));
+    try {
+      const answered = (await client.query([BEGIN_AND_LOCK, ...checks.map((check) => check.sql)].join('; '))) as
+        | pg.QueryResult
+        | pg.QueryResult[];
+      transactions += 1;
+      live.serial = transactions;
+      const results = Array.isArray(answered) ? answered : [answered];
+      // BEGIN and the lock answer the first two results.
+      for (const [i, check] of checks.entries()) check.settle(results[i + 2]?.rows ?? [], held);
+    } catch (error) {
+      // A deferred transaction begins inside one of its events: it must not go on without.
+      if (live.held) live.doomed = error instanceof BatchRetry ? error : new BatchRetry(error);
+      throw live.doomed ?? error;
+    }
   };
   /**
    * A savepoint among held writes (deferWrites): nothing is sent for it unless something must
@@ -329,31 +363,38 @@ export function openPostgres(url: string): Db {
       }
       const client = await pool.connect();
       let broken = false;
+      const live: Live = {
+        open: true,
+        begun: false,
+        serial: undefined,
+        checks: new Map(),
+        pendingRelease: null,
+        held: options.deferWrites ? [] : undefined,
+        heldSerial: 0,
+        doomed: undefined,
+      };
       try {
-        // One round trip, not two: a simple query may hold both statements (no parameters).
-        await client.query(BEGIN_AND_LOCK);
-        transactions += 1;
-        const live: Live = {
-          open: true,
-          serial: transactions,
-          pendingRelease: null,
-          held: options.deferWrites ? [] : undefined,
-          heldSerial: 0,
-          doomed: undefined,
-        };
+        if (!options.deferWrites) await begin(client, live);
         const result = await current.run({ client, depth: 1, live }, fn).finally(() => {
           live.open = false;
         });
         // What is still held goes now; a held write that failed before, under code that caught
-        // the error, makes this throw too, so the transaction still fails.
-        await sendHeld(client, live);
-        await client.query('COMMIT');
+        // the error, makes this throw too, so the transaction still fails. A deferred
+        // transaction that neither read nor wrote anything (its events all refused on what was
+        // kept) never began: nothing to send.
+        if (live.doomed) throw live.doomed;
+        if (live.begun || live.held?.some((item) => item.kind === 'write')) {
+          await begin(client, live);
+          await sendHeld(client, live);
+          await client.query('COMMIT');
+        }
         return result;
       } catch (error) {
         rollbacks += 1;
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
+        if (live.begun)
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
         throw error;
       } finally {
         client.release(broken);
@@ -372,6 +413,16 @@ export function openPostgres(url: string): Db {
     // ends, so what it wrote and read under the lock stays true for the rest of it.
     commitsByOthers: () => inside()?.live.serial,
     rollbacks: () => rollbacks,
+    checkUnderLock<C extends LockedCheck>(key: string, make: () => C): C | undefined {
+      const live = inside()?.live;
+      if (!live?.held || live.begun || live.doomed) return undefined;
+      let check = live.checks.get(key);
+      if (!check) {
+        check = make();
+        live.checks.set(key, check);
+      }
+      return check as C;
+    },
     prepare: <R>(text: string, batched?: BatchedWrite): RawStatement<R> => {
       const names: string[] = [];
       const config = { name: `jiebang_${++prepared}`, text: toPostgresSql(text, names) };

@@ -11,7 +11,7 @@ import type { Participation } from '../../../machines/challenge/participations.j
 import { stageOf } from '../../../machines/challenge/stage.js';
 import { MACHINE_VERSION } from '../../../machines/challenge/version.js';
 import { AppError } from '../../base/errors.js';
-import { changesOf } from '../../db/client.js';
+import { changesOf, type RawRunResult } from '../../db/client.js';
 import { headText, type ListChanges, listChanges } from '../../db/stored-snapshot.js';
 import { enqueueNotifications } from '../../notify/enqueue.js';
 import { canonicalJson, GENESIS_HASH, globalChainHash, storedRowHash } from '../canonical.js';
@@ -19,7 +19,7 @@ import { deadlinesOfSnapshot, participationsOfSnapshot } from '../per-snapshot.j
 import { syncPublicListing } from '../public/listing.js';
 import type { ChallengeHead } from '../snapshots.js';
 import type { Store } from '../store.js';
-import { keepGlobalHead, linkGlobally } from './global-link.js';
+import { keepGlobalHead, LATE, lateLink, linkGlobally } from './global-link.js';
 
 export interface AppendInput {
   challengeId: string;
@@ -73,9 +73,11 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
     machineVersion,
     stateAfter: canonicalJson(next.value),
   };
-  const link = await linkGlobally(store, at);
+  // On PostgreSQL, an event decided before its batch took the writers' lock is linked under it.
+  const late = input.expectedVersion !== 0 && store.advanceAndAppend ? lateLink(store) : undefined;
+  const link = late ?? (await linkGlobally(store, at));
   const hash = storedRowHash(prevHash, stored, link.algorithm);
-  const globalHash = globalChainHash(link.prevGlobalHash, hash, link.algorithm);
+  const globalHash = 'prevGlobalHash' in link ? globalChainHash(link.prevGlobalHash, hash, link.algorithm) : LATE;
   const row = {
     id: challengeId,
     ...listColumns(next),
@@ -93,6 +95,7 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
   } else {
     const { expectedVersion, expectedMachineVersion } = input;
     if (store.advanceAndAppend) {
+      // A late link's globalHash is filled into this row under the lock (LateLinks).
       inserted = await store.advanceAndAppend.run({
         ...stored,
         ...row,
@@ -102,6 +105,8 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
         globalHash,
       });
       if (changesOf(inserted) !== 1) throw versionConflict(expectedVersion);
+      // Held, so LateLinks fills its globalHash before it is sent: never sent with LATE.
+      if (late && !(inserted as RawRunResult).deferred) throw new Error('a late-linked event was not held back');
     } else {
       const result = await store.updateChallenge.run({ ...row, expectedVersion, expectedMachineVersion });
       if (changesOf(result) !== 1) throw versionConflict(expectedVersion);
@@ -112,7 +117,7 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
   await writeListChanges(store, challengeId, listChanges(input.previous, next));
 
   inserted ??= await store.insertEvent.run({ ...stored, prevHash, hash, globalHash });
-  keepGlobalHead(store, inserted, { globalHash, at, algorithm: link.algorithm });
+  if (!late) keepGlobalHead(store, inserted, { globalHash, at, algorithm: link.algorithm });
 
   if (input.timerId !== undefined) {
     const settled = await store.settleTimer.run({ id: input.timerId, status: 'fired', at, eventSeq: version });

@@ -13,12 +13,20 @@
  *   the head's read was ~22 µs of a transition on SQLite, two round trips an event on
  *   PostgreSQL). SQLite keeps them while no other connection commits; PostgreSQL for the rest of
  *   the write transaction (a group commit's batch), which holds the writers' lock.
+ * - On PostgreSQL a batch decides its events before it takes the writers' lock where it can
+ *   (`lateLink`): each is hashed with the hash this process last saw in effect, and its global
+ *   link is made under the lock, just before the batch's writes are sent (`LateLinks`): there the
+ *   head is read, the hash in effect checked, and the links made in the order the events were. A
+ *   batch whose events would need a checkpoint or a hash switch, or whose hash is no longer the
+ *   one in effect, is run again with its decisions under the lock (BatchRetry): once a day, or
+ *   once a switch.
  */
 import { beijingDate } from '../../../machines/calendar.js';
+import { type BatchedWrite, BatchRetry, type LockedCheck } from '../../db/client.js';
 import { checkpointText } from '../audit/checkpoint-signatures.js';
-import { GENESIS_HASH, type HashAlgorithm, ORIGINAL_HASH } from '../canonical.js';
+import { GENESIS_HASH, globalChainHash, type HashAlgorithm, ORIGINAL_HASH } from '../canonical.js';
 import { isHashAlgorithm } from '../hash-schedule.js';
-import type { Store } from '../store.js';
+import { advanceAndAppendMany, type Store } from '../store.js';
 
 export interface GlobalLink {
   /** The global_hash this event chains onto. */
@@ -38,6 +46,8 @@ interface ChainHead {
 }
 
 const keptHeads = new WeakMap<Store, { chain: ChainHead; stamp: string }>();
+/** The hash the last event this process read or wrote was chained with: what `lateLink` hashes with. */
+const seenInEffect = new WeakMap<Store, HashAlgorithm>();
 
 /** Changes whenever what this connection last wrote may no longer be the head; none: not kept. */
 const headStamp = (store: Store): string | undefined => {
@@ -53,12 +63,13 @@ async function chainHeadOf(store: Store): Promise<ChainHead> {
   if (stamp !== undefined && kept?.stamp === stamp) return kept.chain;
   const row = await store.globalHead.get();
   const [inEffectRow] = await store.hashInEffect.all();
-  const stored = inEffectRow?.algorithm ?? ORIGINAL_HASH;
-  return {
-    head: row && { globalSeq: Number(row.globalSeq), globalHash: row.globalHash, at: row.at },
-    inEffect: isHashAlgorithm(stored) ? stored : ORIGINAL_HASH,
-  };
+  const inEffect = inEffectOf(inEffectRow?.algorithm);
+  seenInEffect.set(store, inEffect);
+  return { head: row && { globalSeq: Number(row.globalSeq), globalHash: row.globalHash, at: row.at }, inEffect };
 }
+
+const inEffectOf = (stored: unknown): HashAlgorithm =>
+  typeof stored === 'string' && isHashAlgorithm(stored) ? stored : ORIGINAL_HASH;
 
 /** After this event's row is written: it is the head now, as long as nothing is rolled back. */
 export function keepGlobalHead(
@@ -66,6 +77,7 @@ export function keepGlobalHead(
   inserted: unknown,
   written: { globalHash: string; at: string; algorithm: HashAlgorithm },
 ): void {
+  seenInEffect.set(store, written.algorithm);
   const stamp = headStamp(store);
   const { lastInsertRowid: globalSeq, deferred } = inserted as { lastInsertRowid?: number | bigint; deferred?: true };
   // No place answered (a statement without one, and not held back): the head is read again next time.
@@ -118,3 +130,66 @@ async function placeOf(store: Store, head: NonNullable<ChainHead['head']>): Prom
   head.globalSeq = Number(row.globalSeq);
   return head.globalSeq;
 }
+
+/** An event decided before the writers' lock: the hash it is chained with, and where its link goes. */
+export interface LateLink {
+  algorithm: HashAlgorithm;
+  /** The batch's late links, made under the lock. */
+  links: LateLinks;
+}
+
+/**
+ * The link of an event whose write is held back in a batch that has not taken the writers' lock
+ * (PostgreSQL): its global_hash is made under the lock (`LateLinks`). Undefined where it cannot
+ * be: the lock is held already (or SQLite), this process has not yet seen which hash is in
+ * effect, or JIEBANG_HASH asks for another (a switch is recorded under the lock, as before).
+ */
+export function lateLink(store: Store): LateLink | undefined {
+  const algorithm = seenInEffect.get(store);
+  if (algorithm === undefined || (store.chain.hashAlgorithm ?? algorithm) !== algorithm) return undefined;
+  const links = store.db.$port.checkUnderLock?.('global-link', () => new LateLinks(store, algorithm));
+  return links?.algorithm === algorithm ? { algorithm, links } : undefined;
+}
+
+/**
+ * Under the writers' lock, before the batch's writes are sent: the head of the global chain and
+ * the hash in effect, read in the lock's own round trip; then each held event write's
+ * `globalHash`, chained in the order the events were made. Refused (the batch runs again,
+ * deciding under the lock) if the hash in effect is not the one the events were hashed with,
+ * or if an event falls on another Beijing day than the head: the day's checkpoint must name
+ * the head as the day ended, so it is made the way it always was.
+ */
+export class LateLinks implements LockedCheck {
+  readonly sql = `SELECT (SELECT global_hash FROM events ORDER BY global_seq DESC LIMIT 1) AS "globalHash",
+    (SELECT at FROM events ORDER BY global_seq DESC LIMIT 1) AS "at",
+    (SELECT algorithm FROM hash_switches ORDER BY after_global_seq DESC LIMIT 1) AS "algorithm"`;
+
+  constructor(
+    private readonly store: Store,
+    readonly algorithm: HashAlgorithm,
+  ) {}
+
+  settle(rows: Record<string, unknown>[], held: (write: BatchedWrite) => Record<string, unknown>[]): void {
+    const [head] = rows as { globalHash: string | null; at: string | null; algorithm: string | null }[];
+    const inEffect = inEffectOf(head?.algorithm);
+    seenInEffect.set(this.store, inEffect);
+    if (inEffect !== this.algorithm || (this.store.chain.hashAlgorithm ?? inEffect) !== inEffect)
+      throw new BatchRetry(`the hash in effect is ${inEffect}, not the ${this.algorithm} the batch was hashed with`);
+    let globalHash = head?.globalHash ?? GENESIS_HASH;
+    let at = head?.at ?? undefined;
+    for (const row of held(advanceAndAppendMany) as { headHash: string; at: string; globalHash: string }[]) {
+      if (at !== undefined && beijingDate(at) !== beijingDate(row.at))
+        throw new BatchRetry(
+          `a Beijing day ended before the writers' lock (${at} → ${row.at}): its checkpoint comes first`,
+        );
+      globalHash = globalChainHash(globalHash, row.headHash, this.algorithm);
+      row.globalHash = globalHash;
+      at = row.at;
+    }
+    // The events that follow in this transaction, decided under the lock, chain onto the last.
+    if (at !== undefined) keepGlobalHead(this.store, { deferred: true }, { globalHash, at, algorithm: this.algorithm });
+  }
+}
+
+/** A late link's globalHash until LateLinks makes it: never a hash (those are hex). */
+export const LATE = 'linked under the writers lock';
