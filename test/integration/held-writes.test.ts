@@ -112,13 +112,14 @@ function lateTransaction(): string[] {
   const texts = sent.slice(at).filter((_, i) => senders[at + i] === senders[at]);
   return texts.slice(0, texts.findIndex((text) => text === 'COMMIT' || text === 'ROLLBACK') + 1);
 }
-/** How many connections hold the writers' lock, asked on a connection of its own. */
+/** How many connections hold this database's writers' lock, asked on a connection of its own (other test files' databases take theirs). */
 async function lockHolders(): Promise<number> {
   const client = new pg.Client({ connectionString: database.location });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted",
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [WRITE_LOCK],
     );
     return rows[0]?.n ?? -1;
