@@ -295,6 +295,21 @@ describe("a deferred transaction takes the writers' lock only when something mus
     expect(await values()).toEqual({ a: 10, b: 20, c: 0 });
   });
 
+  it('statements sent at once all wait for BEGIN and its checks before anything held goes', async () => {
+    await deferred(async () => {
+      db.$port.checkUnderLock?.('tenfold', () =>
+        check('SELECT 1', (_rows, held) => {
+          for (const params of held(moveMany)) params.value = Number(params.value) * 10;
+        }),
+      );
+      await job(() => move.run({ id: 'a', expected: 0, value: 1 }));
+      const [first, second] = await Promise.all([values(), values()]);
+      expect(first).toMatchObject({ a: 10 });
+      expect(second).toMatchObject({ a: 10 });
+    });
+    expect(begins()).toHaveLength(1);
+  });
+
   it('a check is given the writes still held, in the order made: not those of a job that failed', async () => {
     let given: unknown[] = [];
     await deferred(async () => {

@@ -8,7 +8,9 @@
  * Several processes may share the database: a write transaction first takes one advisory lock
  * (held until it commits), so writers take their turn as SQLite's do, and the global chain's
  * head, each challenge's version check, the timer claims and the idempotency keys are all read
- * and written under it (docs/decisions.md).
+ * and written under it (docs/decisions.md). A group commit's batch (deferWrites) takes it at its
+ * first statement: what it decided before, on what the process kept, is checked under the lock
+ * (`checkUnderLock`) in the same round trip.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
@@ -104,8 +106,11 @@ interface HeldSavepoint {
 /** What a write transaction shares with its savepoints. */
 interface Live {
   open: boolean;
-  /** Whether BEGIN and the writers' lock were sent (a deferred transaction: at its first statement). */
-  begun: boolean;
+  /**
+   * BEGIN and the writers' lock, once sent (a deferred transaction: at its first statement): every
+   * statement after it waits for it, and for its checks to settle what was held.
+   */
+  begun: Promise<void> | undefined;
   /** Which transaction of this process it is, once begun: `commitsByOthers` while it is open. */
   serial: number | undefined;
   /** Before it begins: the checks to settle under the lock, by key (checkUnderLock). */
@@ -205,9 +210,11 @@ export function openPostgres(url: string): Db {
    * settled, in the order they were asked for. A deferred transaction begins at its first
    * statement, so what it decides until then waits for no other process (issue 15).
    */
-  const begin = async (client: pg.PoolClient, live: Live): Promise<void> => {
-    if (live.begun) return;
-    live.begun = true;
+  const begin = (client: pg.PoolClient, live: Live): Promise<void> => {
+    live.begun ??= beginNow(client, live);
+    return live.begun;
+  };
+  const beginNow = async (client: pg.PoolClient, live: Live): Promise<void> => {
     const checks = [...live.checks.values()];
     live.checks.clear();
     const held = (batched: BatchedWrite) =>
@@ -365,7 +372,7 @@ export function openPostgres(url: string): Db {
       let broken = false;
       const live: Live = {
         open: true,
-        begun: false,
+        begun: undefined,
         serial: undefined,
         checks: new Map(),
         pendingRelease: null,

@@ -8,10 +8,13 @@
  * time: the next waits for the one before it to commit.
  *
  * On PostgreSQL the batch's events are also written together (deferWrites: one statement under
- * the writers' lock for the batch, not two round trips an event). If one of them could not be
- * written as decided (another process moved its challenge on), nothing of the batch is kept,
- * and the batch runs again with each write sent as it is made, where each event is refused or
- * decided again on its own.
+ * the writers' lock for the batch, not two round trips an event), and the batch takes that lock
+ * only when something must reach the server, so events decided on what the process kept are
+ * decided while another process holds it (their global links are made under it). If one of
+ * them could not be written as decided (another process moved its challenge on, switched the
+ * hash, subscribed a webhook, or a Beijing day ended), nothing of the batch is kept, and the
+ * batch runs again with the lock taken first and each write sent as it is made, where each
+ * event is refused or decided again on its own.
  */
 import { BatchRetry } from '../../db/client.js';
 import type { Store } from '../store.js';
