@@ -128,6 +128,13 @@ async function lockHolders(): Promise<number> {
   }
 }
 const check = (sql: string, settle: LockedCheck['settle']): LockedCheck => ({ sql, settle });
+/** A check that multiplies every held counter's new value by ten: what it did shows it ran before they were sent. */
+const askTenfold = () =>
+  db.$port.checkUnderLock?.('tenfold', () =>
+    check('SELECT 1', (_rows, held) => {
+      for (const params of held(moveMany)) params.value = Number(params.value) * 10;
+    }),
+  );
 /** A job of a batch: in a savepoint, as the engine's event is. */
 const job = (fn: () => unknown) => db.$port.withTransaction(async () => fn());
 
@@ -282,11 +289,7 @@ describe("a deferred transaction takes the writers' lock only when something mus
 
   it('with only held writes, at commit: the checks settle them first', async () => {
     await deferred(async () => {
-      db.$port.checkUnderLock?.('tenfold', () =>
-        check('SELECT 1', (_rows, held) => {
-          for (const params of held(moveMany)) params.value = Number(params.value) * 10;
-        }),
-      );
+      askTenfold();
       await job(() => move.run({ id: 'a', expected: 0, value: 1 }));
       await job(() => move.run({ id: 'b', expected: 0, value: 2 }));
       expect(await lockHolders()).toBe(0);
@@ -297,11 +300,7 @@ describe("a deferred transaction takes the writers' lock only when something mus
 
   it('statements sent at once all wait for BEGIN and its checks before anything held goes', async () => {
     await deferred(async () => {
-      db.$port.checkUnderLock?.('tenfold', () =>
-        check('SELECT 1', (_rows, held) => {
-          for (const params of held(moveMany)) params.value = Number(params.value) * 10;
-        }),
-      );
+      askTenfold();
       await job(() => move.run({ id: 'a', expected: 0, value: 1 }));
       const [first, second] = await Promise.all([values(), values()]);
       expect(first).toMatchObject({ a: 10 });
@@ -374,7 +373,7 @@ describe("events decided before the writers' lock, linked under it (PostgreSQL)"
     const mine = await new ChallengeDriver(h, p).create();
     // This process has written an event: it has seen the hash in effect and the subscriptions.
     expect((await h.send(p.issuer, mine.id, { type: 'UPDATE', title: '先写一次' })).status).toBe(200);
-    const { port } = { port: h.app.jiebang.db.$port };
+    const port = h.app.jiebang.db.$port;
     const lastEvents = (n: number) =>
       port.query<{ challengeId: string; seq: number; at: string }>(
         `SELECT challenge_id AS challengeId, seq, at FROM events ORDER BY global_seq DESC LIMIT ${n}`,
@@ -383,10 +382,18 @@ describe("events decided before the writers' lock, linked under it (PostgreSQL)"
     return { h, p, mine, port, lastEvents, verified };
   }
   const update = (s: Setup, title: string) => s.h.send(s.p.issuer, s.mine.id, { type: 'UPDATE', title });
-
-  it('chain onto what another process committed meanwhile: one chain, and the log verifies', async () => {
-    const s = await setUp();
+  /** `body` on a fresh harness, closed after it (which replays every challenge). */
+  async function withSetUp(start: string | undefined, body: (s: Setup) => Promise<void>): Promise<void> {
+    const s = await setUp(start);
     try {
+      await body(s);
+    } finally {
+      await s.h.close();
+    }
+  }
+
+  it('chain onto what another process committed meanwhile: one chain, and the log verifies', () =>
+    withSetUp(undefined, async (s) => {
       const theirs = await new ChallengeDriver(s.h, s.p).create();
       const other = await s.h.otherWriter();
       beforeLateBegin = async () =>
@@ -403,14 +410,10 @@ describe("events decided before the writers' lock, linked under it (PostgreSQL)"
       ]);
       expect((await s.lastEvents(2)).map((e) => e.challengeId)).toEqual([s.mine.id, theirs.id]);
       expect(await s.verified()).toMatchObject({ ok: true });
-    } finally {
-      await s.h.close();
-    }
-  });
+    }));
 
-  it("across a Beijing midnight the batch runs again under the lock: the day's checkpoint names its last event", async () => {
-    const s = await setUp('2026-05-06T23:50:00+08:00');
-    try {
+  it("across a Beijing midnight the batch runs again under the lock: the day's checkpoint names its last event", () =>
+    withSetUp('2026-05-06T23:50:00+08:00', async (s) => {
       const [lastOfTheDay] = await s.port.query<{ globalSeq: number }>(
         'SELECT max(global_seq) AS globalSeq FROM events',
       );
@@ -425,14 +428,10 @@ describe("events decided before the writers' lock, linked under it (PostgreSQL)"
       );
       expect(checkpoints.map((c) => Number(c.globalSeq))).toEqual([Number(lastOfTheDay?.globalSeq)]);
       expect(await s.verified()).toMatchObject({ ok: true });
-    } finally {
-      await s.h.close();
-    }
-  });
+    }));
 
-  it('a hash switched by another process meanwhile: the batch runs again, hashed with the one in effect', async () => {
-    const s = await setUp();
-    try {
+  it('a hash switched by another process meanwhile: the batch runs again, hashed with the one in effect', () =>
+    withSetUp(undefined, async (s) => {
       const theirs = await new ChallengeDriver(s.h, s.p).create();
       const other = await s.h.otherWriter({ hashAlgorithm: 'sm3' });
       beforeLateBegin = async () =>
@@ -446,14 +445,10 @@ describe("events decided before the writers' lock, linked under it (PostgreSQL)"
       );
       expect(switches.map((w) => w.algorithm).slice(-2)).toEqual(['sm3', 'sha256']);
       expect(await s.verified()).toMatchObject({ ok: true });
-    } finally {
-      await s.h.close();
-    }
-  });
+    }));
 
-  it('a webhook subscribed by another process meanwhile: the batch runs again, and the event goes to it', async () => {
-    const s = await setUp();
-    try {
+  it('a webhook subscribed by another process meanwhile: the batch runs again, and the event goes to it', () =>
+    withSetUp(undefined, async (s) => {
       const other = await s.h.otherWriter();
       let hookId = '';
       beforeLateBegin = async () => {
@@ -474,10 +469,7 @@ describe("events decided before the writers' lock, linked under it (PostgreSQL)"
       expect(outbox.map((o) => ({ target: o.target, seq: Number(o.seq) }))).toEqual([
         { target: hookId, seq: updated.body.version },
       ]);
-    } finally {
-      await s.h.close();
-    }
-  });
+    }));
 });
 
 describe('an event held back in a batch, and the day after it (PostgreSQL)', () => {
