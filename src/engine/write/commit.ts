@@ -77,7 +77,8 @@ export async function appendEvent(store: Store, input: AppendInput): Promise<App
   const late = input.expectedVersion !== 0 && store.advanceAndAppend ? lateLink(store) : undefined;
   const link = late ?? (await linkGlobally(store, at));
   const hash = storedRowHash(prevHash, stored, link.algorithm);
-  const globalHash = 'prevGlobalHash' in link ? globalChainHash(link.prevGlobalHash, hash, link.algorithm) : LATE;
+  const globalHash =
+    link.prevGlobalHash === undefined ? LATE : globalChainHash(link.prevGlobalHash, hash, link.algorithm);
   const row = {
     id: challengeId,
     ...listColumns(next),

@@ -131,11 +131,11 @@ async function placeOf(store: Store, head: NonNullable<ChainHead['head']>): Prom
   return head.globalSeq;
 }
 
-/** An event decided before the writers' lock: the hash it is chained with, and where its link goes. */
+/** An event decided before the writers' lock: the hash it is chained with (its link is made by LateLinks). */
 export interface LateLink {
   algorithm: HashAlgorithm;
-  /** The batch's late links, made under the lock. */
-  links: LateLinks;
+  /** Not known before the lock. */
+  prevGlobalHash?: undefined;
 }
 
 /**
@@ -148,7 +148,7 @@ export function lateLink(store: Store): LateLink | undefined {
   const algorithm = seenInEffect.get(store);
   if (algorithm === undefined || (store.chain.hashAlgorithm ?? algorithm) !== algorithm) return undefined;
   const links = store.db.$port.checkUnderLock?.('global-link', () => new LateLinks(store, algorithm));
-  return links?.algorithm === algorithm ? { algorithm, links } : undefined;
+  return links?.algorithm === algorithm ? { algorithm } : undefined;
 }
 
 /**
